@@ -1,0 +1,2 @@
+import LCPlanPrecision
+print(LibraryVersions.gmp, LibraryVersions.mpfr)
