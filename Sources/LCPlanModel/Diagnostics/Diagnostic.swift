@@ -1,0 +1,48 @@
+/// One finding about a spec or a plan: data, not text. Reporters decide how it looks.
+/// It is an `Error` only so that a stage that cannot go on may return it in a `Result`.
+public struct Diagnostic: Error, Sendable, Equatable {
+    public let rule: Rule
+    public let severity: Severity
+    public let message: String
+    public let location: SourceLocation?
+    /// The spec key the finding is about, dotted: `workload.kv_cache.dtype`, `model.attention.pattern[3]`.
+    public let keyPath: String?
+    /// What a valid value looks like, when the finding is about a value.
+    public let expected: String?
+    /// The nearest valid name to a misspelt one.
+    public let suggestion: String?
+
+    public init(
+        _ rule: Rule, _ message: String, at location: SourceLocation? = nil, keyPath: String? = nil,
+        expected: String? = nil, suggestion: String? = nil, severity: Severity? = nil
+    ) {
+        self.rule = rule
+        self.severity = severity ?? rule.severity
+        self.message = message
+        self.location = location
+        self.keyPath = keyPath
+        self.expected = expected
+        self.suggestion = suggestion
+    }
+
+    /// The rule's long-form advice.
+    public var help: String { rule.help }
+}
+
+extension Array where Element == Diagnostic {
+    /// The most severe finding's severity, or nil when there is none.
+    public var worstSeverity: Severity? { map(\.severity).max() }
+    public var hasErrors: Bool { contains { $0.severity == .error } }
+
+    /// Findings in a stable order: by file, line, column, then rule and message.
+    public func sortedForReport() -> [Diagnostic] {
+        enumerated().sorted { lhs, rhs in
+            let a = lhs.element, b = rhs.element
+            let keyA = (a.location?.file ?? "", a.location?.line ?? Int.max, a.location?.column ?? Int.max)
+            let keyB = (b.location?.file ?? "", b.location?.line ?? Int.max, b.location?.column ?? Int.max)
+            if keyA != keyB { return keyA < keyB }
+            if a.rule.id != b.rule.id { return a.rule.id < b.rule.id }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+}

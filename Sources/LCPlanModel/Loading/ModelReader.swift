@@ -1,0 +1,108 @@
+import Foundation
+import Yams
+
+/// Reads `model:`: a preset name, or a mapping that starts from a preset or a Hugging Face config
+/// (or from nothing) and sets fields; then checks the result for consistency.
+struct ModelReader {
+    let reader: SpecReader
+    let library: PresetLibrary
+    /// The directory relative paths in the spec resolve against.
+    let baseDirectory: String
+    /// User presets being expanded, to refuse a preset that names itself.
+    var expanding: [String] = []
+
+    func read(_ value: YAMLValue) -> ModelSpec? {
+        if value.scalarText != nil && !value.isNull {
+            return preset(named: value.scalarText!.trimmingWhitespace, at: value)
+        }
+        guard case .mapping = value.node else {
+            reader.report(.typeMismatch, "`\(value.path)` must be a preset name or a mapping, found \(value.kindName)",
+                          at: value, expected: FieldKind.either([.text, .object(SpecShapes.model)]).expectation)
+            return nil
+        }
+        guard let fields = reader.mapping(value, SpecShapes.model) else { return nil }
+        var base: ModelSpec? = nil
+        let presetName = fields.string("preset")
+        let configPath = fields.string("hf_config")
+        if presetName != nil, configPath != nil, let at = fields.value("hf_config") {
+            reader.report(.typeMismatch, "give `model.preset` or `model.hf_config`, not both", at: at,
+                          expected: "one starting point")
+            return nil
+        }
+        if let presetName, let at = fields.value("preset") {
+            guard let found = preset(named: presetName, at: at) else { return nil }
+            base = found
+        }
+        if let configPath, let at = fields.value("hf_config") {
+            guard let found = importConfig(configPath, at: at) else { return nil }
+            base = found
+        }
+        return ModelOverrides(fields: fields, reader: reader).apply(to: base)
+    }
+
+    /// A catalogue preset, or a user preset file; LC106 with the nearest name otherwise.
+    func preset(named name: String, at value: YAMLValue) -> ModelSpec? {
+        if let builtIn = ModelCatalogue.named(name) { return builtIn }
+        if let path = library.file(named: name) {
+            guard !expanding.contains(name) else {
+                reader.report(.unknownPreset, "user preset '\(name)' refers to itself", at: value,
+                              expected: "a preset that does not name itself")
+                return nil
+            }
+            return userPreset(path: path, name: name, at: value)
+        }
+        let candidates = ModelCatalogue.names + Array(ModelCatalogue.aliases.keys).sorted() + library.userPresetNames
+        let suggestion = NearestName.suggest(name, among: candidates)
+        let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+        reader.report(.unknownPreset, "unknown model preset '\(name)'\(hint)", at: value,
+                      expected: "a preset from `lcplan presets` or a user preset file", suggestion: suggestion)
+        return nil
+    }
+
+    private func userPreset(path: String, name: String, at value: YAMLValue) -> ModelSpec? {
+        let text: String
+        switch InputFile.read(path, keyPath: value.path, referencedAt: value.location) {
+        case .failure(let diagnostic): reader.report(diagnostic); return nil
+        case .success(let read): text = read
+        }
+        let presetReader = SpecReader(file: path)
+        var model: ModelSpec? = nil
+        switch YAMLDocument.parse(text, file: path) {
+        case .failure(let diagnostic): presetReader.report(diagnostic)
+        case .success(let root):
+            if let top = presetReader.mapping(presetReader.root(root), PresetFileShape.shape), let body = top.required("model") {
+                var nested = ModelReader(reader: presetReader, library: library,
+                                         baseDirectory: (path as NSString).deletingLastPathComponent)
+                nested.expanding = expanding + [name]
+                model = nested.read(body)
+                model?.source = "user preset \(path)"
+                if model != nil, !body.isNull, body.scalarText == nil, !(model?.name.isEmpty ?? true), model?.name == "custom" {
+                    model?.name = name
+                }
+            }
+        }
+        for diagnostic in presetReader.diagnostics { reader.report(diagnostic) }
+        return presetReader.diagnostics.hasErrors ? nil : model
+    }
+
+    private func importConfig(_ path: String, at value: YAMLValue) -> ModelSpec? {
+        let resolved = path.hasPrefix("/") ? path : baseDirectory + "/" + path
+        let text: String
+        switch InputFile.read(resolved, displayName: path.hasPrefix("/") ? path : resolved, keyPath: value.path,
+                              referencedAt: value.location) {
+        case .failure(let diagnostic): reader.report(diagnostic); return nil
+        case .success(let read): text = read
+        }
+        let result = HFConfigImporter.importConfig(text, file: resolved)
+        for diagnostic in result.diagnostics { reader.report(diagnostic) }
+        return result.model
+    }
+}
+
+/// The top level of a user preset file.
+enum PresetFileShape {
+    static let shape = ObjectShape("preset_file", "A user preset: one model or one device.", [
+        Field("model", .either([.text, .object(SpecShapes.model)]), "A model mapping."),
+        Field("device", .either([.text, .object(SpecShapes.device)]), "A device mapping."),
+    ])
+}

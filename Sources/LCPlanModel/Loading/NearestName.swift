@@ -1,0 +1,42 @@
+/// Finds the valid name closest to a misspelt one, for "did you mean" suggestions.
+public enum NearestName {
+    /// The candidate with the smallest edit distance (insertions, deletions, substitutions and
+    /// transpositions of adjacent characters, case-insensitive), if it is close enough to be a plausible
+    /// typo: at most a third of the longer name, and at least one edit fewer than the name's own length.
+    public static func suggest(_ name: String, among candidates: [String]) -> String? {
+        let lowered = name.lowercased()
+        var best: (String, Int)? = nil
+        for candidate in candidates {
+            let distance = editDistance(Array(lowered), Array(candidate.lowercased()))
+            if best == nil || distance < best!.1 { best = (candidate, distance) }
+        }
+        guard let (candidate, distance) = best else { return nil }
+        let limit = max(1, (max(lowered.count, candidate.count) + 2) / 3)
+        if lowered.contains(candidate.lowercased()) || candidate.lowercased().contains(lowered), !lowered.isEmpty {
+            return candidate
+        }
+        return distance <= limit && distance < max(lowered.count, 1) ? candidate : nil
+    }
+
+    /// Optimal string alignment distance between two character arrays (capped inputs: 256 characters).
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        let a = Array(a.prefix(256)), b = Array(b.prefix(256))
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
+                }
+            }
+            (previousPrevious, previous, current) = (previous, current, previousPrevious)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// The loader's result: the resolved spec (nil when the input has errors) and every finding.
+public struct LoadResult {
+    public let spec: Spec?
+    public let diagnostics: [Diagnostic]
+}
+
+/// Turns spec text into a resolved `Spec`: parse, read every section against its shape, expand
+/// presets, then check the sections against each other. All findings are collected, not just the first.
+public enum SpecLoader {
+    /// Reads the file at `path` (`-` for standard input) and loads it.
+    public static func load(path: String, library: PresetLibrary = PresetLibrary()) -> LoadResult {
+        switch InputFile.read(path) {
+        case .failure(let diagnostic): return LoadResult(spec: nil, diagnostics: [diagnostic])
+        case .success(let text):
+            let name = path == "-" ? "<stdin>" : path
+            let directory = path == "-" ? FileManager.default.currentDirectoryPath : (path as NSString).deletingLastPathComponent
+            return load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: library)
+        }
+    }
+
+    public static func load(text: String, file: String, baseDirectory: String = ".",
+                            library: PresetLibrary = PresetLibrary()) -> LoadResult {
+        let reader = SpecReader(file: file)
+        let root: YAMLValue
+        switch YAMLDocument.parse(text, file: file) {
+        case .failure(let diagnostic): return LoadResult(spec: nil, diagnostics: [diagnostic])
+        case .success(let node): root = reader.root(node)
+        }
+        guard let top = reader.mapping(root, SpecShapes.spec) else {
+            return LoadResult(spec: nil, diagnostics: reader.diagnostics)
+        }
+        if let version = top.required("version") {
+            if version.scalarText?.trimmingWhitespace != "1" {
+                reader.report(.unsupportedVersion, "spec version \(version.kindName) is not supported", at: version,
+                              expected: "version: 1")
+            }
+        }
+        let model = top.required("model").flatMap {
+            ModelReader(reader: reader, library: library, baseDirectory: baseDirectory).read($0)
+        }
+        let hardwareFields = top.required("hardware").flatMap { reader.mapping($0, SpecShapes.hardware) }
+        let hardware = hardwareFields.flatMap { HardwareReader(reader: reader, library: library).read($0) }
+        let workloadFields = top.required("workload").flatMap { reader.mapping($0, SpecShapes.workload) }
+        let workload = workloadFields.flatMap { WorkloadReader(reader: reader).read($0) }
+        let planFields = top.mapping("plan")
+        let plan = planFields.map { PlanReader(reader: reader).read($0) } ?? PlanSpec()
+        let constraints = top.mapping("constraints").map(readConstraints) ?? .defaults
+        let checks = top.mapping("checks").map { readChecks($0, reader: reader) } ?? ChecksSpec()
+        var conventions = ConventionsSpec()
+        if let fields = top.mapping("conventions"), let value = fields.choice("attention_flops", AttentionFLOPConvention.self) {
+            conventions.attentionFLOPs = value
+        }
+        guard let model, let hardware, let workload else { return LoadResult(spec: nil, diagnostics: reader.diagnostics) }
+        if let planFields {
+            PlanReader(reader: reader).check(plan, planFields, model: model, hardware: hardware, workload: workload)
+        }
+        checkContext(model: model, workload: workload, at: workloadFields?.value("context"), reader: reader)
+        let spec = Spec(file: file, model: model, hardware: hardware, workload: workload, plan: plan,
+                        constraints: constraints, checks: checks, conventions: conventions)
+        return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)
+    }
+
+    private static func readConstraints(_ fields: MappingReader) -> ConstraintsSpec {
+        var constraints = ConstraintsSpec.defaults
+        if let headroom = fields.fraction("memory_headroom") {
+            if headroom >= 1, let at = fields.value("memory_headroom") {
+                fields.reader.report(.outOfRange, "memory_headroom of 1 leaves no memory at all", at: at,
+                                     expected: "a fraction below 1, such as 0.1")
+            } else {
+                constraints.memoryHeadroom = headroom
+            }
+        }
+        constraints.ttft = fields.duration("ttft")
+        constraints.tpot = fields.duration("tpot")
+        constraints.stepTime = fields.duration("step_time")
+        return constraints
+    }
+
+    private static func readChecks(_ fields: MappingReader, reader: SpecReader) -> ChecksSpec {
+        var checks = ChecksSpec()
+        if let severity = fields.choice("fail_on", Severity.self) { checks.failOn = severity }
+        for item in fields.list("suppress") ?? [] {
+            guard let id = item.scalarText?.trimmingWhitespace else {
+                reader.report(.typeMismatch, "`\(item.path)` must be a rule id, found \(item.kindName)", at: item,
+                              expected: "a rule id such as LC109")
+                continue
+            }
+            guard let rule = Rule.named(id) else {
+                let suggestion = NearestName.suggest(id, among: Rule.all.map(\.id))
+                reader.report(.unknownRule, "`\(item.path)`: there is no rule '\(id)'", at: item,
+                              expected: "a rule id from `lcplan explain`", suggestion: suggestion)
+                continue
+            }
+            guard rule.isSuppressible else {
+                reader.report(.unknownRule, "`\(item.path)`: \(rule.id) reports invalid input and cannot be suppressed", at: item,
+                              expected: "a warning or note rule")
+                continue
+            }
+            checks.suppress.append(rule.id)
+        }
+        return checks
+    }
+
+    /// LC301: a target context beyond what the model was trained for, with nothing to extend it.
+    private static func checkContext(model: ModelSpec, workload: WorkloadSpec, at: YAMLValue?, reader: SpecReader) {
+        guard workload.context > model.maxContext else { return }
+        let location = at?.location
+        let path = at?.path ?? "workload.context"
+        switch model.positions {
+        case .learned:
+            reader.report(Diagnostic(.beyondTrainedContext,
+                                     "context \(workload.context) exceeds the \(model.maxContext) learned positions of \(model.name): there is no embedding for later positions",
+                                     at: location, keyPath: path, expected: "context <= \(model.maxContext)", severity: .error))
+        case .rope where model.rope?.scaling == nil:
+            reader.report(Diagnostic(.beyondTrainedContext,
+                                     "context \(workload.context) is beyond the trained context of \(model.name) (\(model.maxContext) tokens) and no RoPE scaling is configured",
+                                     at: location, keyPath: path, expected: "context <= \(model.maxContext), or model.rope.scaling"))
+        default: break
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import LCPlanPrecision
+import Yams
+
+/// Collects diagnostics while typed values are read out of a YAML tree. Reading never throws: a bad
+/// value becomes a diagnostic and a nil, and reading goes on so that every finding is reported at once.
+public final class SpecReader {
+    public let file: String
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(file: String) { self.file = file }
+
+    public func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+
+    public func report(_ rule: Rule, _ message: String, at value: YAMLValue, expected: String? = nil,
+                       suggestion: String? = nil, severity: Severity? = nil) {
+        diagnostics.append(Diagnostic(rule, message, at: value.location, keyPath: value.path.isEmpty ? nil : value.path,
+                                      expected: expected, suggestion: suggestion, severity: severity))
+    }
+
+    public func root(_ node: Node) -> YAMLValue { YAMLValue(node, path: "", file: file) }
+
+    /// Opens a mapping against its shape: reports a non-mapping, duplicate keys and unknown keys.
+    public func mapping(_ value: YAMLValue, _ shape: ObjectShape) -> MappingReader? {
+        guard case .mapping(let mapping) = value.node else {
+            report(.typeMismatch, "\(value.path.isEmpty ? "the spec" : "`\(value.path)`") must be a mapping, found \(value.kindName)",
+                   at: value, expected: FieldKind.object(shape).expectation)
+            return nil
+        }
+        var entries: [(String, YAMLValue)] = []
+        var seen = Set<String>()
+        for (keyNode, valueNode) in mapping {
+            let keyValue = YAMLValue(keyNode, path: value.path, file: file)
+            guard let key = keyNode.scalar?.string else {
+                report(.typeMismatch, "a key in `\(value.path)` is \(keyValue.kindName), not a name", at: keyValue,
+                       expected: "a plain key name")
+                continue
+            }
+            let path = value.path.isEmpty ? key : value.path + "." + key
+            let child = YAMLValue(valueNode, path: path, file: file)
+            let keyAt = YAMLValue(keyNode, path: path, file: file)
+            if seen.contains(key) {
+                report(.duplicateKey, "key '\(key)' appears more than once in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")",
+                       at: keyAt, expected: "each key once")
+                continue
+            }
+            seen.insert(key)
+            guard shape.field(key) != nil else {
+                let names = shape.fields.map(\.name)
+                let suggestion = NearestName.suggest(key, among: names)
+                let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+                report(.unknownKey, "unknown key '\(key)' in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")\(hint)",
+                       at: keyAt, expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
+                continue
+            }
+            entries.append((key, child))
+        }
+        return MappingReader(reader: self, value: value, shape: shape, entries: entries)
+    }
+}
+
+/// Typed access to the keys of one mapping. Every accessor reports what is wrong and returns nil.
+public struct MappingReader {
+    public let reader: SpecReader
+    public let value: YAMLValue
+    public let shape: ObjectShape
+    let entries: [(String, YAMLValue)]
+
+    /// The value under `key`, if present and not null.
+    public func value(_ key: String) -> YAMLValue? {
+        assert(shape.field(key) != nil, "key \(key) is not in shape \(shape.name)")
+        guard let found = entries.first(where: { $0.0 == key })?.1, !found.isNull else { return nil }
+        return found
+    }
+
+    public func has(_ key: String) -> Bool { value(key) != nil }
+
+    /// Where a key that is missing would go, for "missing key" findings.
+    private func missing(_ key: String) {
+        let path = value.path.isEmpty ? key : value.path + "." + key
+        let kind = shape.field(key)?.kind.expectation ?? "a value"
+        reader.report(Diagnostic(.missingKey, "missing required key '\(key)' in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")",
+                                 at: value.location, keyPath: path, expected: kind))
+    }
+
+    /// The value under `key`, reporting LC104 when it is absent.
+    public func required(_ key: String) -> YAMLValue? {
+        guard let found = self.value(key) else { missing(key); return nil }
+        return found
+    }
+
+    /// The scalar under `key`, reporting a type mismatch for a mapping or list.
+    public func scalar(_ key: String) -> (String, YAMLValue)? {
+        guard let found = value(key) else { return nil }
+        guard let text = found.scalarText else {
+            reader.report(.typeMismatch, "`\(found.path)` must be a single value, found \(found.kindName)", at: found,
+                          expected: shape.field(key)?.kind.expectation)
+            return nil
+        }
+        return (text.trimmingWhitespace, found)
+    }
+
+    /// An integer in the field's declared range. Accepts plain digits and `_` separators, nothing else.
+    public func int(_ key: String) -> Int? {
+        guard let (text, at) = scalar(key) else { return nil }
+        guard case .integer(let minimum, let maximum)? = shape.field(key)?.kind else { return nil }
+        let expected = "an integer from \(minimum) to \(maximum)"
+        let digits = text.replacingUnderscores
+        guard let number = ExactInt(decimal: digits) else {
+            reader.report(.typeMismatch, "`\(at.path)` must be an integer, found \(at.kindName)", at: at, expected: expected)
+            return nil
+        }
+        return checkRange(number, minimum: ExactInt(minimum), maximum: ExactInt(maximum), at: at, expected: expected)?.intValue
+    }
+
+    private func checkRange(_ number: ExactInt, minimum: ExactInt, maximum: ExactInt, at: YAMLValue, expected: String) -> ExactInt? {
+        if number < minimum {
+            let what = number.isNegative ? "negative" : (number.isZero ? "zero" : "too small")
+            reader.report(.outOfRange, "`\(at.path)` is \(what) (\(number))", at: at, expected: expected)
+            return nil
+        }
+        if number > maximum {
+            reader.report(.outOfRange, "`\(at.path)` is too large (\(UnitFormat.grouped(number)))", at: at, expected: expected)
+            return nil
+        }
+        return number
+    }
+
+    /// A token count: `131072`, `128k`, `1M`, between `minimum` and 2^40.
+    public func tokens(_ key: String, minimum: Int = 1) -> Int? {
+        guard let (text, at) = scalar(key) else { return nil }
+        let maximum = SpecShapes.maxTokens
+        let expected = "a token count from \(minimum) to 2^40 (\(UnitFormat.grouped(ExactInt(maximum)))): e.g. 131072, 128k, 1M"
+        switch QuantityParser.tokens(text.replacingUnderscores) {
+        case .failure(let problem):
+            reader.report(.badUnit, "`\(at.path)`: \(problem.message)", at: at, expected: problem.expected)
+            return nil
+        case .success(let count):
+            return checkRange(count, minimum: ExactInt(minimum), maximum: ExactInt(maximum), at: at, expected: expected)?.intValue
+        }
+    }
+
+    /// A positive byte size.
+    public func bytes(_ key: String) -> ExactInt? {
+        guard let (text, at) = scalar(key) else { return nil }
+        switch QuantityParser.bytes(text) {
+        case .failure(let problem):
+            reader.report(.badUnit, "`\(at.path)`: \(problem.message)", at: at, expected: problem.expected)
+            return nil
+        case .success(let count):
+            return checkRange(count, minimum: 1, maximum: ExactInt(10).power(24), at: at,
+                              expected: "a positive byte size up to 1e24 bytes")
+        }
+    }
+
+    private func positiveReal(_ key: String, _ parse: (String) -> Result<Double, QuantityParser.Problem>, limit: Double) -> Double? {
+        guard let (text, at) = scalar(key) else { return nil }
+        switch parse(text) {
+        case .failure(let problem):
+            reader.report(.badUnit, "`\(at.path)`: \(problem.message)", at: at, expected: problem.expected)
+            return nil
+        case .success(let number):
+            guard number > 0, number.isFinite, number <= limit else {
+                reader.report(.outOfRange, "`\(at.path)` must be positive and at most \(limit) in base units, found '\(text)'",
+                              at: at, expected: shape.field(key)?.kind.expectation)
+                return nil
+            }
+            return number
+        }
+    }
+
+    public func bandwidth(_ key: String) -> Bandwidth? {
+        positiveReal(key, QuantityParser.bandwidth, limit: 1e18).map { Bandwidth(bytesPerSecond: $0) }
+    }
+
+    public func flopRate(_ key: String) -> FLOPRate? {
+        positiveReal(key, QuantityParser.flopRate, limit: 1e24).map { FLOPRate(flopsPerSecond: $0) }
+    }
+
+    public func duration(_ key: String) -> Double? { positiveReal(key, QuantityParser.duration, limit: 1e9) }
+
+    public func fraction(_ key: String) -> Double? {
+        guard let (text, at) = scalar(key) else { return nil }
+        switch QuantityParser.fraction(text) {
+        case .failure(let problem):
+            reader.report(.outOfRange, "`\(at.path)`: \(problem.message)", at: at, expected: problem.expected)
+            return nil
+        case .success(let number): return number
+        }
+    }
+
+    /// A real number in the field's declared range, with its exact decimal text.
+    public func decimal(_ key: String) -> (Double, String)? {
+        guard let (text, at) = scalar(key) else { return nil }
+        guard case .number(let minimum, let maximum)? = shape.field(key)?.kind else { return nil }
+        let expected = "a number from \(minimum) to \(maximum)"
+        guard let number = DecimalNumber(Substring(text.replacingUnderscores)) else {
+            reader.report(.typeMismatch, "`\(at.path)` must be a number, found \(at.kindName)", at: at, expected: expected)
+            return nil
+        }
+        let double = number.doubleValue
+        guard double >= minimum, double <= maximum, double.isFinite else {
+            reader.report(.outOfRange, "`\(at.path)` is out of range (\(text))", at: at, expected: expected)
+            return nil
+        }
+        return (double, text.replacingUnderscores)
+    }
+
+    public func double(_ key: String) -> Double? { decimal(key)?.0 }
+
+    public func bool(_ key: String) -> Bool? {
+        guard let (text, at) = scalar(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            reader.report(.typeMismatch, "`\(at.path)` must be true or false, found \(at.kindName)", at: at, expected: "true or false")
+            return nil
+        }
+    }
+
+    public func string(_ key: String) -> String? {
+        guard let (text, at) = scalar(key) else { return nil }
+        guard !text.isEmpty else {
+            reader.report(.typeMismatch, "`\(at.path)` must not be empty", at: at, expected: "a non-empty string")
+            return nil
+        }
+        return text
+    }
+
+    /// One of an enumeration's raw values.
+    public func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
+        guard let (text, at) = scalar(key) else { return nil }
+        if let match = E(rawValue: text.lowercased()) { return match }
+        let names = E.allCases.map(\.rawValue)
+        return reportChoice(text, names: names, at: at)
+    }
+
+    func reportChoice<T>(_ text: String, names: [String], at: YAMLValue) -> T? {
+        let suggestion = NearestName.suggest(text, among: names)
+        let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+        reader.report(.invalidChoice, "`\(at.path)` cannot be '\(text)'\(hint)", at: at,
+                      expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
+        return nil
+    }
+
+    /// A list under `key`, each element with its own path (`key[3]`).
+    public func list(_ key: String) -> [YAMLValue]? {
+        guard let found = value(key) else { return nil }
+        guard case .sequence(let sequence) = found.node else {
+            reader.report(.typeMismatch, "`\(found.path)` must be a list, found \(found.kindName)", at: found,
+                          expected: shape.field(key)?.kind.expectation)
+            return nil
+        }
+        return sequence.enumerated().map { YAMLValue($1, path: "\(found.path)[\($0)]", file: reader.file) }
+    }
+
+    /// A nested mapping under `key`, opened against its shape.
+    public func mapping(_ key: String) -> MappingReader? {
+        guard let found = value(key), let field = shape.field(key), case .object(let inner) = field.kind else { return nil }
+        return reader.mapping(found, inner)
+    }
+}
+
+extension String {
+    /// `131_072` as `131072`: YAML 1.1 allows underscores in numbers, and lcplan accepts them.
+    var replacingUnderscores: String { String(filter { $0 != "_" }) }
+}

@@ -1,0 +1,124 @@
+import LCPlanPrecision
+
+/// One accelerator or CPU: its memory, bandwidths and peak rates. Peaks are DENSE (no 2:4 sparsity),
+/// capacities and bandwidths decimal (GB = 1e9), as ../shared/reference/hardware.md states them.
+public struct DeviceSpec: Sendable, Equatable {
+    public var name: String
+    public var kind: DeviceKind
+    public var memory: Bytes
+    public var memoryBandwidth: Bandwidth
+    /// Dense peak per number format (`bf16`, `fp16`, `fp8`, `tf32`, `fp32`, `int8`).
+    public var peak: [NumberFormat: FLOPRate]
+    /// Per-direction bandwidth of the device's link to its node peers (NVLink: half the bidirectional figure).
+    public var intraNode: Bandwidth?
+    public var hostMemory: Bytes?
+    /// Per-direction bandwidth of the host link (PCIe).
+    public var hostLink: Bandwidth?
+    public var source: String
+    public var confidence: Confidence
+
+    public init(name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
+                intraNode: Bandwidth? = nil, hostMemory: Bytes? = nil, hostLink: Bandwidth? = nil,
+                source: String, confidence: Confidence) {
+        self.name = name
+        self.kind = kind
+        self.memory = memory
+        self.memoryBandwidth = memoryBandwidth
+        self.peak = peak
+        self.intraNode = intraNode
+        self.hostMemory = hostMemory
+        self.hostLink = hostLink
+        self.source = source
+        self.confidence = confidence
+    }
+
+    /// Peak for a format, falling back to the nearest wider format the device has (fp8 on A100 runs at bf16 rate).
+    public func peak(for format: NumberFormat) -> FLOPRate? {
+        if let exact = peak[format] { return exact }
+        for fallback in format.computeFallbacks { if let rate = peak[fallback] { return rate } }
+        return nil
+    }
+}
+
+public enum DeviceKind: String, Sendable, CaseIterable { case gpu, cpu }
+
+/// Number formats for weights, activations, caches and phases.
+public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
+    case fp64, fp32, tf32, bf16, fp16, fp8, fp8e4m3 = "fp8_e4m3", fp8e5m2 = "fp8_e5m2", int8, int4, fp4
+
+    /// Storage bits per element.
+    public var bits: Int {
+        switch self {
+        case .fp64: return 64
+        case .fp32, .tf32: return 32
+        case .bf16, .fp16: return 16
+        case .fp8, .fp8e4m3, .fp8e5m2, .int8: return 8
+        case .int4, .fp4: return 4
+        }
+    }
+
+    /// Significand bits including the implicit bit (rope.md sec. 5); nil for integer formats.
+    public var significandBits: Int? {
+        switch self {
+        case .fp64: return 53
+        case .fp32: return 24
+        case .tf32, .fp16: return 11
+        case .bf16: return 8
+        case .fp8, .fp8e4m3: return 4
+        case .fp8e5m2: return 3
+        case .fp4: return 2
+        case .int8, .int4: return nil
+        }
+    }
+
+    var computeFallbacks: [NumberFormat] {
+        switch self {
+        case .fp8, .fp8e4m3, .fp8e5m2, .int8, .int4, .fp4: return [.fp8, .int8, .bf16, .fp16, .fp32]
+        case .bf16: return [.fp16, .fp32]
+        case .fp16: return [.bf16, .fp32]
+        case .tf32: return [.fp32]
+        case .fp32: return [.tf32]
+        case .fp64: return [.fp32]
+        }
+    }
+
+    public static func < (a: NumberFormat, b: NumberFormat) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// The hardware a plan runs on: a number of identical devices, grouped into nodes.
+public struct HardwareSpec: Sendable, Equatable {
+    public var device: DeviceSpec
+    public var count: Int
+    public var perNode: Int
+    /// Per-direction bandwidth between devices of one node; defaults to the device's own link.
+    public var intraNode: Bandwidth?
+    /// Per-direction bandwidth per device between nodes (InfiniBand NDR 400 Gb/s = 50 GB/s).
+    public var interNode: Bandwidth?
+    public var efficiency: Efficiency
+
+    public init(device: DeviceSpec, count: Int, perNode: Int, intraNode: Bandwidth?, interNode: Bandwidth?, efficiency: Efficiency) {
+        self.device = device
+        self.count = count
+        self.perNode = perNode
+        self.intraNode = intraNode
+        self.interNode = interNode
+        self.efficiency = efficiency
+    }
+}
+
+/// Fractions of the peak rates that real kernels reach. Defaults from ../shared/reference/hardware.md
+/// ("training MFU 38-56% of dense peak; decode 45-57% of the HBM bound"): lcplan takes the middle of each
+/// range, reports them, and lets a spec override them.
+public struct Efficiency: Sendable, Equatable {
+    public var compute: Double
+    public var memory: Double
+    public var network: Double
+
+    public static let defaults = Efficiency(compute: 0.5, memory: 0.5, network: 0.7)
+
+    public init(compute: Double, memory: Double, network: Double) {
+        self.compute = compute
+        self.memory = memory
+        self.network = network
+    }
+}

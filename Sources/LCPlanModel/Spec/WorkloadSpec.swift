@@ -1,0 +1,143 @@
+import LCPlanPrecision
+
+public enum WorkloadMode: String, Sendable, CaseIterable { case inference, training }
+public enum Optimizer: String, Sendable, CaseIterable { case adam, adamw, sgd, adafactor }
+public enum Recompute: String, Sendable, CaseIterable { case none, selective, full }
+public enum ContextParallelKind: String, Sendable, CaseIterable { case ring, ulysses, allgather }
+public enum AttentionFLOPConvention: String, Sendable, CaseIterable { case causal, full }
+
+/// What runs: inference or training, at what context and batch, in what formats.
+public struct WorkloadSpec: Sendable, Equatable {
+    public var mode: WorkloadMode
+    /// Target context in tokens.
+    public var context: Int
+    public var batch: Int
+    public var promptTokens: Int
+    public var outputTokens: Int
+    /// Weight and compute format.
+    public var dtype: NumberFormat
+    public var kvCache: KVCacheSpec
+    /// Prefill chunk size (chunked prefill), if any.
+    public var prefillChunk: Int?
+    public var training: TrainingSpec?
+
+    public init(mode: WorkloadMode, context: Int, batch: Int, promptTokens: Int, outputTokens: Int, dtype: NumberFormat,
+                kvCache: KVCacheSpec, prefillChunk: Int?, training: TrainingSpec?) {
+        self.mode = mode
+        self.context = context
+        self.batch = batch
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.dtype = dtype
+        self.kvCache = kvCache
+        self.prefillChunk = prefillChunk
+        self.training = training
+    }
+}
+
+public struct KVCacheSpec: Sendable, Equatable {
+    public var dtype: NumberFormat
+    public var blockTokens: Int
+    /// Elements sharing one quantization scale (0: per-tensor, no stored scales).
+    public var groupSize: Int?
+    public var scaleDtype: NumberFormat?
+
+    public init(dtype: NumberFormat, blockTokens: Int, groupSize: Int? = nil, scaleDtype: NumberFormat? = nil) {
+        self.dtype = dtype
+        self.blockTokens = blockTokens
+        self.groupSize = groupSize
+        self.scaleDtype = scaleDtype
+    }
+}
+
+public struct TrainingSpec: Sendable, Equatable {
+    public var globalBatch: Int
+    public var microBatch: Int
+    public var optimizer: Optimizer
+    public var zero: Int
+    public var recompute: Recompute
+
+    public init(globalBatch: Int, microBatch: Int, optimizer: Optimizer, zero: Int, recompute: Recompute) {
+        self.globalBatch = globalBatch
+        self.microBatch = microBatch
+        self.optimizer = optimizer
+        self.zero = zero
+        self.recompute = recompute
+    }
+}
+
+/// Fixed choices of the parallel layout; nil fields are left to the planner.
+public struct PlanSpec: Sendable, Equatable {
+    public var tp: Int?
+    public var pp: Int?
+    public var vpp: Int?
+    public var dp: Int?
+    public var cp: Int?
+    public var cpKind: ContextParallelKind?
+    public var ep: Int?
+    public var sequenceParallel: Bool?
+    public var zero: Int?
+    public var recompute: Recompute?
+    public var microBatch: Int?
+
+    public init() {}
+
+    public var isEmpty: Bool { self == PlanSpec() }
+}
+
+/// Limits the plan must meet.
+public struct ConstraintsSpec: Sendable, Equatable {
+    /// Fraction of device memory to keep free.
+    public var memoryHeadroom: Double
+    public var ttft: Double?
+    public var tpot: Double?
+    public var stepTime: Double?
+
+    public static let defaults = ConstraintsSpec(memoryHeadroom: 0.1, ttft: nil, tpot: nil, stepTime: nil)
+
+    public init(memoryHeadroom: Double, ttft: Double?, tpot: Double?, stepTime: Double?) {
+        self.memoryHeadroom = memoryHeadroom
+        self.ttft = ttft
+        self.tpot = tpot
+        self.stepTime = stepTime
+    }
+}
+
+public struct ChecksSpec: Sendable, Equatable {
+    public var failOn: Severity
+    public var suppress: [String]
+
+    public init(failOn: Severity = .error, suppress: [String] = []) {
+        self.failOn = failOn
+        self.suppress = suppress
+    }
+}
+
+public struct ConventionsSpec: Sendable, Equatable {
+    public var attentionFLOPs: AttentionFLOPConvention
+    public init(attentionFLOPs: AttentionFLOPConvention = .causal) { self.attentionFLOPs = attentionFLOPs }
+}
+
+/// A whole resolved spec, ready for the calculators.
+public struct Spec: Sendable, Equatable {
+    public var file: String
+    public var model: ModelSpec
+    public var hardware: HardwareSpec
+    public var workload: WorkloadSpec
+    public var plan: PlanSpec
+    public var constraints: ConstraintsSpec
+    public var checks: ChecksSpec
+    public var conventions: ConventionsSpec
+
+    public init(file: String, model: ModelSpec, hardware: HardwareSpec, workload: WorkloadSpec, plan: PlanSpec,
+                constraints: ConstraintsSpec, checks: ChecksSpec, conventions: ConventionsSpec) {
+        self.file = file
+        self.model = model
+        self.hardware = hardware
+        self.workload = workload
+        self.plan = plan
+        self.constraints = constraints
+        self.checks = checks
+        self.conventions = conventions
+    }
+}
