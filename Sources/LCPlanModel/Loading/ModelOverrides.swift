@@ -44,7 +44,7 @@ struct ModelOverrides {
         if let value = fields.bool("qk_norm") { model.qkNorm = value }
         if let value = fields.choice("positions", PositionKind.self) { model.positions = value }
         if let value = fields.tokens("max_context") { model.maxContext = value }
-        if base == nil || fields.has("source") { model.source = "user spec"; model.confidence = .user }
+        if base == nil { model.source = "user spec"; model.confidence = .user }
         if base != nil && fields.entries.contains(where: { !["preset", "hf_config", "name"].contains($0.0) }) {
             model.source += "; overridden in the spec"
             model.confidence = .user

@@ -86,9 +86,10 @@ struct ModelReader {
     }
 
     private func importConfig(_ path: String, at value: YAMLValue) -> ModelSpec? {
-        let resolved = path.hasPrefix("/") ? path : baseDirectory + "/" + path
+        let resolved = path.hasPrefix("/") || baseDirectory == "." ? path
+            : ((baseDirectory as NSString).appendingPathComponent(path) as NSString).standardizingPath
         let text: String
-        switch InputFile.read(resolved, displayName: path.hasPrefix("/") ? path : resolved, keyPath: value.path,
+        switch InputFile.read(resolved, displayName: resolved, keyPath: value.path,
                               referencedAt: value.location) {
         case .failure(let diagnostic): reader.report(diagnostic); return nil
         case .success(let read): text = read

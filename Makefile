@@ -1,0 +1,76 @@
+# lcplan: the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+SWIFT ?= swift
+EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
+# The man page's date is fixed so that regenerating it is byte-for-byte reproducible.
+MAN_DATE := 2026-11-29
+MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
+
+.PHONY: run test deps build release generate man schemas check-generated static bench clean
+
+## run: install what is missing, build (release), and print the report for an example spec.
+run: deps release
+	.build/release/lcplan $(EXAMPLE)
+
+## test: install what is missing, build, run every test, and check that generated files are current.
+test: deps build
+	$(MAKE) --no-print-directory check-generated
+	$(SWIFT) test
+
+## deps: install the GMP and MPFR development packages if they are missing (Debian/Ubuntu, apt-get).
+deps:
+	@missing=""; \
+	for pkg in libgmp-dev libmpfr-dev; do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else \
+	    echo "lcplan needs$$missing: install them with apt-get as root (no sudo found)." >&2; exit 1; fi; \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "lcplan needs$$missing (GMP and MPFR headers and libraries); install them with your package manager." >&2; exit 1; fi; \
+	  echo "installing$$missing"; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	fi
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+## generate: regenerate the committed generated files (man page, JSON Schemas).
+generate: man schemas
+
+man: build
+	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
+	{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } > man/lcplan.1
+
+schemas: build
+	.build/debug/lcplan schema spec > schemas/lcplan.spec.v1.schema.json
+	.build/debug/lcplan schema report > schemas/lcplan.report.v1.schema.json
+
+## check-generated: fail when the committed man page or schemas differ from what the code generates.
+check-generated: build
+	@$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
+	@{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } | diff -u man/lcplan.1 - \
+	  || { echo "man/lcplan.1 is stale: run 'make generate'" >&2; exit 1; }
+	@.build/debug/lcplan schema spec | diff -u schemas/lcplan.spec.v1.schema.json - \
+	  || { echo "schemas/lcplan.spec.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
+	@.build/debug/lcplan schema report | diff -u schemas/lcplan.report.v1.schema.json - \
+	  || { echo "schemas/lcplan.report.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
+	@echo "generated files are current"
+
+## static: a fully static single binary (glibc, -static-executable) at .build/static/lcplan.
+static: deps
+	$(SWIFT) build -c release --scratch-path .build-static -Xswiftc -static-executable
+	mkdir -p .build/static
+	cp .build-static/release/lcplan .build/static/lcplan
+	strip .build/static/lcplan
+	@file .build/static/lcplan
+
+## bench: median wall time of `lcplan plan` on every example (release build).
+bench: deps release
+	scripts/bench.sh
+
+clean:
+	rm -rf .build .build-static

@@ -1,0 +1,65 @@
+import LCPlanCalculators
+import LCPlanModel
+import LCPlanPrecision
+
+/// The overall answer of a report: does the plan work, and how sure is it.
+public enum Verdict: String, Sendable, CaseIterable {
+    /// No finding at warning level or above.
+    case ok
+    /// The plan works, with warnings.
+    case warnings
+    /// The plan does not fit or breaks a constraint.
+    case infeasible
+    /// The input is invalid; nothing could be computed.
+    case invalid
+}
+
+/// Everything lcplan knows about one spec: the resolved inputs, the computed profiles, the findings.
+/// Reporters turn it into text, JSON, markdown or SARIF; it holds no formatting of its own.
+public struct Report: Sendable {
+    public static let schemaName = "lcplan.report/v1"
+    public static let toolVersion = "0.1.0"
+
+    public let file: String
+    public let spec: Spec?
+    public let parameters: ParameterCount?
+    /// Findings after `checks.suppress`, in report order.
+    public let diagnostics: [Diagnostic]
+    /// Rule ids that the spec suppressed and that would otherwise have been reported.
+    public let suppressed: [String]
+    public let verdict: Verdict
+
+    /// Builds the report for a loaded spec.
+    public init(file: String, load: LoadResult) {
+        self.file = file
+        self.spec = load.spec
+        self.parameters = load.spec.map { ParameterCount($0.model) }
+        let suppress = Set(load.spec?.checks.suppress ?? [])
+        var kept: [Diagnostic] = []
+        var dropped: [String] = []
+        for diagnostic in load.diagnostics {
+            if suppress.contains(diagnostic.rule.id) && diagnostic.severity != .error {
+                if !dropped.contains(diagnostic.rule.id) { dropped.append(diagnostic.rule.id) }
+            } else {
+                kept.append(diagnostic)
+            }
+        }
+        self.diagnostics = kept.sortedForReport()
+        self.suppressed = dropped.sorted()
+        if load.spec == nil || kept.hasErrors {
+            verdict = load.spec == nil ? .invalid : .infeasible
+        } else if kept.contains(where: { $0.severity == .warning }) {
+            verdict = .warnings
+        } else {
+            verdict = .ok
+        }
+    }
+
+    /// The process exit status for this report when findings at or above `failOn` fail the run:
+    /// 2 invalid input, 1 infeasible or a finding at the fail level, 0 otherwise.
+    public func exitStatus(failOn: Severity) -> Int32 {
+        if verdict == .invalid { return 2 }
+        if verdict == .infeasible { return 1 }
+        return diagnostics.contains { $0.severity >= failOn } ? 1 : 0
+    }
+}

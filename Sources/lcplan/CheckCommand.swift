@@ -1,0 +1,71 @@
+import ArgumentParser
+import LCPlanModel
+import LCPlanReport
+
+enum CheckFormat: String, CaseIterable, ExpressibleByArgument { case text, json, sarif }
+extension Severity: ExpressibleByArgument {}
+
+/// `lcplan check SPEC...`: diagnostics only, for CI.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check specs and print only their findings (for CI).",
+        discussion: """
+            Exit status: 2 if any spec is invalid; otherwise 1 if any finding is at or above the fail level \
+            (--fail-on, else each spec's checks.fail_on, default error); otherwise 0. SARIF output (2.1.0) \
+            lets code-scanning services show findings on the spec's lines.
+            """)
+
+    @Argument(help: ArgumentHelp("Spec files (YAML or JSON); - for standard input.", valueName: "spec"))
+    var specs: [String]
+
+    @Option(help: "Output format: text, json or sarif.")
+    var format: CheckFormat = .text
+
+    @Option(help: ArgumentHelp("Lowest severity that fails the check: note, warning or error (default: the spec's checks.fail_on, else error).",
+                               valueName: "severity"))
+    var failOn: Severity?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the findings to this file (atomically).", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var options: SpecOptions
+
+    func validate() throws {
+        if specs.isEmpty { throw ValidationError("give at least one spec file") }
+        if specs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+    }
+
+    func run() throws {
+        var reports: [Report] = []
+        var status: Int32 = 0
+        for path in specs {
+            let report = Report(file: path == "-" ? "<stdin>" : path, load: SpecLoader.load(path: path, library: options.library))
+            reports.append(report)
+            let level = failOn ?? report.spec?.checks.failOn ?? .error
+            status = max(status, report.exitStatus(failOn: level))
+        }
+        let text: String
+        switch format {
+        case .text:
+            let style = options.color.style(toFile: output != nil)
+            text = reports.map { report in
+                let findings = DiagnosticText.render(report.diagnostics, style: style)
+                let verdict = "\(report.file): " + style.verdict(report.verdict, report.verdict.rawValue)
+                return findings + verdict + "\n"
+            }.joined()
+        case .json:
+            text = JSONValue.array(reports.map { report in
+                .object([
+                    ("file", .string(report.file)),
+                    ("verdict", .string(report.verdict.rawValue)),
+                    ("diagnostics", .array(report.diagnostics.map(ReportJSON.diagnostic))),
+                ])
+            }).serialized()
+        case .sarif:
+            text = SARIFReporter.render(reports).serialized()
+        }
+        guard Output.write(text, to: output) else { throw ExitCode(2) }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

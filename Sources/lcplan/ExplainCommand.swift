@@ -1,0 +1,46 @@
+import ArgumentParser
+import LCPlanModel
+import LCPlanReport
+
+/// `lcplan explain RULE`: the long form of a diagnostic rule.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a diagnostic rule (LC102 or unknown-key); with no rule, list them all.")
+
+    @Argument(help: ArgumentHelp("A rule id or name.", valueName: "rule"))
+    var rule: String?
+
+    func run() throws {
+        guard let name = rule else {
+            var out = ""
+            for r in Rule.all { out += "\(r.id)  \(r.severity.rawValue.padding(7))  \(r.name.padding(24))  \(r.summary)\n" }
+            Output.standardOutput(out)
+            return
+        }
+        guard let found = Rule.named(name) else {
+            let suggestion = NearestName.suggest(name, among: Rule.all.map(\.id) + Rule.all.map(\.name))
+            Output.standardError("lcplan: error: no rule '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+                                 + "; `lcplan explain` lists them\n")
+            throw ExitCode(2)
+        }
+        var out = "\(found.id) \(found.name) (\(found.severity.rawValue), \(found.area.rawValue))\n\n"
+        out += found.summary + "\n\n" + found.help + "\n"
+        if !found.triggering.isEmpty {
+            out += "\nExample that triggers it:\n\n" + indent(found.triggering) + "\n"
+        }
+        out += "\nExample that does not:\n\n" + indent(found.nonTriggering) + "\n"
+        if found.isSuppressible {
+            out += "\nSuppress it in a spec with `checks: {suppress: [\(found.id)]}`.\n"
+        }
+        Output.standardOutput(out)
+    }
+
+    private func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

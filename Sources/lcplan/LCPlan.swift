@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+
+/// The root command. `lcplan SPEC` runs `lcplan plan SPEC`.
+struct LCPlan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lcplan",
+        abstract: "Plan long-context LLM training and serving: FLOPs, memory, RoPE limits and layouts, exactly.",
+        discussion: """
+            Exit status: 0 no finding at or above the fail level; 1 the plan is infeasible or a check failed; \
+            2 the input is invalid or the command line is wrong.
+            """,
+        version: "lcplan 0.1.0",
+        subcommands: [PlanCommand.self, CheckCommand.self, PresetsCommand.self, ImportHFCommand.self,
+                      ExplainCommand.self, SchemaCommand.self],
+        defaultSubcommand: PlanCommand.self)
+
+    /// Runs the command line, with argument errors mapped to exit status 2 (argument-parser uses 64).
+    static func runMapped() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Foundation.exit(0)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let status = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if status == .success {
+                Output.standardOutput(message.hasSuffix("\n") ? message : message + "\n")
+                Foundation.exit(0)
+            }
+            Output.standardError(message.hasSuffix("\n") ? message : message + "\n")
+            Foundation.exit(status == .validationFailure ? 2 : status.rawValue)
+        }
+    }
+}
+
+@main
+enum Main {
+    static func main() { LCPlan.runMapped() }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import LCPlanModel
+import LCPlanReport
+
+enum PlanFormat: String, CaseIterable, ExpressibleByArgument { case text, json, markdown }
+
+/// `lcplan plan SPEC`: the full report.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print the full report for a spec (the default command).",
+        discussion: """
+            SPEC is a YAML or JSON file, or - for standard input. The report shows the resolved model \
+            (presets expanded, exact parameter counts), the hardware and the workload, and every finding. \
+            Exit status: 0 ok or warnings only, 1 infeasible, 2 invalid input.
+            """)
+
+    @Argument(help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"))
+    var spec: String
+
+    @Option(help: "Output format: text, json or markdown.")
+    var format: PlanFormat = .text
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var options: SpecOptions
+
+    func run() throws {
+        let load = SpecLoader.load(path: spec, library: options.library)
+        let report = Report(file: spec == "-" ? "<stdin>" : spec, load: load)
+        let text: String
+        switch format {
+        case .text: text = TextReporter.render(report, style: options.color.style(toFile: output != nil))
+        case .json: text = ReportJSON.encode(report).serialized()
+        case .markdown: text = MarkdownReporter.render(report)
+        }
+        let textOnTerminal = format == .text && (output == nil || output == "-")
+        if !textOnTerminal && !report.diagnostics.isEmpty {
+            Output.standardError(DiagnosticText.render(report.diagnostics, style: options.color.forStandardError))
+        }
+        if report.verdict == .invalid && !(output == nil || output == "-") {
+            throw ExitCode(2)
+        }
+        guard Output.write(text, to: output) else { throw ExitCode(2) }
+        let status = report.exitStatus(failOn: .error)
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,2 +1,0 @@
-import LCPlanPrecision
-print(LibraryVersions.gmp, LibraryVersions.mpfr)
