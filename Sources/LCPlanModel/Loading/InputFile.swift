@@ -31,10 +31,11 @@ public enum InputFile {
                 return failure("cannot read '\(path)': permission denied or not a regular file")
             }
             defer { try? handle.close() }
-            guard let read = try? handle.read(upToCount: limit + 1) else {
+            do {
+                data = try handle.read(upToCount: limit + 1) ?? Data()
+            } catch {
                 return failure("cannot read '\(path)': read error")
             }
-            data = read
         }
         if data.count > limit { return failure("'\(name)' is larger than \(limit >> 20) MiB") }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -53,18 +53,23 @@ struct ModelOverrides {
         // Heads: kv_heads defaults to the base's, or to heads (MHA) for a model built from nothing.
         let shapeChanged = fields.has("hidden") || fields.has("heads")
         model.kvHeads = kvHeadsGiven ?? (base.map { fields.has("heads") && $0.kvHeads == $0.heads ? heads : $0.kvHeads } ?? heads)
+        // head_dim: explicit, else the starting model's (a property of the architecture), else hidden / heads.
+        // LC109 when the result no longer matches hidden / heads and head_dim was not stated.
         if let explicitHeadDim {
             model.headDim = explicitHeadDim
-        } else if heads > 0 && (base == nil || shapeChanged) {
-            let keepBase = base.map { $0.headDim * $0.heads != $0.hidden } ?? false
-            model.headDim = keepBase ? base!.headDim : max(1, hidden / heads)
-            if !keepBase && hidden % heads != 0 {
+        } else if let base, heads > 0, base.heads > 0 {
+            model.headDim = base.headDim
+            let baseConsistent = base.headDim * base.heads == base.hidden
+            if shapeChanged && baseConsistent && model.headDim * heads != hidden {
+                reader.report(.headDimMismatch,
+                              "head_dim \(model.headDim) (from \(base.name)) x heads \(heads) = \(model.headDim * heads), not hidden (\(hidden))",
+                              at: fields.value("hidden") ?? fields.value("heads") ?? fields.value, expected: "head_dim stated explicitly")
+            }
+        } else if heads > 0 {
+            model.headDim = max(1, hidden / heads)
+            if hidden % heads != 0 {
                 reader.report(.headDimMismatch,
                               "hidden (\(hidden)) is not a multiple of heads (\(heads)): head_dim taken as \(model.headDim)",
-                              at: fields.value("hidden") ?? fields.value, expected: "head_dim stated explicitly")
-            } else if base != nil && model.headDim * heads != hidden {
-                reader.report(.headDimMismatch,
-                              "head_dim \(model.headDim) x heads \(heads) = \(model.headDim * heads), not hidden (\(hidden))",
                               at: fields.value("hidden") ?? fields.value, expected: "head_dim stated explicitly")
             }
         }

@@ -42,10 +42,18 @@ public enum YAMLDocument {
 
     public static func parse(_ text: String, file: String) -> Result<Node, Diagnostic> {
         if let problem = nestingProblem(text, file: file) { return .failure(problem) }
+        if let anchor = anchorOrAlias(text, file: file) { return .failure(anchor) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
+            if case .duplicatedKeysInMapping(let duplicates, let context) = error, let key = duplicates.sorted().first {
+                let position = duplicateKeyPosition(key, in: text, after: context.mark)
+                return .failure(Diagnostic(
+                    .duplicateKey, "key '\(key)' appears more than once in the same mapping",
+                    at: SourceLocation(file: file, line: position?.0 ?? context.mark.line, column: position?.1 ?? context.mark.column),
+                    keyPath: nil, expected: "each key once"))
+            }
             return .failure(diagnostic(for: error, file: file))
         } catch {
             return .failure(Diagnostic(.yamlSyntax, "cannot parse: \(error)", at: SourceLocation(file: file)))
@@ -54,25 +62,70 @@ public enum YAMLDocument {
             return .failure(Diagnostic(.missingKey, "the file is empty", at: SourceLocation(file: file, line: 1, column: 1),
                                        expected: "a mapping starting with `version: 1`"))
         }
-        if let anchored = firstAnchor(root) {
-            return .failure(Diagnostic(
-                .unsupportedYAML, "YAML anchors and aliases are not accepted in lcplan input",
-                at: SourceLocation(file: file, line: anchored.mark?.line, column: anchored.mark?.column),
-                expected: "plain values written out"))
-        }
         return .success(root)
     }
 
-    private static func firstAnchor(_ node: Node) -> Node? {
-        var stack = [node]
-        while let next = stack.popLast() {
-            if next.anchor != nil { return next }
-            switch next {
-            case .alias: return next
-            case .mapping(let mapping):
-                for (key, value) in mapping { stack.append(key); stack.append(value) }
-            case .sequence(let sequence): stack.append(contentsOf: sequence)
-            case .scalar: break
+    /// The first anchor (`&name`) or alias (`*name`) in the text. Both can only begin a node, so a `&` or
+    /// `*` right after line start, `:`, `-`, `?`, `[`, `{` or `,` (and spaces), outside quotes and
+    /// comments, is one. (Yams resolves aliases while composing and keeps no trace of them.)
+    private static func anchorOrAlias(_ text: String, file: String) -> Diagnostic? {
+        var line = 1
+        var column = 0
+        var quote: Character? = nil
+        var inComment = false
+        var previousSignificant: Character? = nil
+        var previousRaw: Character = "\n"
+        for character in text {
+            defer { previousRaw = character }
+            column += 1
+            if character == "\n" {
+                line += 1; column = 0; quote = nil; inComment = false; previousSignificant = nil
+                continue
+            }
+            if inComment { continue }
+            if let open = quote {
+                if character == open { quote = nil; previousSignificant = character }
+                continue
+            }
+            switch character {
+            case "\"", "'":
+                if previousSignificant == nil || ":-?[{,".contains(previousSignificant!) { quote = character }
+                previousSignificant = character
+            case "#" where previousRaw == " " || previousRaw == "\t" || previousRaw == "\n": inComment = true
+            case " ", "\t": continue
+            case "&", "*":
+                if previousSignificant == nil || ":-?[{,".contains(previousSignificant!) {
+                    return Diagnostic(.unsupportedYAML, "YAML \(character == "&" ? "anchors" : "aliases") are not accepted in lcplan input",
+                                      at: SourceLocation(file: file, line: line, column: column),
+                                      expected: "plain values written out")
+                }
+                previousSignificant = character
+            default:
+                previousSignificant = character
+            }
+        }
+        return nil
+    }
+
+    /// The position of the second occurrence of `key` as a key of the mapping that starts at `mark`.
+    private static func duplicateKeyPosition(_ key: String, in text: String, after mark: Mark) -> (Int, Int)? {
+        var seen = 0
+        for (offset, lineText) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = offset + 1
+            guard number >= mark.line else { continue }
+            let characters = Array(lineText)
+            var index = 0
+            while index < characters.count {
+                let startsKey = index == 0 ? true : " {,".contains(characters[index - 1])
+                if startsKey, characters[index...].starts(with: Array(key + ":")) {
+                    let column = index + 1
+                    if number > mark.line || column >= mark.column {
+                        seen += 1
+                        if seen == 2 { return (number, column) }
+                    }
+                    index += key.count
+                }
+                index += 1
             }
         }
         return nil

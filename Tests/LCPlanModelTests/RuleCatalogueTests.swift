@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import LCPlanModel
+
+/// Every rule's own description carries a spec that triggers it and one that does not; both are run.
+struct RuleCatalogueTests {
+    static let rulesWithExamples = Rule.all.filter { !$0.triggering.isEmpty }
+
+    @Test func idsAreUniqueAndWellFormed() {
+        let ids = Rule.all.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        #expect(Set(Rule.all.map(\.name)).count == ids.count)
+        for rule in Rule.all {
+            #expect(rule.id.count == 5 && rule.id.hasPrefix("LC"))
+            let area = Int(String(rule.id.dropFirst(2).prefix(1)))
+            let expected: [RuleArea: Int] = [.spec: 1, .memory: 2, .rope: 3, .parallelism: 4, .kvCache: 5, .performance: 6]
+            #expect(area == expected[rule.area], "\(rule.id) is in area \(rule.area)")
+            #expect(!rule.summary.isEmpty && !rule.help.isEmpty)
+        }
+    }
+
+    /// The examples reference files relative to the directory they are loaded from; the HF example
+    /// names a config.json that does not exist there, which is what makes LC100/LC112 fire.
+    @Test(arguments: rulesWithExamples.map(\.id))
+    func triggeringExampleTriggers(id: String) throws {
+        let rule = try #require(Rule.named(id))
+        let directory = id == "LC112" ? Fixtures.path("hf-unsupported") : Fixtures.root
+        let found = SpecLoader.load(text: rule.triggering, file: "example.yaml", baseDirectory: directory).diagnostics
+        #expect(found.contains { $0.rule == rule }, "\(found.map { "\($0.rule.id) \($0.message)" })")
+    }
+
+    @Test(arguments: Rule.all.map(\.id))
+    func nonTriggeringExampleDoesNot(id: String) throws {
+        let rule = try #require(Rule.named(id))
+        let result = SpecLoader.load(text: rule.nonTriggering, file: "example.yaml", baseDirectory: Fixtures.root)
+        #expect(!result.diagnostics.contains { $0.rule == rule })
+        #expect(result.spec != nil, "\(result.diagnostics.map(\.message))")
+    }
+
+    @Test func lookupByIdOrName() {
+        #expect(Rule.named("lc102") == .unknownKey)
+        #expect(Rule.named("unknown-key") == .unknownKey)
+        #expect(Rule.named("LC999") == nil)
+    }
+
+    @Test func suppressingAnErrorRuleIsRefused() {
+        let text = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 8k}\nchecks: {suppress: [LC102, LC109]}\n"
+        let result = SpecLoader.load(text: text, file: "t.yaml")
+        #expect(result.diagnostics.map(\.rule.id) == ["LC117"])
+        #expect(result.spec?.checks.suppress == ["LC109"])
+    }
+}
