@@ -30,9 +30,10 @@ let package = Package(
         .testTarget(name: "LCPlanModelTests", dependencies: ["LCPlanModel", "LCPlanCalculators"]),
         .testTarget(name: "LCPlanCalculatorsTests", dependencies: ["LCPlanCalculators", "LCPlanModel"]),
         .testTarget(
-            name: "LCPlanCLITests",
-            dependencies: ["LCPlanReport", "LCPlanModel"],
-            resources: []
+            name: "LCPlanReportTests",
+            dependencies: ["LCPlanReport", "LCPlanModel", "LCPlanCalculators", "Yams"]
         ),
+        // End-to-end tests run the built `lcplan` binary (a dependency, so `swift test` builds it).
+        .testTarget(name: "LCPlanCLITests", dependencies: ["lcplan", "LCPlanReport", "LCPlanModel", "Yams"]),
     ]
 )

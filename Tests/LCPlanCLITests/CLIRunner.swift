@@ -1,0 +1,61 @@
+import Foundation
+
+/// Runs the built `lcplan` binary as a user would, capturing its output and exit status.
+enum CLI {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// The binary next to the test bundle (`swift test` builds it as a dependency of this target).
+    static var binary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lcplan").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return packageRoot + "/.build/debug/lcplan"
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        var env = ProcessInfo.processInfo.environment
+        env["LCPLAN_PRESETS"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func path(_ relative: String) -> String { packageRoot + "/" + relative }
+
+    static func read(_ relative: String) throws -> String { try String(contentsOfFile: path(relative), encoding: .utf8) }
+
+    static var examples: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path("examples"))) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/" + $0 }
+    }
+
+    static var invalidFixtures: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path("Tests/Fixtures/invalid"))) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "Tests/Fixtures/invalid/" + $0 }
+    }
+
+    static func schema(_ relative: String) throws -> JSONSchemaValidator {
+        JSONSchemaValidator(root: try JSONDocument.parse(try String(contentsOfFile: relative.hasPrefix("/") ? relative : path(relative), encoding: .utf8)))
+    }
+}

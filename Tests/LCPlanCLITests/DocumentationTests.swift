@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// README, man page and --help must not drift from the commands and examples that exist.
+struct DocumentationTests {
+    static let commands = ["plan", "check", "presets", "import-hf", "explain", "schema"]
+
+    @Test func readmeNamesEveryCommandAndExample() throws {
+        let readme = try CLI.read("README.md")
+        for command in Self.commands { #expect(readme.contains("lcplan \(command)"), "README shows lcplan \(command)") }
+        for example in CLI.examples { #expect(readme.contains(example), "README lists \(example)") }
+        #expect(readme.contains("make run") && readme.contains("make test"))
+    }
+
+    @Test func manPageDocumentsEveryCommandAndOption() throws {
+        let man = try CLI.read("man/lcplan.1")
+        for command in Self.commands { #expect(man.contains(".It Em \(command)"), "man page documents \(command)") }
+        for option in ["format", "presets", "color", "fail-on", "output"] { #expect(man.contains("-\(option)"), "man page documents --\(option)") }
+    }
+
+    @Test func validatorRejectsWhatTheSchemaForbids() throws {
+        let validator = try CLI.schema("schemas/lcplan.report.v1.schema.json")
+        let good = try CLI.run(["plan", "examples/llama-3.1-8b-h200-128k.yaml", "--format", "json"]).stdout
+        #expect(validator.validate(try JSONDocument.parse(good)).isEmpty)
+        let extraKey = good.replacingOccurrences(of: "\"schema\":", with: "\"surprise\": 1,\n  \"schema\":")
+        #expect(!validator.validate(try JSONDocument.parse(extraKey)).isEmpty)
+        let wrongType = good.replacingOccurrences(of: "\"layers\": 32", with: "\"layers\": \"32\"")
+        #expect(!validator.validate(try JSONDocument.parse(wrongType)).isEmpty)
+        let badVerdict = good.replacingOccurrences(of: "\"verdict\": \"ok\"", with: "\"verdict\": \"fine\"")
+        #expect(!validator.validate(try JSONDocument.parse(badVerdict)).isEmpty)
+    }
+}

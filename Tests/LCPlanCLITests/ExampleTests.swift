@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// Every example runs, prints a report in each format, validates against the published schemas, and
+/// gives byte-identical JSON run after run.
+struct ExampleTests {
+    @Test func thereAreTheDocumentedExamples() {
+        #expect(CLI.examples.count >= 8)
+    }
+
+    @Test(arguments: CLI.examples)
+    func exampleReportsInEveryFormat(example: String) throws {
+        let text = try CLI.run([example, "--color", "never"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Verdict: "))
+        #expect(text.stdout.contains("Parameters"))
+        let json = try CLI.run(["plan", example, "--format", "json"])
+        #expect(json.status == 0)
+        let again = try CLI.run(["plan", example, "--format", "json"])
+        #expect(json.stdout == again.stdout, "JSON output must be byte-identical across runs")
+        let errors = try CLI.schema("schemas/lcplan.report.v1.schema.json").validate(try JSONDocument.parse(json.stdout))
+        #expect(errors.isEmpty, "\(errors)")
+        let markdown = try CLI.run(["plan", example, "--format", "markdown"])
+        #expect(markdown.stdout.hasPrefix("# lcplan report"))
+    }
+
+    @Test(arguments: CLI.examples)
+    func exampleValidatesAgainstSpecSchema(example: String) throws {
+        let document = try JSONDocument.parse(try CLI.read(example))
+        let errors = try CLI.schema("schemas/lcplan.spec.v1.schema.json").validate(document)
+        #expect(errors.isEmpty, "\(errors)")
+    }
+
+    @Test func standardInputIsASpec() throws {
+        let spec = try CLI.read("examples/llama-3.1-8b-h200-128k.yaml")
+        let result = try CLI.run(["-", "--format", "json"], stdin: spec)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"file\": \"<stdin>\""))
+    }
+
+    @Test func reportCarriesExactCounts() throws {
+        let result = try CLI.run(["plan", "examples/deepseek-v3-serving.yaml", "--format", "json"])
+        // cases.md: DeepSeek-V3 has 671,026,419,200 parameters without the MTP module.
+        #expect(result.stdout.contains("\"total\": 671026419200,"))
+    }
+}
