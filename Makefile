@@ -6,7 +6,7 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test deps build release generate man schemas check-generated static bench clean
+.PHONY: run test asan deps build release generate man schemas check-generated static bench clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
@@ -16,6 +16,12 @@ run: deps release
 test: deps build
 	$(MAKE) --no-print-directory check-generated
 	$(SWIFT) test --disable-xctest
+
+## asan: every test under AddressSanitizer. The precision module (the C interop) also runs with leak
+## detection; the rest without, since static tables alive at exit() count as leaks in child processes.
+asan: deps
+	$(SWIFT) test --disable-xctest --sanitize=address --scratch-path .build-asan --filter LCPlanPrecisionTests
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --disable-xctest --sanitize=address --scratch-path .build-asan
 
 ## deps: install the GMP and MPFR development packages if they are missing (Debian/Ubuntu, apt-get).
 deps:
@@ -73,4 +79,4 @@ bench: deps release
 	scripts/bench.sh
 
 clean:
-	rm -rf .build .build-static
+	rm -rf .build .build-static .build-asan
