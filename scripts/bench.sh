@@ -11,7 +11,7 @@ for spec in examples/*.yaml; do
   times=()
   for _ in $(seq "$runs"); do
     start=$(date +%s%N)
-    "$bin" plan "$spec" --format json >/dev/null
+    "$bin" plan "$spec" --format json >/dev/null 2>&1
     end=$(date +%s%N)
     times+=($(( (end - start) / 1000 )))
   done
