@@ -109,25 +109,13 @@ struct HardwareReader {
     }
 
     private func userPreset(path: String, name: String, at value: YAMLValue) -> DeviceSpec? {
-        let text: String
-        switch InputFile.read(path, keyPath: value.path, referencedAt: value.location) {
-        case .failure(let diagnostic): reader.report(diagnostic); return nil
-        case .success(let read): text = read
+        UserPresetFile.read(path: path, key: "device", at: value, into: reader) { presetReader, body in
+            var nested = HardwareReader(reader: presetReader, library: library)
+            nested.expanding = expanding + [name]
+            var device = nested.readDevice(body)
+            if device?.name == "custom" { device?.name = name }
+            device?.source = "user preset \(path)"
+            return device
         }
-        let presetReader = SpecReader(file: path)
-        var device: DeviceSpec? = nil
-        switch YAMLDocument.parse(text, file: path) {
-        case .failure(let diagnostic): presetReader.report(diagnostic)
-        case .success(let root):
-            if let top = presetReader.mapping(presetReader.root(root), PresetFileShape.shape), let body = top.required("device") {
-                var nested = HardwareReader(reader: presetReader, library: library)
-                nested.expanding = expanding + [name]
-                device = nested.readDevice(body)
-                if device?.name == "custom" { device?.name = name }
-                device?.source = "user preset \(path)"
-            }
-        }
-        for diagnostic in presetReader.diagnostics { reader.report(diagnostic) }
-        return presetReader.diagnostics.hasErrors ? nil : device
     }
 }

@@ -60,29 +60,15 @@ struct ModelReader {
     }
 
     private func userPreset(path: String, name: String, at value: YAMLValue) -> ModelSpec? {
-        let text: String
-        switch InputFile.read(path, keyPath: value.path, referencedAt: value.location) {
-        case .failure(let diagnostic): reader.report(diagnostic); return nil
-        case .success(let read): text = read
+        UserPresetFile.read(path: path, key: "model", at: value, into: reader) { presetReader, body in
+            var nested = ModelReader(reader: presetReader, library: library,
+                                     baseDirectory: (path as NSString).deletingLastPathComponent)
+            nested.expanding = expanding + [name]
+            var model = nested.read(body)
+            if model?.name == "custom" { model?.name = name }
+            model?.source = "user preset \(path)"
+            return model
         }
-        let presetReader = SpecReader(file: path)
-        var model: ModelSpec? = nil
-        switch YAMLDocument.parse(text, file: path) {
-        case .failure(let diagnostic): presetReader.report(diagnostic)
-        case .success(let root):
-            if let top = presetReader.mapping(presetReader.root(root), PresetFileShape.shape), let body = top.required("model") {
-                var nested = ModelReader(reader: presetReader, library: library,
-                                         baseDirectory: (path as NSString).deletingLastPathComponent)
-                nested.expanding = expanding + [name]
-                model = nested.read(body)
-                model?.source = "user preset \(path)"
-                if model != nil, !body.isNull, body.scalarText == nil, !(model?.name.isEmpty ?? true), model?.name == "custom" {
-                    model?.name = name
-                }
-            }
-        }
-        for diagnostic in presetReader.diagnostics { reader.report(diagnostic) }
-        return presetReader.diagnostics.hasErrors ? nil : model
     }
 
     private func importConfig(_ path: String, at value: YAMLValue) -> ModelSpec? {
@@ -106,4 +92,28 @@ enum PresetFileShape {
         Field("model", .either([.text, .object(SpecShapes.model)]), "A model mapping."),
         Field("device", .either([.text, .object(SpecShapes.device)]), "A device mapping."),
     ])
+}
+
+/// Reads a user preset file: its `model:` or `device:` body is handed to `build` with a reader of its
+/// own, whose findings (located in the preset file) are passed on to `reader`.
+enum UserPresetFile {
+    static func read<T>(path: String, key: String, at value: YAMLValue, into reader: SpecReader,
+                        _ build: (SpecReader, YAMLValue) -> T?) -> T? {
+        let text: String
+        switch InputFile.read(path, keyPath: value.path, referencedAt: value.location) {
+        case .failure(let diagnostic): reader.report(diagnostic); return nil
+        case .success(let read): text = read
+        }
+        let presetReader = SpecReader(file: path)
+        var result: T? = nil
+        switch YAMLDocument.parse(text, file: path) {
+        case .failure(let diagnostic): presetReader.report(diagnostic)
+        case .success(let root):
+            if let top = presetReader.mapping(presetReader.root(root), PresetFileShape.shape), let body = top.required(key) {
+                result = build(presetReader, body)
+            }
+        }
+        for diagnostic in presetReader.diagnostics { reader.report(diagnostic) }
+        return presetReader.diagnostics.hasErrors ? nil : result
+    }
 }
