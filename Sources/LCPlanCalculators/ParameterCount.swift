@@ -29,33 +29,21 @@ public struct ParameterCount: Sendable, Equatable {
 
     public init(_ model: ModelSpec) {
         let h = ExactInt(model.hidden)
-        let normWidth = model.norm == .layernorm ? 2 : 1
-        var counts: [LayerShape: Int] = [:]
-        let kinds = model.attention.pattern ?? []
-        let fallback = model.layerKinds.first ?? .global
-        for index in 0..<model.layers {
-            let kind = kinds.isEmpty ? fallback : kinds[index % kinds.count]
-            counts[LayerShape(kind: kind, moe: model.isMoELayer(index)), default: 0] += 1
-        }
+        let normWidth = ExactInt(model.norm == .layernorm ? 2 : 1)
         var attention = ExactInt.zero, mlp = ExactInt.zero, experts = ExactInt.zero, norms = ExactInt.zero
         var inactive = ExactInt.zero
-        for (shape, count) in counts.sorted(by: { $0.key.order < $1.key.order }) {
+        for (kind, count) in LayerCensus(model).counts {
             let n = ExactInt(count)
-            let mixer = shape.kind == .ssm ? Self.ssmMixer(model) : Self.attentionMixer(model)
-            attention += n * mixer
-            let hasFFN = shape.moe || model.ffnKind != .none
-            let normsHere = hasFFN ? model.normsPerLayer : (model.normsPerLayer + 1) / 2
-            norms += n * ExactInt(normsHere * normWidth) * h
-            if shape.moe, let moe = model.moe {
-                let expert = Self.ffn(model, inner: moe.expertFfn)
-                let router = h * ExactInt(moe.experts) + (moe.routerBias ? ExactInt(moe.experts) : .zero)
-                experts += n * (ExactInt(moe.experts + moe.shared) * expert + router)
-                inactive += n * ExactInt(moe.experts - moe.active) * expert
-            } else if model.ffnKind != .none {
-                mlp += n * Self.ffn(model, inner: model.ffn)
+            let layer = Self.layer(model, kind)
+            attention += n * layer.mixer
+            mlp += n * layer.mlp
+            experts += n * layer.experts
+            norms += n * layer.norms
+            if kind.moe, let moe = model.moe {
+                inactive += n * ExactInt(moe.experts - moe.active) * Self.ffn(model, inner: moe.expertFfn)
             }
         }
-        norms += ExactInt(normWidth) * h
+        norms += normWidth * h
         var embedding = ExactInt(model.vocab) * h
         if model.positions == .learned { embedding += ExactInt(model.maxContext) * h }
         let lmHead = model.tiedEmbeddings ? ExactInt.zero : ExactInt(model.vocab) * h
@@ -69,10 +57,31 @@ public struct ParameterCount: Sendable, Equatable {
         self.active = total - inactive
     }
 
-    private struct LayerShape: Hashable {
-        let kind: LayerKind
-        let moe: Bool
-        var order: Int { (LayerKind.allCases.firstIndex(of: kind) ?? 0) * 2 + (moe ? 1 : 0) }
+    /// The parameters of one layer of a kind, by part.
+    public struct Layer: Sendable {
+        public let mixer: ExactInt
+        public let mlp: ExactInt
+        /// Routed and shared experts and the router.
+        public let experts: ExactInt
+        public let norms: ExactInt
+        /// Everything but the experts.
+        public var dense: ExactInt { mixer + mlp + norms }
+    }
+
+    public static func layer(_ model: ModelSpec, _ kind: LayerCensus.Kind) -> Layer {
+        let h = ExactInt(model.hidden)
+        let mixer = kind.kind == .ssm ? ssmMixer(model) : attentionMixer(model)
+        let hasFFN = kind.moe || model.ffnKind != .none
+        let normsHere = hasFFN ? model.normsPerLayer : (model.normsPerLayer + 1) / 2
+        let norms = ExactInt(normsHere * (model.norm == .layernorm ? 2 : 1)) * h
+        var mlp = ExactInt.zero, experts = ExactInt.zero
+        if kind.moe, let moe = model.moe {
+            let router = h * ExactInt(moe.experts) + (moe.routerBias ? ExactInt(moe.experts) : .zero)
+            experts = ExactInt(moe.experts + moe.shared) * ffn(model, inner: moe.expertFfn) + router
+        } else if model.ffnKind != .none {
+            mlp = ffn(model, inner: model.ffn)
+        }
+        return Layer(mixer: mixer, mlp: mlp, experts: experts, norms: norms)
     }
 
     /// One FFN of inner size f: gated 3hf (gate, up, down), plain 2hf; biases f per up-type matrix and h on down.

@@ -23,6 +23,8 @@ public struct Report: Sendable {
     public let file: String
     public let spec: Spec?
     public let parameters: ParameterCount?
+    /// The profiles (FLOPs, memory, time) of a resolved spec.
+    public let analysis: Analysis?
     /// Findings after `checks.suppress`, in report order.
     public let diagnostics: [Diagnostic]
     /// Rule ids that the spec suppressed and that would otherwise have been reported.
@@ -33,11 +35,13 @@ public struct Report: Sendable {
     public init(file: String, load: LoadResult) {
         self.file = file
         self.spec = load.spec
-        self.parameters = load.spec.map { ParameterCount($0.model) }
+        let analysis = load.spec.map(Analysis.init)
+        self.analysis = analysis
+        self.parameters = analysis?.parameters
         let suppress = Set(load.spec?.checks.suppress ?? [])
         var kept: [Diagnostic] = []
         var dropped: [String] = []
-        for diagnostic in load.diagnostics {
+        for diagnostic in load.diagnostics + (analysis?.diagnostics ?? []) {
             if suppress.contains(diagnostic.rule.id) && diagnostic.severity != .error {
                 if !dropped.contains(diagnostic.rule.id) { dropped.append(diagnostic.rule.id) }
             } else {

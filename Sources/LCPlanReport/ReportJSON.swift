@@ -19,12 +19,23 @@ public enum ReportJSON {
             pairs.append(("workload", workload(spec.workload)))
             pairs.append(("plan", plan(spec.plan)))
             pairs.append(("constraints", constraints(spec.constraints)))
-            pairs.append(("conventions", .object([("attention_flops", .string(spec.conventions.attentionFLOPs.rawValue))])))
+            pairs.append(("conventions", .object([
+                ("attention_flops", .string(spec.conventions.attentionFLOPs.rawValue)),
+                ("fused_attention", .bool(spec.conventions.fusedAttention)),
+                ("dropout", .bool(spec.conventions.dropout)),
+            ])))
             pairs.append(("checks", .object([
                 ("fail_on", .string(spec.checks.failOn.rawValue)),
                 ("suppress", .array(spec.checks.suppress.map(JSONValue.string))),
                 ("suppressed_findings", .array(report.suppressed.map(JSONValue.string))),
             ])))
+        }
+        if let analysis = report.analysis {
+            pairs.append(("layout", ProfileJSON.layout(analysis)))
+            pairs.append(("flops", ProfileJSON.flops(analysis)))
+            pairs.append(("memory", ProfileJSON.memory(analysis)))
+            pairs.append(("time", ProfileJSON.time(analysis)))
+            pairs.append(("assumptions", .array(analysis.assumptions.map(JSONValue.string))))
         }
         pairs.append(("diagnostics", .array(report.diagnostics.map(diagnostic))))
         return .object(pairs)
@@ -163,6 +174,7 @@ public enum ReportJSON {
                 ("compute", .number(h.efficiency.compute)), ("memory", .number(h.efficiency.memory)),
                 ("network", .number(h.efficiency.network)),
             ])),
+            ("workspace", .integer(h.workspace.value)),
         ])
     }
 
@@ -184,7 +196,7 @@ public enum ReportJSON {
                 .object([
                     ("global_batch", .int(t.globalBatch)), ("micro_batch", .int(t.microBatch)),
                     ("optimizer", .string(t.optimizer.rawValue)), ("zero", .int(t.zero)),
-                    ("recompute", .string(t.recompute.rawValue)),
+                    ("recompute", .string(t.recompute.rawValue)), ("grad_dtype", .string(t.gradDtype.rawValue)),
                 ])
             }),
         ])

@@ -1,3 +1,4 @@
+import LCPlanCalculators
 import LCPlanModel
 
 /// The JSON Schema of the JSON report (`lcplan.report/v1`). Every object forbids keys it does not list,
@@ -21,7 +22,13 @@ public enum ReportSchema {
             ])),
             ("conventions", S.object("Counting conventions in force.", [
                 ("attention_flops", S.choice(AttentionFLOPConvention.allCases.map(\.rawValue))),
+                ("fused_attention", bool), ("dropout", bool),
             ])),
+            ("layout", layout),
+            ("flops", flops),
+            ("memory", memory),
+            ("time", time),
+            ("assumptions", S.array(string)),
             ("checks", S.object("Check settings.", [
                 ("fail_on", S.choice(Severity.allCases.map(\.rawValue))),
                 ("suppress", S.array(S.type("string"))),
@@ -117,6 +124,7 @@ public enum ReportSchema {
             ("count", count), ("per_node", count), ("nodes", count),
             ("intra_node", S.nullable(number)), ("inter_node", S.nullable(number)),
             ("efficiency", S.object("Fractions of peak.", [("compute", number), ("memory", number), ("network", number)])),
+            ("workspace", count),
         ])
     }
 
@@ -133,7 +141,61 @@ public enum ReportSchema {
             ("training", S.nullable(S.object("Training settings.", [
                 ("global_batch", count), ("micro_batch", count), ("optimizer", S.choice(Optimizer.allCases.map(\.rawValue))),
                 ("zero", count), ("recompute", S.choice(Recompute.allCases.map(\.rawValue))),
+                ("grad_dtype", S.choice(formats)),
             ]))),
+        ])
+    }
+
+    static var layout: JSONValue {
+        S.object("The layout the profiles are computed for: the spec's fixed degrees, the rest defaulted.", [
+            ("tp", count), ("pp", count), ("vpp", count), ("dp", count), ("cp", count), ("ep", count),
+            ("cp_kind", S.choice(ContextParallelKind.allCases.map(\.rawValue))), ("sequence_parallel", bool), ("zero", count),
+            ("recompute", S.choice(Recompute.allCases.map(\.rawValue))), ("micro_batch", count), ("devices", count),
+            ("defaulted", S.array(string)),
+        ])
+    }
+
+    static var breakdown: JSONValue {
+        S.object("FLOPs by part (integers); the parts sum to total.", [
+            ("total", count), ("attention_core", count), ("attention_projections", count), ("mlp", count),
+            ("experts", count), ("lm_head", count), ("other", count), ("attention_share", number),
+        ])
+    }
+
+    static var flops: JSONValue {
+        S.object("FLOPs per phase for the whole batch (decode_per_token: one token of one sequence).", [
+            ("convention", S.choice(AttentionFLOPConvention.allCases.map(\.rawValue))),
+            ("prefill", S.nullable(breakdown)), ("decode_per_token", S.nullable(breakdown)), ("decode_total", S.nullable(breakdown)),
+            ("training_step", S.nullable(S.object("One training step.", [
+                ("forward", breakdown), ("model", S.nullable(count)), ("hardware", S.nullable(count)),
+                ("recompute", S.choice(Recompute.allCases.map(\.rawValue))),
+            ]))),
+            ("attention_crossover_context", nullableInt),
+        ])
+    }
+
+    static var memory: JSONValue {
+        S.object("Bytes on the most loaded device (integers); headroom is usable minus total and may be negative.", [
+            ("stage", count), ("parameters_per_device", count), ("weights", count), ("kv_cache", count),
+            ("activations", count), ("gradients", count), ("optimizer", count), ("workspace", count), ("total", count),
+            ("capacity", count), ("usable", count), ("headroom", int), ("fits", bool), ("kv_cache_bytes_per_token", count),
+            ("max_context", nullableInt), ("sequences_per_replica", count), ("in_flight_micro_batches", count),
+        ])
+    }
+
+    static var phase: JSONValue {
+        S.nullable(S.object("One phase's roofline, seconds.", [
+            ("seconds", number), ("compute_s", number), ("memory_s", number), ("communication_s", number),
+            ("bound", S.choice(Bound.allCases.map(\.rawValue))),
+        ]))
+    }
+
+    static var time: JSONValue {
+        S.object("Roofline times in seconds; peak in FLOP/s.", [
+            ("compute_format", S.choice(NumberFormat.allCases.map(\.rawValue))), ("peak", number),
+            ("ttft_s", S.nullable(number)), ("tpot_s", S.nullable(number)), ("step_s", S.nullable(number)),
+            ("tokens_per_s", number), ("mfu", S.nullable(number)), ("hfu", S.nullable(number)),
+            ("bubble_fraction", S.nullable(number)), ("prefill", phase), ("decode", phase), ("training_step", phase),
         ])
     }
 

@@ -7,6 +7,7 @@ public enum TextReporter {
     public static func render(_ report: Report, style: TextStyle = .plain) -> String {
         var out = style.bold("lcplan \(Report.toolVersion)") + " — \(report.file)\n"
         out += "Verdict: " + style.verdict(report.verdict, report.verdict.rawValue.uppercased()) + " — " + summary(report) + "\n"
+        if let analysis = report.analysis { out += "  " + ProfileText.headline(analysis) + "\n" }
         guard let spec = report.spec else {
             out += "\n" + section("Findings", style) + DiagnosticText.render(report.diagnostics, style: style)
             return out
@@ -15,6 +16,12 @@ public enum TextReporter {
         if let parameters = report.parameters { out += "\n" + self.parameters(parameters, style) }
         out += "\n" + hardware(spec.hardware, style)
         out += "\n" + workload(spec, style)
+        if let analysis = report.analysis {
+            out += "\n" + ProfileText.flops(analysis, style)
+            out += "\n" + ProfileText.memory(analysis, style)
+            out += "\n" + ProfileText.time(analysis, style)
+            out += "\n" + section("Assumptions", style) + analysis.assumptions.map { "  - \($0)\n" }.joined()
+        }
         if !report.diagnostics.isEmpty || !report.suppressed.isEmpty {
             out += "\n" + section("Findings", style)
             out += DiagnosticText.render(report.diagnostics, style: style)
@@ -145,6 +152,7 @@ public enum TextReporter {
         ]
         let chosen = fixed.compactMap { name, value in value.map { "\(name) \($0)" } }
         table.add("plan", chosen.isEmpty ? "nothing fixed" : chosen.joined(separator: ", "))
+        table.add("costed layout", ProfileText.layout(Analysis(spec)))
         let c = spec.constraints
         var limits = ["headroom \(UnitFormat.fixed(c.memoryHeadroom * 100, decimals: 0))%"]
         if let ttft = c.ttft { limits.append("ttft \(Seconds(ttft))") }

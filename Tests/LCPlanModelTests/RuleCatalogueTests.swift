@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LCPlanModel
+import LCPlanCalculators
 
 /// Every rule's own description carries a spec that triggers it and one that does not; both are run.
 struct RuleCatalogueTests {
@@ -25,7 +26,7 @@ struct RuleCatalogueTests {
     func triggeringExampleTriggers(id: String) throws {
         let rule = try #require(Rule.named(id))
         let directory = id == "LC112" ? Fixtures.path("hf-unsupported") : Fixtures.root
-        let found = SpecLoader.load(text: rule.triggering, file: "example.yaml", baseDirectory: directory).diagnostics
+        let found = Self.findings(rule.triggering, directory: directory)
         #expect(found.contains { $0.rule == rule }, "\(found.map { "\($0.rule.id) \($0.message)" })")
     }
 
@@ -33,8 +34,15 @@ struct RuleCatalogueTests {
     func nonTriggeringExampleDoesNot(id: String) throws {
         let rule = try #require(Rule.named(id))
         let result = SpecLoader.load(text: rule.nonTriggering, file: "example.yaml", baseDirectory: Fixtures.root)
-        #expect(!result.diagnostics.contains { $0.rule == rule })
+        let found = Self.findings(rule.nonTriggering, directory: Fixtures.root)
+        #expect(!found.contains { $0.rule == rule }, "\(found.map { "\($0.rule.id) \($0.message)" })")
         #expect(result.spec != nil, "\(result.diagnostics.map(\.message))")
+    }
+
+    /// The loader's findings and, for a spec that resolves, the calculators'.
+    static func findings(_ text: String, directory: String) -> [Diagnostic] {
+        let result = SpecLoader.load(text: text, file: "example.yaml", baseDirectory: directory)
+        return result.diagnostics + (result.spec.map { Analysis($0).diagnostics } ?? [])
     }
 
     @Test func lookupByIdOrName() {

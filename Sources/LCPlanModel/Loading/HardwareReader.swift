@@ -24,9 +24,10 @@ struct HardwareReader {
             reader.report(.outOfRange, "`hardware.per_node` (\(perNode)) exceeds `hardware.count` (\(count))", at: at,
                           expected: "per_node <= count")
         }
+        let workspace = fields.bytes("workspace").map { Bytes($0) }
         guard let device else { return nil }
         return HardwareSpec(device: device, count: count, perNode: min(perNode, count), intraNode: intra, interNode: inter,
-                            efficiency: efficiency)
+                            efficiency: efficiency, workspace: workspace)
     }
 
     private func checkedEfficiency(_ e: MappingReader, _ key: String) -> Double? {

@@ -49,8 +49,10 @@ public enum SpecLoader {
         let constraints = top.mapping("constraints").map(readConstraints) ?? .defaults
         let checks = top.mapping("checks").map { readChecks($0, reader: reader) } ?? ChecksSpec()
         var conventions = ConventionsSpec()
-        if let fields = top.mapping("conventions"), let value = fields.choice("attention_flops", AttentionFLOPConvention.self) {
-            conventions.attentionFLOPs = value
+        if let fields = top.mapping("conventions") {
+            if let value = fields.choice("attention_flops", AttentionFLOPConvention.self) { conventions.attentionFLOPs = value }
+            if let value = fields.bool("fused_attention") { conventions.fusedAttention = value }
+            if let value = fields.bool("dropout") { conventions.dropout = value }
         }
         guard let model, let hardware, let workload else { return LoadResult(spec: nil, diagnostics: reader.diagnostics) }
         if let planFields {

@@ -2,7 +2,7 @@
 struct WorkloadReader {
     let reader: SpecReader
 
-    static let trainingKeys = ["global_batch", "micro_batch", "optimizer", "zero", "recompute"]
+    static let trainingKeys = ["global_batch", "micro_batch", "optimizer", "zero", "recompute", "grad_dtype"]
 
     func read(_ fields: MappingReader) -> WorkloadSpec? {
         let mode = fields.choice("mode", WorkloadMode.self) ?? .inference
@@ -25,7 +25,8 @@ struct WorkloadReader {
             training = TrainingSpec(
                 globalBatch: fields.int("global_batch") ?? batch, microBatch: fields.int("micro_batch") ?? 1,
                 optimizer: fields.choice("optimizer", Optimizer.self) ?? .adamw, zero: fields.int("zero") ?? 0,
-                recompute: fields.choice("recompute", Recompute.self) ?? .none)
+                recompute: fields.choice("recompute", Recompute.self) ?? .none,
+                gradDtype: fields.choice("grad_dtype", NumberFormat.self) ?? .bf16)
             if let training, training.globalBatch % training.microBatch != 0, let at = fields.value("micro_batch") {
                 reader.report(.planNotDivisible, "micro_batch (\(training.microBatch)) does not divide global_batch (\(training.globalBatch))",
                               at: at, expected: "a micro_batch dividing global_batch")

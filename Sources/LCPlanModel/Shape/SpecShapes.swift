@@ -119,6 +119,7 @@ public enum SpecShapes {
         Field("intra_node", .bandwidth, "Per-direction bandwidth between devices of a node."),
         Field("inter_node", .bandwidth, "Per-direction bandwidth per device between nodes."),
         Field("efficiency", .object(efficiency), "Efficiency factors."),
+        Field("workspace", .bytes, "Memory reserved per device for the runtime (default 1 GiB on GPUs, 256 MiB on CPUs)."),
     ])
 
     public static let kvCache = ObjectShape("kv_cache", "KV cache format.", [
@@ -142,6 +143,7 @@ public enum SpecShapes {
         Field("optimizer", .choice(Optimizer.allCases.map(\.rawValue)), "Training: optimizer (default adamw)."),
         Field("zero", .integer(minimum: 0, maximum: 3), "Training: ZeRO stage (default 0)."),
         Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Training: activation recompute (default none)."),
+        Field("grad_dtype", .choice(formats), "Training: gradient format (default bf16; fp32 for Megatron main grads)."),
     ])
 
     public static let plan = ObjectShape("plan", "Fixed choices of the parallel layout.", [
@@ -173,6 +175,8 @@ public enum SpecShapes {
     public static let conventions = ObjectShape("conventions", "Counting conventions where sources disagree.", [
         Field("attention_flops", .choice(AttentionFLOPConvention.allCases.map(\.rawValue)),
               "causal (halve QK^T and PV, as Megatron-LM) or full (as PaLM, Korthikanti 2022); default causal."),
+        Field("fused_attention", .boolean, "Attention kernels that keep no s^2 scores (FlashAttention); default true."),
+        Field("dropout", .boolean, "Training keeps dropout masks (Korthikanti 2022 counts them); default false."),
     ])
 
     public static let spec = ObjectShape("spec", "An lcplan spec, version 1.", [

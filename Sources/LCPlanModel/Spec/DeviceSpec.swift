@@ -33,9 +33,12 @@ public struct DeviceSpec: Sendable, Equatable {
     }
 
     /// Peak for a format, falling back to the nearest wider format the device has (fp8 on A100 runs at bf16 rate).
-    public func peak(for format: NumberFormat) -> FLOPRate? {
-        if let exact = peak[format] { return exact }
-        for fallback in format.computeFallbacks { if let rate = peak[fallback] { return rate } }
+    public func peak(for format: NumberFormat) -> FLOPRate? { peakEntry(for: format)?.1 }
+
+    /// The format whose peak applies to `format` on this device, and that peak.
+    public func peakEntry(for format: NumberFormat) -> (NumberFormat, FLOPRate)? {
+        if let exact = peak[format] { return (format, exact) }
+        for fallback in format.computeFallbacks { if let rate = peak[fallback] { return (fallback, rate) } }
         return nil
     }
 }
@@ -95,8 +98,18 @@ public struct HardwareSpec: Sendable, Equatable {
     /// Per-direction bandwidth per device between nodes (InfiniBand NDR 400 Gb/s = 50 GB/s).
     public var interNode: Bandwidth?
     public var efficiency: Efficiency
+    /// Memory reserved per device for the runtime (CUDA context, library workspaces).
+    public var workspace: Bytes
 
-    public init(device: DeviceSpec, count: Int, perNode: Int, intraNode: Bandwidth?, interNode: Bandwidth?, efficiency: Efficiency) {
+    /// The default reserve: 1 GiB on a GPU (CUDA context and cuBLAS/NCCL workspaces are several hundred MB),
+    /// 256 MiB on a CPU. An assumption, reported and overridable with `hardware.workspace`.
+    public static func defaultWorkspace(for kind: DeviceKind) -> Bytes {
+        Bytes(kind == .gpu ? 1 << 30 : 1 << 28)
+    }
+
+    public init(device: DeviceSpec, count: Int, perNode: Int, intraNode: Bandwidth?, interNode: Bandwidth?, efficiency: Efficiency,
+                workspace: Bytes? = nil) {
+        self.workspace = workspace ?? HardwareSpec.defaultWorkspace(for: device.kind)
         self.device = device
         self.count = count
         self.perNode = perNode

@@ -56,8 +56,11 @@ public struct TrainingSpec: Sendable, Equatable {
     public var optimizer: Optimizer
     public var zero: Int
     public var recompute: Recompute
+    public var gradDtype: NumberFormat
 
-    public init(globalBatch: Int, microBatch: Int, optimizer: Optimizer, zero: Int, recompute: Recompute) {
+    public init(globalBatch: Int, microBatch: Int, optimizer: Optimizer, zero: Int, recompute: Recompute,
+                gradDtype: NumberFormat = .bf16) {
+        self.gradDtype = gradDtype
         self.globalBatch = globalBatch
         self.microBatch = microBatch
         self.optimizer = optimizer
@@ -115,7 +118,17 @@ public struct ChecksSpec: Sendable, Equatable {
 
 public struct ConventionsSpec: Sendable, Equatable {
     public var attentionFLOPs: AttentionFLOPConvention
-    public init(attentionFLOPs: AttentionFLOPConvention = .causal) { self.attentionFLOPs = attentionFLOPs }
+    /// Attention kernels keep no s x s score matrix (FlashAttention); removes the 5as^2b term of
+    /// Korthikanti et al. 2022 Table 2 from activation memory.
+    public var fusedAttention: Bool
+    /// Training keeps dropout masks (1 byte per element); current LLM training runs without dropout.
+    public var dropout: Bool
+
+    public init(attentionFLOPs: AttentionFLOPConvention = .causal, fusedAttention: Bool = true, dropout: Bool = false) {
+        self.attentionFLOPs = attentionFLOPs
+        self.fusedAttention = fusedAttention
+        self.dropout = dropout
+    }
 }
 
 /// A whole resolved spec, ready for the calculators.

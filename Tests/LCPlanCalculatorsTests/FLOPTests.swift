@@ -1,0 +1,102 @@
+import Testing
+import LCPlanModel
+import LCPlanPrecision
+@testable import LCPlanCalculators
+
+/// FLOP counts against the closed forms of the papers, written out here, and the identities between phases.
+struct FLOPTests {
+    func spec(_ model: String, _ workload: String, conventions: String = "") -> Spec? {
+        resolve("version: 1\nmodel: \(model)\nhardware: {device: h100-sxm, count: 1}\nworkload: \(workload)\n\(conventions)")
+    }
+
+    /// Korthikanti 2022 appendix A (model FLOPs, no recompute, score term not halved):
+    /// 72 B L s h^2 (1 + s/(6h) + V/(12hL)) = 72BLsh^2 + 12BLs^2h + 6BshV, for GPT-3 at s 2048, B 8.
+    @Test func korthikantiModelFLOPs() throws {
+        let s = try #require(spec(gpt3Model, "{mode: training, context: 2048, global_batch: 8}", conventions: "conventions: {attention_flops: full}"))
+        let flops = PhaseFLOPs(s)
+        let B = ExactInt(8), L = ExactInt(96), seq = ExactInt(2048), h = ExactInt(12288), V = ExactInt(51200)
+        let expected = ExactInt(72) * B * L * seq * h * h + ExactInt(12) * B * L * seq * seq * h + ExactInt(6) * B * seq * h * V
+        #expect(flops.trainingModel == expected)
+    }
+
+    /// Narayanan 2021 eq. 3 (full recompute): 96 B s L h^2 (1 + s/(6h) + V/(16Lh)) = 96BsLh^2 + 16BLs^2h + 6BshV.
+    @Test func narayananFullRecompute() throws {
+        let s = try #require(spec(gpt3Model, "{mode: training, context: 2048, global_batch: 8, recompute: full}",
+                                  conventions: "conventions: {attention_flops: full}"))
+        let flops = PhaseFLOPs(s)
+        let B = ExactInt(8), L = ExactInt(96), seq = ExactInt(2048), h = ExactInt(12288), V = ExactInt(51200)
+        let expected = ExactInt(96) * B * L * seq * h * h + ExactInt(16) * B * L * seq * seq * h + ExactInt(6) * B * seq * h * V
+        #expect(flops.trainingHardware(recompute: .full) == expected)
+    }
+
+    /// Identities: model FLOPs = 3 x forward; selective recompute adds one attention core; the causal
+    /// score term is exactly half the full one; the parts sum to the total.
+    @Test func trainingIdentities() throws {
+        let causal = try #require(spec("llama-3.1-8b", "{mode: training, context: 32k, global_batch: 4}"))
+        let full = try #require(spec("llama-3.1-8b", "{mode: training, context: 32k, global_batch: 4}",
+                                     conventions: "conventions: {attention_flops: full}"))
+        let c = PhaseFLOPs(causal), f = PhaseFLOPs(full)
+        let forward = try #require(c.trainingForward)
+        #expect(c.trainingModel == ExactInt(3) * forward.total)
+        #expect(c.trainingHardware(recompute: .none) == ExactInt(3) * forward.total)
+        #expect(c.trainingHardware(recompute: .selective) == ExactInt(3) * forward.total + forward.attentionCore)
+        #expect(f.trainingForward?.attentionCore == ExactInt(2) * forward.attentionCore)
+        #expect(f.trainingForward?.mlp == forward.mlp)
+        #expect(forward.attentionCore + forward.attentionProjections + forward.mlp + forward.experts + forward.lmHead + forward.other
+                == forward.total)
+    }
+
+    /// accounting.md: prefill of S tokens = 2 N S + 2 L S^2 q (causal) + 2 h V for the last position, with N
+    /// the matrix parameters of the layers. Llama-3.1-8B per layer: 2 x 4096^2 (Q, O) + 2 x 4096 x 1024 (K, V)
+    /// + 3 x 4096 x 14336 (MLP) = 218,103,808.
+    @Test func prefillClosedForm() throws {
+        let s = try #require(spec("llama-3.1-8b", "{context: 128k}"))
+        let prefill = PhaseFLOPs(s).prefill
+        let S = ExactInt(131_072), L = ExactInt(32)
+        let expected = ExactInt(2) * ExactInt(218_103_808) * L * S + ExactInt(2) * L * S * S * ExactInt(4096)
+            + ExactInt(2) * ExactInt(4096) * ExactInt(128_256)
+        #expect(prefill.total == expected)
+    }
+
+    /// accounting.md: "At 1M tokens on an 8B model attention is ~95% of prefill FLOPs."
+    @Test func attentionDominatesAtOneMillion() throws {
+        let s = try #require(spec("llama-3.1-8b", "{context: 1M}"))
+        let share = PhaseFLOPs(s).prefill.attentionShare
+        #expect(share > 0.945 && share < 0.96)
+    }
+
+    /// Decode at context c: 2 N + 4 c L q + 2 h V per token (accounting.md), so linear in c.
+    @Test func decodeIsLinearInContext() throws {
+        var totals: [ExactInt] = []
+        for context in [4096, 4097, 4098] {
+            let s = try #require(spec("llama-3.1-8b", "{context: \(context), output_tokens: 1}"))
+            totals.append(PhaseFLOPs(s).decodePerToken.total)
+        }
+        #expect(totals[1] - totals[0] == totals[2] - totals[1])
+        #expect(totals[1] - totals[0] == ExactInt(4 * 32 * 4096))
+        let s = try #require(spec("llama-3.1-8b", "{context: 4096, output_tokens: 1}"))
+        #expect(PhaseFLOPs(s).decodePerToken.total
+                == ExactInt(2) * ExactInt(218_103_808 * 32) + ExactInt(4 * 4096 * 32 * 4096) + ExactInt(2 * 4096 * 128_256))
+    }
+
+    /// The decode total over T steps is the sum of the per-step counts (checked against a loop).
+    @Test func decodeTotalIsTheSumOfSteps() throws {
+        let s = try #require(spec("mistral-7b-v0.1", "{context: 4200, output_tokens: 200}"))
+        let model = FLOPModel(s.model, convention: .causal)
+        var sum = ExactInt.zero
+        for k in 1...200 { sum += model.forward(tokens: 1, past: ExactInt(4000 + k - 1), logits: 1).total }
+        #expect(PhaseFLOPs(s).decodeTotal.total == sum)
+    }
+
+    /// Sliding-window and SSM models never cross over; a dense model does, at a context near 6h-ish scale.
+    @Test func crossover() throws {
+        let mistral = try #require(spec("mistral-7b-v0.1", "{context: 8k}"))
+        #expect(PhaseFLOPs(mistral).attentionCrossoverContext == nil)
+        let mamba = try #require(spec("mamba-2.8b", "{context: 2k}"))
+        #expect(PhaseFLOPs(mamba).attentionCrossoverContext == nil)
+        let llama = try #require(spec("llama-3.1-8b", "{context: 8k}"))
+        let crossover = try #require(PhaseFLOPs(llama).attentionCrossoverContext)
+        // At the crossover S: 2 L S^2 q > 2 N_layers S + 2hV, i.e. S > N_layers / (L q) = 218,103,808 / 4096 = 53,248.
+        #expect(crossover == 53_249)
+    }
+}
