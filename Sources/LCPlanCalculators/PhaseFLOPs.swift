@@ -37,7 +37,7 @@ public struct PhaseFLOPs: Sendable, Equatable {
         let batch = ExactInt(w.batch)
         let prompt = ExactInt(w.promptTokens)
         let output = ExactInt(w.outputTokens)
-        prefill = flops.forward(tokens: prompt, past: .zero, logits: .one).scaled(by: batch)
+        prefill = Self.prefill(flops, prompt: prompt, chunk: w.prefillChunk.map { ExactInt($0) }).scaled(by: batch)
         let finalPast = ExactInt(max(w.promptTokens + w.outputTokens - 1, 0))
         decodePerToken = flops.forward(tokens: .one, past: finalPast, logits: .one)
         decodeTotal = Self.decode(flops, prompt: prompt, steps: output).scaled(by: batch)
@@ -48,6 +48,42 @@ public struct PhaseFLOPs: Sendable, Equatable {
             trainingForward = nil
         }
         attentionCrossoverContext = Self.crossover(flops)
+    }
+
+    /// A prefill of `prompt` tokens in chunks of `chunk` (the whole prompt at once when nil). Each chunk
+    /// attends to everything before it, so under the causal convention chunking changes nothing; under the
+    /// full convention only each chunk's own diagonal block is counted whole. Summed in closed form for
+    /// global layers; chunk by chunk for sliding-window layers (at most 2^20 chunks, beyond which they are
+    /// counted unchunked).
+    static func prefill(_ flops: FLOPModel, prompt: ExactInt, chunk: ExactInt?) -> FLOPBreakdown {
+        let whole = flops.forward(tokens: prompt, past: .zero, logits: .one)
+        guard let chunk, chunk < prompt, flops.convention == .full, !chunk.isZero else { return whole }
+        let k = prompt.floorDivided(by: chunk) ?? .zero
+        let r = prompt - k * chunk
+        // Doubled (query, key) pairs of a global layer: sum over full chunks of 2C(iC + C), plus the remainder.
+        let globalDoubled = chunk * chunk * k * (k + 1) + ExactInt(2) * r * (k * chunk + r)
+        var doubled = ExactInt.zero
+        for (kind, count) in flops.census.counts {
+            let n = ExactInt(count)
+            switch kind.kind {
+            case .global: doubled += n * globalDoubled
+            case .local:
+                guard let chunks = (k + (r.isZero ? .zero : .one)).intValue, chunks <= 1 << 20 else {
+                    doubled += n * flops.doubledPairs(queries: prompt, past: .zero, window: flops.model.attention.window)
+                    continue
+                }
+                var sum = ExactInt.zero
+                for index in 0..<chunks {
+                    let past = ExactInt(index) * chunk
+                    sum += flops.doubledPairs(queries: ExactInt.min(chunk, prompt - past), past: past, window: flops.model.attention.window)
+                }
+                doubled += n * sum
+            case .linear, .ssm: break
+            }
+        }
+        var result = whole
+        result.attentionCore = (flops.perPair.floorDivided(by: 2) ?? .zero) * doubled
+        return result
     }
 
     /// `steps` decode steps after a prompt of `prompt` tokens, one sequence. Step k (1-based) attends to

@@ -38,6 +38,9 @@ public enum MarkdownReporter {
                 ("attention FLOPs convention", spec.conventions.attentionFLOPs.rawValue),
             ])
         }
+        if let a = report.analysis {
+            out += "\n" + profiles(a)
+        }
         if !report.diagnostics.isEmpty {
             out += "\n## Findings\n\n| rule | severity | where | message |\n|---|---|---|---|\n"
             for d in report.diagnostics {
@@ -45,6 +48,44 @@ public enum MarkdownReporter {
                 out += "| \(d.rule.id) | \(d.severity.rawValue) | \(escape(location)) | \(escape(d.message)) |\n"
             }
         }
+        return out
+    }
+
+    static func profiles(_ a: Analysis) -> String {
+        var out = "## FLOPs (\(a.spec.conventions.attentionFLOPs.rawValue) attention)\n\n"
+        out += "| phase | total | attention core | attention projections | mlp/experts | lm head | other | attention share |\n"
+        out += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        func row(_ name: String, _ f: FLOPBreakdown) {
+            out += "| \(name) | \(UnitFormat.grouped(f.total)) | \(UnitFormat.grouped(f.attentionCore)) | "
+                + "\(UnitFormat.grouped(f.attentionProjections)) | \(UnitFormat.grouped(f.mlp + f.experts)) | "
+                + "\(UnitFormat.grouped(f.lmHead)) | \(UnitFormat.grouped(f.other)) | \(ProfileText.percent(f.attentionShare)) |\n"
+        }
+        if a.spec.workload.mode == .inference {
+            row("prefill", a.flops.prefill)
+            row("decode per token", a.flops.decodePerToken)
+            row("decode total", a.flops.decodeTotal)
+        } else if let forward = a.flops.trainingForward {
+            row("training forward", forward)
+        }
+        let m = a.memory
+        out += "\n## Memory (per device, stage \(m.stage))\n\n" + table([
+            ("weights", ProfileText.bytes(m.device.weights)), ("kv cache", ProfileText.bytes(m.device.kvCache)),
+            ("activations", ProfileText.bytes(m.device.activations)), ("gradients", ProfileText.bytes(m.device.gradients)),
+            ("optimizer", ProfileText.bytes(m.device.optimizer)), ("workspace", ProfileText.bytes(m.device.workspace)),
+            ("total", ProfileText.bytes(m.total)), ("usable", "\(ProfileText.bytes(m.usable)) of \(ProfileText.bytes(m.capacity))"),
+            ("fits", m.fits ? "yes" : "no"),
+            ("kv cache bytes per token", UnitFormat.grouped(m.kvCacheBytesPerToken)),
+            ("max context", a.maxContext.map { UnitFormat.grouped(ExactInt($0)) } ?? "none"),
+        ])
+        let t = a.time
+        var rows: [(String, String)] = []
+        for (name, phase) in [("ttft", t.ttft), ("tpot", t.tpot), ("step", t.step)] {
+            if let phase { rows.append((name, "\(Seconds(phase.seconds)) (\(phase.bound.rawValue)-bound)")) }
+        }
+        rows.append(("tokens/s", UnitFormat.threeDigits(t.tokensPerSecond)))
+        if let mfu = t.mfu { rows.append(("MFU", ProfileText.percent(mfu))) }
+        out += "\n## Time (roofline, \(t.computeFormat.rawValue) dense peak)\n\n" + table(rows)
+        out += "\n## Assumptions\n\n" + a.assumptions.map { "- \(escape($0))\n" }.joined()
         return out
     }
 

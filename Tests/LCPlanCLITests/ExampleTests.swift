@@ -13,15 +13,20 @@ struct ExampleTests {
         let text = try CLI.run([example, "--color", "never"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("Verdict: "))
-        #expect(text.stdout.contains("Parameters"))
+        for section in ["Parameters", "FLOPs", "Memory", "Time", "Assumptions"] {
+            #expect(text.stdout.contains("\n\(section)"), "the text report has a \(section) section")
+        }
         let json = try CLI.run(["plan", example, "--format", "json"])
         #expect(json.status == 0)
         let again = try CLI.run(["plan", example, "--format", "json"])
         #expect(json.stdout == again.stdout, "JSON output must be byte-identical across runs")
         let errors = try CLI.schema("schemas/lcplan.report.v1.schema.json").validate(try JSONDocument.parse(json.stdout))
         #expect(errors.isEmpty, "\(errors)")
+        let document = try JSONDocument.parse(json.stdout)
+        for key in ["flops", "memory", "time", "layout", "assumptions"] { #expect(document[key] != nil, "JSON has \(key)") }
         let markdown = try CLI.run(["plan", example, "--format", "markdown"])
         #expect(markdown.stdout.hasPrefix("# lcplan report"))
+        for section in ["## FLOPs", "## Memory", "## Time"] { #expect(markdown.stdout.contains(section)) }
     }
 
     @Test(arguments: CLI.examples)

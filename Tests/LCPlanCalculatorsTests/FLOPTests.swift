@@ -100,3 +100,22 @@ struct FLOPTests {
         #expect(crossover == 53_249)
     }
 }
+
+/// Chunked prefill: under the causal convention each chunk attends to all earlier tokens, so the total is
+/// unchanged; under the full convention only the chunks' own diagonal blocks are square, which a direct sum
+/// over the chunks (written out here) confirms.
+struct ChunkedPrefillTests {
+    @Test func causalChunkingChangesNothing() throws {
+        let plain = try #require(resolve("version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 100000}\n"))
+        let chunked = try #require(resolve("version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 100000, prefill_chunk: 8k}\n"))
+        #expect(PhaseFLOPs(plain).prefill == PhaseFLOPs(chunked).prefill)
+    }
+
+    @Test func fullConventionSumsTheChunks() throws {
+        let text = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 10000, prefill_chunk: 4096}\nconventions: {attention_flops: full}\n"
+        let spec = try #require(resolve(text))
+        // Chunks of 4096, 4096, 1808: chunk i computes C_i x (past_i + C_i) pairs in each of 32 layers, 4 a d_h FLOPs each.
+        let pairs = 4096 * 4096 + 4096 * 8192 + 1808 * 10000
+        #expect(PhaseFLOPs(spec).prefill.attentionCore == ExactInt(pairs) * ExactInt(32 * 4 * 32 * 128))
+    }
+}

@@ -60,6 +60,7 @@ public enum UnitFormat {
     /// `value` scaled by powers of `base` (1000 or 1024) to between 1 and `base`, with three significant digits.
     public static func scaled(_ value: Double, unit: String, base: Double) -> String {
         guard value.isFinite else { return "\(value) \(unit)" }
+        if value == 0 { return base == 1024 ? "0 B" : "0 " + unit }
         var scaled = abs(value)
         var index = 0
         while scaled >= base && index < prefixes.count - 1 {
