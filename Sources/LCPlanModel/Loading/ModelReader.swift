@@ -12,8 +12,8 @@ struct ModelReader {
     var expanding: [String] = []
 
     func read(_ value: YAMLValue) -> ModelSpec? {
-        if value.scalarText != nil && !value.isNull {
-            return preset(named: value.scalarText!.trimmingWhitespace, at: value)
+        if let name = value.scalarText, !value.isNull {
+            return preset(named: name.trimmingWhitespace, at: value)
         }
         guard case .mapping = value.node else {
             reader.report(.typeMismatch, "`\(value.path)` must be a preset name or a mapping, found \(value.kindName)",

@@ -8,7 +8,8 @@ public enum NearestName {
         var best: (String, Int)? = nil
         for candidate in candidates {
             let distance = editDistance(Array(lowered), Array(candidate.lowercased()))
-            if best == nil || distance < best!.1 { best = (candidate, distance) }
+            if let current = best, distance >= current.1 { continue }
+            best = (candidate, distance)
         }
         guard let (candidate, distance) = best else { return nil }
         let limit = max(1, (max(lowered.count, candidate.count) + 2) / 3)

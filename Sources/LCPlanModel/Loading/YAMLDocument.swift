@@ -89,12 +89,12 @@ public enum YAMLDocument {
             }
             switch character {
             case "\"", "'":
-                if previousSignificant == nil || ":-?[{,".contains(previousSignificant!) { quote = character }
+                if startsNode(previousSignificant) { quote = character }
                 previousSignificant = character
             case "#" where previousRaw == " " || previousRaw == "\t" || previousRaw == "\n": inComment = true
             case " ", "\t": continue
             case "&", "*":
-                if previousSignificant == nil || ":-?[{,".contains(previousSignificant!) {
+                if startsNode(previousSignificant) {
                     return Diagnostic(.unsupportedYAML, "YAML \(character == "&" ? "anchors" : "aliases") are not accepted in lcplan input",
                                       at: SourceLocation(file: file, line: line, column: column),
                                       expected: "plain values written out")
@@ -105,6 +105,12 @@ public enum YAMLDocument {
             }
         }
         return nil
+    }
+
+    /// True when a character after `previous` (nil at the start of a line) begins a YAML node.
+    private static func startsNode(_ previous: Character?) -> Bool {
+        guard let previous else { return true }
+        return ":-?[{,".contains(previous)
     }
 
     /// The position of the second occurrence of `key` as a key of the mapping that starts at `mark`.
