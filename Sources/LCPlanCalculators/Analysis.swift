@@ -10,6 +10,9 @@ public struct Analysis: Sendable {
     public let memory: MemoryProfile
     public let maxContext: Int?
     public let time: TimeProfile
+    /// The RoPE analyses at the spec's context: global layers, and local layers with their own base
+    /// (empty for models without rotary embeddings).
+    public let rope: [RoPEAnalysis]
     public let diagnostics: [Diagnostic]
     /// Every assumption the figures rest on, in words, for the report.
     public let assumptions: [String]
@@ -23,7 +26,8 @@ public struct Analysis: Sendable {
         memory = memoryModel.profile()
         maxContext = memoryModel.maxContext()
         time = TimeProfile(spec, layout: layout, flops: flops, memory: memory)
-        diagnostics = Self.findings(spec, memory: memory, maxContext: maxContext, time: time)
+        rope = RoPEAnalysis.all(model: spec.model, context: spec.workload.context, settings: RoPESettings(spec.conventions), file: spec.file)
+        diagnostics = Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)
         assumptions = Self.assumptions(spec, layout: layout, time: time)
     }
 

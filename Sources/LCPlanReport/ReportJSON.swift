@@ -23,6 +23,10 @@ public enum ReportJSON {
                 ("attention_flops", .string(spec.conventions.attentionFLOPs.rawValue)),
                 ("fused_attention", .bool(spec.conventions.fusedAttention)),
                 ("dropout", .bool(spec.conventions.dropout)),
+                ("rope_phase_dtype", .string(spec.conventions.ropePhaseDtype.rawValue)),
+                ("rope_position_dtype", .string(spec.conventions.ropePositionDtype.rawValue)),
+                ("rope_eps", .number(spec.conventions.ropeEps)),
+                ("rope_depth", .optional(spec.conventions.ropeDepth, JSONValue.int)),
             ])))
             pairs.append(("checks", .object([
                 ("fail_on", .string(spec.checks.failOn.rawValue)),
@@ -35,6 +39,7 @@ public enum ReportJSON {
             pairs.append(("flops", ProfileJSON.flops(analysis)))
             pairs.append(("memory", ProfileJSON.memory(analysis)))
             pairs.append(("time", ProfileJSON.time(analysis)))
+            pairs.append(("rope", .array(analysis.rope.map(RoPEReport.json))))
             pairs.append(("assumptions", .array(analysis.assumptions.map(JSONValue.string))))
         }
         pairs.append(("diagnostics", .array(report.diagnostics.map(diagnostic))))

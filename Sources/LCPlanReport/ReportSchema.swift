@@ -23,11 +23,15 @@ public enum ReportSchema {
             ("conventions", S.object("Counting conventions in force.", [
                 ("attention_flops", S.choice(AttentionFLOPConvention.allCases.map(\.rawValue))),
                 ("fused_attention", bool), ("dropout", bool),
+                ("rope_phase_dtype", S.choice(NumberFormat.allCases.map(\.rawValue))),
+                ("rope_position_dtype", S.choice(NumberFormat.allCases.map(\.rawValue))),
+                ("rope_eps", number), ("rope_depth", nullableInt),
             ])),
             ("layout", layout),
             ("flops", flops),
             ("memory", memory),
             ("time", time),
+            ("rope", S.array(rope)),
             ("assumptions", S.array(string)),
             ("checks", S.object("Check settings.", [
                 ("fail_on", S.choice(Severity.allCases.map(\.rawValue))),
@@ -196,6 +200,38 @@ public enum ReportSchema {
             ("ttft_s", S.nullable(number)), ("tpot_s", S.nullable(number)), ("step_s", S.nullable(number)),
             ("tokens_per_s", number), ("mfu", S.nullable(number)), ("hfu", S.nullable(number)),
             ("bubble_fraction", S.nullable(number)), ("prefill", phase), ("decode", phase), ("training_step", phase),
+        ])
+    }
+
+    static let real = S.object("A real number: decimal string with the requested significant digits, and the nearest double.",
+                               [("decimal", string), ("value", number)])
+
+    static var boundFamily: JSONValue {
+        S.object("Phase-modulation bounds on the base.", [
+            ("aliasing_min_base", real), ("stability_min_base", real), ("depth_min_base", real), ("precision_max_base", real),
+        ])
+    }
+
+    public static var rope: JSONValue {
+        S.object("RoPE feasibility for one kind of layer.", [
+            ("layers", S.choice(LayerKind.allCases.map(\.rawValue))), ("distance", count), ("theta", real), ("effective_base", real),
+            ("rotary_dim", count), ("pass_through_pairs", count), ("attention_factor", real),
+            ("pairs", S.object("Pairs a scaling method left, blended, scaled.", [("unchanged", count), ("blended", count), ("scaled", count)])),
+            ("yarn_correction_range", S.nullable(S.array(number))), ("working_precision_bits", count), ("eps", number), ("depth", count),
+            ("phase_dtype", S.choice(NumberFormat.allCases.map(\.rawValue))), ("position_dtype", S.choice(NumberFormat.allCases.map(\.rawValue))),
+            ("bounds", S.object("Both bound families.", [("summary", boundFamily), ("exact_dimension", S.nullable(boundFamily))])),
+            ("zone", S.object("The feasible interval of bases.", [("family", S.choice(["summary", "exact_dimension"])), ("min_base", real), ("max_base", real)])),
+            ("feasible", bool), ("binding", string),
+            ("men", S.nullable(S.object("Men et al. criterion over every position.", [
+                ("holds", bool), ("first_failure", nullableInt), ("failure_value", S.nullable(number)), ("minimum", number),
+                ("argmin", count), ("positions", count), ("rechecked_in_mpfr", count),
+            ]))),
+            ("liu", S.object("Liu et al. critical dimension.", [("critical_dimension", count), ("raw", real), ("extrapolation_limit", real)])),
+            ("precision", S.object("Positions and phases in their formats.", [
+                ("context_wall", real), ("last_position_rounded", real), ("exact_position_limit", count),
+                ("fastest_phase_ulp", real), ("slowest_phase_ulp", real),
+            ])),
+            ("max_context", count),
         ])
     }
 

@@ -11,7 +11,7 @@ struct LCPlan: ParsableCommand {
             2 the input is invalid or the command line is wrong.
             """,
         version: "lcplan 0.1.0",
-        subcommands: [PlanCommand.self, CheckCommand.self, PresetsCommand.self, ImportHFCommand.self,
+        subcommands: [PlanCommand.self, CheckCommand.self, RoPECommand.self, PresetsCommand.self, ImportHFCommand.self,
                       ExplainCommand.self, SchemaCommand.self],
         defaultSubcommand: PlanCommand.self)
 

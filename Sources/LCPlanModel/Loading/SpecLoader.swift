@@ -53,6 +53,10 @@ public enum SpecLoader {
             if let value = fields.choice("attention_flops", AttentionFLOPConvention.self) { conventions.attentionFLOPs = value }
             if let value = fields.bool("fused_attention") { conventions.fusedAttention = value }
             if let value = fields.bool("dropout") { conventions.dropout = value }
+            if let value = fields.choice("rope_phase_dtype", NumberFormat.self) { conventions.ropePhaseDtype = value }
+            if let value = fields.choice("rope_position_dtype", NumberFormat.self) { conventions.ropePositionDtype = value }
+            if let value = fields.double("rope_eps") { conventions.ropeEps = value }
+            if let value = fields.int("rope_depth") { conventions.ropeDepth = value }
         }
         guard let model, let hardware, let workload else { return LoadResult(spec: nil, diagnostics: reader.diagnostics) }
         if let planFields {

@@ -177,6 +177,10 @@ public enum SpecShapes {
               "causal (halve QK^T and PV, as Megatron-LM) or full (as PaLM, Korthikanti 2022); default causal."),
         Field("fused_attention", .boolean, "Attention kernels that keep no s^2 scores (FlashAttention); default true."),
         Field("dropout", .boolean, "Training keeps dropout masks (Korthikanti 2022 counts them); default false."),
+        Field("rope_phase_dtype", .choice(formats), "Format in which RoPE phases m x theta are formed (default fp32)."),
+        Field("rope_position_dtype", .choice(formats), "Format of position ids in the phase computation (default fp32)."),
+        Field("rope_eps", .number(minimum: 0.000001, maximum: 0.999999), "Coherence threshold eps of the phase-modulation bounds (default 0.5, an assumption)."),
+        Field("rope_depth", positive, "Depth N of the depth-tightened bound (default: the model's layers)."),
     ])
 
     public static let spec = ObjectShape("spec", "An lcplan spec, version 1.", [

@@ -123,6 +123,11 @@ public struct ConventionsSpec: Sendable, Equatable {
     public var fusedAttention: Bool
     /// Training keeps dropout masks (1 byte per element); current LLM training runs without dropout.
     public var dropout: Bool
+    /// RoPE analysis formats and assumptions.
+    public var ropePhaseDtype: NumberFormat = .fp32
+    public var ropePositionDtype: NumberFormat = .fp32
+    public var ropeEps: Double = 0.5
+    public var ropeDepth: Int? = nil
 
     public init(attentionFLOPs: AttentionFLOPConvention = .causal, fusedAttention: Bool = true, dropout: Bool = false) {
         self.attentionFLOPs = attentionFLOPs

@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import LCPlanPrecision
+
+/// The criterion of Men et al., "Base of RoPE Bounds Context Length" (arXiv 2405.14591): similar tokens
+/// get more attention than random ones on average iff B(m) = sum_j cos(m theta_j) >= 0, and a base
+/// supports context L iff B(m) >= 0 for every m = 0 ..< L. Non-rotating pairs (partial rotary) add 1 each.
+///
+/// Millions of positions cannot each be summed in MPFR, so every B(m) is first evaluated in double
+/// precision with a rigorous error bound, and every position whose double value lies within that bound of
+/// zero is evaluated again in MPFR, where the sign is certain: the verdict is exact. The admissible bases
+/// form a union of narrow windows, not an interval, so a minimum base is found by scanning, never by bisection.
+public struct MenCriterion: Sendable {
+    public struct Result: Sendable {
+        public let holds: Bool
+        /// The first m with B(m) < 0, and B there (from MPFR when it was rechecked).
+        public let firstFailure: Int?
+        public let failureValue: Double?
+        /// The smallest B(m) over the range and where it occurs.
+        public let minimum: Double
+        public let argmin: Int
+        /// Positions evaluated, and those whose sign needed MPFR.
+        public let evaluated: Int
+        public let rechecked: Int
+    }
+
+    /// Checks B(m) >= 0 for m in 0 ..< length, with frequencies `theta` and `passThrough` non-rotating pairs.
+    /// `precision` is the MPFR working precision of the rechecks (at least 64 bits above log2(length)).
+    public static func check(theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision) -> Result {
+        let doubles = theta.map(\.doubleValue)
+        let n = Double(doubles.count)
+        let sumTheta = doubles.reduce(0, +)
+        let unit = 0x1p-52
+        let constant = Double(passThrough)
+        let chunkCount = max(1, min(64, length / 4096))
+        let chunkSize = (length + chunkCount - 1) / chunkCount
+        struct Partial { var firstFailure: Int?; var failureValue: Double?; var minimum = Double.infinity; var argmin = 0; var rechecked = 0 }
+        /// Per-chunk result slots shared with the worker threads, each written by exactly one of them.
+        struct Slots: @unchecked Sendable { let base: UnsafeMutablePointer<Partial>? }
+        let partials = UnsafeMutableBufferPointer<Partial>.allocate(capacity: chunkCount)
+        partials.initialize(repeating: Partial())
+        defer { partials.deallocate() }
+        let recheckBits = precision.bits + Int(log2(Double(max(length, 2))).rounded(.up)) + 64
+        let wp = WorkingPrecision(bits: recheckBits)
+        let exactTheta = theta.map { wp.number($0) }
+        let slots = Slots(base: partials.baseAddress)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            // Each iteration writes only its own slot.
+            guard let slot = slots.base?.advanced(by: chunk) else { return }
+            var partial = Partial()
+            let start = chunk * chunkSize
+            let end = min(length, start + chunkSize)
+            var m = start
+            while m < end {
+                let position = Double(m)
+                var sum = constant
+                for t in doubles { sum += cos(position * t) }
+                // |phase error| <= m theta 2^-52 per pair (theta and the product each rounded once), cos within
+                // 2^-52, summation within n^2 2^-53; doubled for safety.
+                let bound = 2 * ((position * sumTheta + n) * unit + n * n * unit / 2)
+                var value = sum
+                if abs(sum) <= bound {
+                    partial.rechecked += 1
+                    value = exactSum(m: m, theta: exactTheta, passThrough: passThrough, wp)
+                }
+                if value < partial.minimum { partial.minimum = value; partial.argmin = m }
+                if value < 0 && partial.firstFailure == nil {
+                    partial.firstFailure = m
+                    partial.failureValue = value
+                }
+                m += 1
+            }
+            slot.pointee = partial
+        }
+        var first: (Int, Double)? = nil
+        var minimum = Double.infinity, argmin = 0, rechecked = 0
+        for partial in partials {
+            rechecked += partial.rechecked
+            if partial.minimum < minimum { minimum = partial.minimum; argmin = partial.argmin }
+            if let failure = partial.firstFailure, failure < (first?.0 ?? Int.max) { first = (failure, partial.failureValue ?? 0) }
+        }
+        return Result(holds: first == nil, firstFailure: first?.0, failureValue: first?.1, minimum: minimum, argmin: argmin,
+                      evaluated: length, rechecked: rechecked)
+    }
+
+    /// B(m) in MPFR. A result smaller in magnitude than its own error bound (n terms, each within a few ulps
+    /// at the working precision) counts as zero, which satisfies the criterion.
+    static func exactSum(m: Int, theta: [BigFloat], passThrough: Int, _ wp: WorkingPrecision) -> Double {
+        let position = wp.number(m)
+        var sum = wp.number(passThrough)
+        for t in theta { sum = wp.add(sum, wp.cos(wp.multiply(position, t))) }
+        let tolerance = Double(theta.count + 1) * pow(2.0, Double(-wp.bits + 8))
+        let value = sum.doubleValue
+        return abs(value) <= tolerance ? 0 : value
+    }
+}

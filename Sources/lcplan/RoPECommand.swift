@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import LCPlanCalculators
+import LCPlanModel
+import LCPlanPrecision
+import LCPlanReport
+
+extension NumberFormat: ExpressibleByArgument {}
+
+/// `lcplan rope`: RoPE feasibility for a spec, a preset or bare figures.
+struct RoPECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rope",
+        abstract: "RoPE bounds and feasibility for a spec, a preset (--model) or bare figures (--theta).",
+        discussion: """
+            Computes, in MPFR, the phase-modulation bounds on the base (summary and exact-dimension forms), \
+            the Men et al. criterion at every position (double precision with an error bound, rechecked in \
+            MPFR near zero, so the verdict is exact), the Liu et al. critical dimension, and the precision of \
+            positions and phases. Exit status: 0 feasible, 1 infeasible, 2 invalid input.
+            """)
+
+    @Argument(help: ArgumentHelp("A spec file (its model and context), or - for standard input.", valueName: "spec"))
+    var spec: String?
+
+    @Option(help: ArgumentHelp("A model preset (or user preset) instead of a spec.", valueName: "preset"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("A bare RoPE base instead of a model.", valueName: "base"))
+    var theta: String?
+
+    @Option(help: ArgumentHelp("Rotary dims per head with --theta (default 128).", valueName: "dims"))
+    var rotaryDim: Int = 128
+
+    @Option(help: ArgumentHelp("Layers (the depth N of bound C) with --theta (default 32).", valueName: "n"))
+    var layers: Int = 32
+
+    @Option(help: ArgumentHelp("Target context (128k, 1M, 131072); default the spec's context or the model's max context.", valueName: "tokens"))
+    var context: String?
+
+    @Option(help: ArgumentHelp("Format in which phases are formed (default fp32, or the spec's).", valueName: "format"))
+    var phaseDtype: NumberFormat?
+
+    @Option(help: ArgumentHelp("Format of position ids (default fp32, or the spec's).", valueName: "format"))
+    var positionDtype: NumberFormat?
+
+    @Option(help: ArgumentHelp("Coherence threshold eps of the phase-modulation bounds (default 0.5, an assumption).", valueName: "eps"))
+    var eps: Double?
+
+    @Option(help: ArgumentHelp("Significant digits of the decimal strings (default 10).", valueName: "n"))
+    var digits: Int = 10
+
+    @Option(help: ArgumentHelp("Evaluate the Men criterion only when context x rotary pairs is at most this (default 134217728).", valueName: "n"))
+    var menLimit: Int = 1 << 27
+
+    @Option(help: "Output format: text or json.")
+    var format: ListFormat = .text
+
+    @OptionGroup var options: SpecOptions
+
+    func validate() throws {
+        let sources = [spec != nil, model != nil, theta != nil].filter { $0 }.count
+        if sources != 1 { throw ValidationError("give exactly one of: a spec file, --model, --theta") }
+        if !(1...1000).contains(digits) { throw ValidationError("--digits must be from 1 to 1000") }
+        if rotaryDim < 2 || rotaryDim % 2 != 0 || rotaryDim > SpecShapes.maxShape { throw ValidationError("--rotary-dim must be even, 2 to 2^24") }
+        if layers < 1 || layers > SpecShapes.maxShape { throw ValidationError("--layers must be 1 to 2^24") }
+        if let eps, !(eps > 0 && eps < 1) { throw ValidationError("--eps must lie strictly between 0 and 1") }
+        if menLimit < 0 { throw ValidationError("--men-limit must not be negative") }
+        if let context {
+            guard case .success(let tokens) = QuantityParser.tokens(context), tokens >= 1, tokens <= ExactInt(SpecShapes.maxTokens) else {
+                throw ValidationError("--context: \(QuantityParser.tokensExpected), from 1 to 2^40")
+            }
+        }
+        if let theta, DecimalNumber(Substring(theta)).map({ $0.doubleValue > 1 }) != true {
+            throw ValidationError("--theta must be a number above 1")
+        }
+    }
+
+    func run() throws {
+        var settings = RoPESettings()
+        var resolved: ModelSpec
+        var length: Int? = context.flatMap { try? QuantityParser.tokens($0).get().intValue }
+        var file = ""
+        if let spec {
+            let load = SpecLoader.load(path: spec, library: options.library)
+            guard let loaded = load.spec else {
+                Output.standardError(DiagnosticText.render(load.diagnostics, style: options.color.forStandardError))
+                throw ExitCode(2)
+            }
+            resolved = loaded.model
+            settings = RoPESettings(loaded.conventions)
+            length = length ?? loaded.workload.context
+            file = loaded.file
+        } else if let name = model {
+            let text = "version: 1\nmodel: \(name)\nhardware: {device: local}\nworkload: {context: 1}\n"
+            let load = SpecLoader.load(text: text, file: "--model", library: options.library)
+            guard let loaded = load.spec else {
+                Output.standardError(DiagnosticText.render(load.diagnostics.filter { $0.severity == .error }, style: options.color.forStandardError))
+                throw ExitCode(2)
+            }
+            resolved = loaded.model
+        } else {
+            let base = theta ?? "10000"
+            resolved = ModelSpec(name: "rope", layers: layers, hidden: rotaryDim, heads: 1, kvHeads: 1, headDim: rotaryDim, ffn: 1,
+                                 vocab: 1, maxContext: length ?? 4096,
+                                 rope: RoPESpec(theta: base, rotaryDim: rotaryDim, trainedContext: length ?? 4096))
+        }
+        if let phaseDtype { settings.phaseFormat = phaseDtype }
+        if let positionDtype { settings.positionFormat = positionDtype }
+        if let eps { settings.eps = eps }
+        settings.digits = digits
+        settings.menBudget = menLimit
+        let target = length ?? resolved.maxContext
+        let analyses = RoPEAnalysis.all(model: resolved, context: target, settings: settings, file: file)
+        guard !analyses.isEmpty else {
+            Output.standardError("lcplan: error: \(resolved.name) has no rotary position embedding (positions: \(resolved.positions.rawValue))\n")
+            throw ExitCode(2)
+        }
+        var findings = analyses.flatMap(\.diagnostics)
+        if spec == nil, target > resolved.maxContext, resolved.rope?.scaling == nil {
+            findings.insert(Diagnostic(.beyondTrainedContext,
+                                       "context \(target) is beyond the trained context of \(resolved.name) (\(resolved.maxContext) tokens) and no RoPE scaling is configured",
+                                       keyPath: "workload.context", expected: "context <= \(resolved.maxContext), or model.rope.scaling"), at: 0)
+        }
+        switch format {
+        case .json:
+            Output.standardOutput(JSONValue.object([
+                ("schema", .string("lcplan.rope/v1")),
+                ("model", .string(resolved.name)),
+                ("context", .int(target)),
+                ("rope", .array(analyses.map(RoPEReport.json))),
+                ("diagnostics", .array(findings.map(ReportJSON.diagnostic))),
+            ]).serialized())
+            if !findings.isEmpty { Output.standardError(DiagnosticText.render(findings, style: options.color.forStandardError)) }
+        case .text:
+            let style = options.color.style(toFile: false)
+            Output.standardOutput("\(resolved.name) at \(UnitFormat.grouped(ExactInt(target))) tokens\n\n"
+                                  + RoPEReport.text(analyses, style: style)
+                                  + (findings.isEmpty ? "" : "\n" + DiagnosticText.render(findings, style: style)))
+        }
+        if analyses.contains(where: { !$0.feasible }) { throw ExitCode(1) }
+    }
+}

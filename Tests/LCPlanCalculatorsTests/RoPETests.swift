@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+import LCPlanModel
+import LCPlanPrecision
+@testable import LCPlanCalculators
+
+/// The RoPE cases of ../shared/reference/cases.md (recomputed there from rope.md), through the public API.
+struct RoPETests {
+    let wp = WorkingPrecision(bits: 256)
+
+    func close(_ value: BigFloat, _ expected: Double, relative: Double) -> Bool {
+        abs(value.doubleValue - expected) <= relative * abs(expected)
+    }
+
+    func plain(theta: String, r: Int = 128) -> [BigFloat] {
+        let rope = RoPESpec(theta: theta, rotaryDim: r, trainedContext: 4096)
+        return RoPEFrequencies(rope, maxContext: 4096, length: 4096, precision: wp)?.theta ?? []
+    }
+
+    @Test func phaseModulationSummaryForms() {
+        let bounds = PhaseModulationBounds(context: 131_072, rotaryDim: 128, eps: 0.5, depth: 32, phaseFormat: .fp32, precision: wp)
+        #expect(close(bounds.summary.aliasing, 20_860.757, relative: 1e-6))
+        #expect(close(bounds.summary.depth, 632_013.23, relative: 1e-6))
+        let one = PhaseModulationBounds(context: 131_072, rotaryDim: 128, eps: 0.5, depth: 1, phaseFormat: .fp32, precision: wp)
+        #expect(close(one.summary.depth, 125_164.5, relative: 1e-6))
+        #expect(bounds.summary.precisionCeiling.floorInteger == 8_388_608)
+        for (format, ceiling) in [(NumberFormat.fp16, 1024), (.bf16, 128)] {
+            let b = PhaseModulationBounds(context: 4096, rotaryDim: 128, eps: 0.5, depth: 32, phaseFormat: format, precision: wp)
+            #expect(b.summary.precisionCeiling.floorInteger == ExactInt(ceiling))
+            #expect(b.summary.precisionCeiling.ceilInteger == ExactInt(ceiling), "exact")
+        }
+    }
+
+    /// rope.md sec. 1, exact-dimension A: r 128: L 4096 -> 722.52, 131072 -> 24,428.17, 1M -> 201,983.4; r 64, 131072 -> 28,751.68.
+    @Test func phaseModulationExactForms() {
+        for (L, r, expected) in [(4096, 128, 722.52), (131_072, 128, 24_428.17), (1 << 20, 128, 201_983.4), (131_072, 64, 28_751.68)] {
+            let bounds = PhaseModulationBounds(context: L, rotaryDim: r, eps: 0.5, depth: 32, phaseFormat: .fp32, precision: wp)
+            #expect(close(bounds.exact?.aliasing ?? wp.number(0), expected, relative: 1e-6), "L \(L), r \(r)")
+        }
+    }
+
+    /// 50 digits of A = 131072 / (2 pi), against a value computed with Python's decimal module from a
+    /// published 200-digit expansion of pi (independent of MPFR).
+    @Test func fiftyDigits() {
+        let precise = WorkingPrecision.forDecimalDigits(50)
+        let bounds = PhaseModulationBounds(context: 131_072, rotaryDim: 128, eps: 0.5, depth: 32, phaseFormat: .fp32, precision: precise)
+        #expect(bounds.summary.aliasing.decimalString(digits: 50) == "20860.756700940905449899132632762202460580694686493")
+    }
+
+    /// Men et al. (cases.md): r 128, L 1024: the window containing 4.3e3 starts at b = 4293.44 (0.01%), argmin m 1009;
+    /// r 128, L 4096, b = 27,000 fails, first negative m 4079.
+    @Test func menCriterionCases() {
+        let above = MenCriterion.check(theta: plain(theta: String(4293.44 * (1 + 1e-4))), passThrough: 0, length: 1024, precision: wp)
+        #expect(above.holds)
+        #expect(above.argmin == 1009)
+        let below = MenCriterion.check(theta: plain(theta: String(4293.44 * (1 - 1e-4))), passThrough: 0, length: 1024, precision: wp)
+        #expect(!below.holds)
+        let fails = MenCriterion.check(theta: plain(theta: "27000"), passThrough: 0, length: 4096, precision: wp)
+        #expect(fails.firstFailure == 4079)
+    }
+
+    /// The fast double evaluation agrees with a pure-MPFR sum on a sample of positions up to 1M, within its bound.
+    @Test func menDoubleAgreesWithMPFR() {
+        let theta = plain(theta: "500000")
+        let doubles = theta.map(\.doubleValue)
+        var g = UInt64(12345)
+        for _ in 0..<200 {
+            g = g &* 6364136223846793005 &+ 1442695040888963407
+            let m = Int(g >> 44)   // 0 ..< 2^20
+            let fast = doubles.reduce(0.0) { $0 + cos(Double(m) * $1) }
+            let exact = MenCriterion.exactSum(m: m, theta: theta.map { WorkingPrecision(bits: 320).number($0) }, passThrough: 0,
+                                              WorkingPrecision(bits: 320))
+            let bound = 2 * ((Double(m) * doubles.reduce(0, +) + 64) * 0x1p-52 + 64 * 64 * 0x1p-53)
+            #expect(abs(fast - exact) <= bound, "m \(m)")
+        }
+    }
+
+    /// Liu et al.: r 128, T_train 4096, b0 1e4: critical dimension 92 (raw 45.027).
+    @Test func liuCriticalDimension() {
+        let liu = LiuCriticalDimension(rotaryDim: 128, trainedContext: 4096, pretrainingBase: wp.number(10_000), base: wp.number(10_000), precision: wp)
+        #expect(liu.criticalDimension == 92)
+        #expect(close(liu.raw, 45.027, relative: 1e-4))
+    }
+
+    /// Dynamic NTK: b 1e4, r 128, max 4096, factor 2, n 8192 -> b' = 30,527.74.
+    @Test func dynamicNTK() throws {
+        let rope = RoPESpec(theta: "10000", rotaryDim: 128, trainedContext: 4096,
+                            scaling: RoPEScaling(type: .dynamic, factor: 2, originalContext: 4096))
+        let f = try #require(RoPEFrequencies(rope, maxContext: 4096, length: 8192, precision: wp))
+        #expect(close(f.effectiveBase, 30_527.74, relative: 1e-6))
+    }
+
+    /// YaRN with DeepSeek-V3's settings (r 64, b 1e4, original 4096, beta 32/1, s 40): correction range
+    /// [10, 23]; DeepSeek's softmax scale multiplier f(s, mscale_all_dim)^2 = 1.873854.
+    @Test func yarnDeepSeek() throws {
+        let model = try #require(ModelCatalogue.named("deepseek-v3"))
+        let rope = try #require(model.rope)
+        let f = try #require(RoPEFrequencies(rope, maxContext: model.maxContext, length: 4096, precision: wp))
+        #expect(f.yarnRange?.low == 10 && f.yarnRange?.high == 23)
+        let m = RoPEFrequencies.mscaleFunction(40, 1, wp)
+        #expect(close(wp.multiply(m, m), 1.873854, relative: 1e-6))
+        #expect(f.attentionFactor.doubleValue == 1, "mscale = mscale_all_dim: the factors cancel")
+    }
+
+    /// llama3 scaling on Llama 3.1: 29 pairs unchanged, 6 blended, 29 scaled.
+    @Test func llama3Pairs() throws {
+        let model = try #require(ModelCatalogue.named("llama-3.1-8b"))
+        let rope = try #require(model.rope)
+        let f = try #require(RoPEFrequencies(rope, maxContext: model.maxContext, length: 131_072, precision: wp))
+        #expect((f.unchangedPairs, f.blendedPairs, f.scaledPairs) == (29, 6, 29))
+        // rope.md: longest wavelength 2.5592e6 -> 2.04736e7 tokens.
+        let twoPi = wp.multiply(wp.number(2), wp.pi)
+        #expect(close(wp.divide(twoPi, f.slowest), 2.04736e7, relative: 1e-4))
+    }
+
+    /// LongRoPE attention factor for s 32, original 4096: sqrt(1 + ln 32 / ln 4096) = 1.1902381.
+    @Test func longropeFactor() throws {
+        let rope = RoPESpec(theta: "10000", rotaryDim: 96, trainedContext: 131_072,
+                            scaling: RoPEScaling(type: .longrope, factor: 32, originalContext: 4096))
+        let f = try #require(RoPEFrequencies(rope, maxContext: 131_072, length: 131_072, precision: wp))
+        #expect(abs(f.attentionFactor.doubleValue - 1.1902381) < 1e-7)
+    }
+
+    /// Position rounding (rope.md sec. 5): bf16 15962 -> 15936, 4095 -> 4096, 131071 -> 131072; fp16 15962 -> 15960.
+    @Test func positionRounding() throws {
+        let model = try #require(ModelCatalogue.named("llama-3.1-8b"))
+        for (format, position, rounded) in [(NumberFormat.bf16, 15962, 15936), (.bf16, 4095, 4096), (.bf16, 131_071, 131_072), (.fp16, 15962, 15960)] {
+            var settings = RoPESettings()
+            settings.positionFormat = format
+            settings.menBudget = 0
+            let analysis = try #require(RoPEAnalysis(model: model, context: position + 1, settings: settings))
+            #expect(analysis.lastPositionRounded.floorInteger == ExactInt(rounded), "\(format) \(position)")
+            #expect(!analysis.feasible)
+            #expect(analysis.diagnostics.contains { $0.rule == .positionsUnrepresentable })
+        }
+    }
+
+    /// Gemma 3 is analysed per layer kind: global layers (1e6, linear x8) at the context, local layers
+    /// (1e4) at their 1024-token window.
+    @Test func gemma3PerLayerKind() throws {
+        let model = try #require(ModelCatalogue.named("gemma-3-27b"))
+        var settings = RoPESettings()
+        settings.menBudget = 0
+        let analyses = RoPEAnalysis.all(model: model, context: 131_072, settings: settings)
+        #expect(analyses.map(\.layers) == [.global, .local])
+        #expect(analyses.map(\.distance) == [131_072, 1024])
+        #expect(analyses[1].base.doubleValue == 10_000)
+    }
+}
