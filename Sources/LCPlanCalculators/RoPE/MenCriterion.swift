@@ -26,11 +26,11 @@ public struct MenCriterion: Sendable {
 
     /// Checks B(m) >= 0 for m in 0 ..< length, with frequencies `theta` and `passThrough` non-rotating pairs.
     /// `precision` is the MPFR working precision of the rechecks (at least 64 bits above log2(length)).
+    /// Positions between exact reseeds of the rotation recurrence.
+    static let reseed = 1024
+
     public static func check(theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision) -> Result {
         let doubles = theta.map(\.doubleValue)
-        let n = Double(doubles.count)
-        let sumTheta = doubles.reduce(0, +)
-        let unit = 0x1p-52
         let constant = Double(passThrough)
         let chunkCount = max(1, min(64, length / 4096))
         let chunkSize = (length + chunkCount - 1) / chunkCount
@@ -44,20 +44,14 @@ public struct MenCriterion: Sendable {
         let wp = WorkingPrecision(bits: recheckBits)
         let exactTheta = theta.map { wp.number($0) }
         let slots = Slots(base: partials.baseAddress)
+        let stepCos = doubles.map { cos($0) }, stepSin = doubles.map { sin($0) }
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             // Each iteration writes only its own slot.
             guard let slot = slots.base?.advanced(by: chunk) else { return }
             var partial = Partial()
             let start = chunk * chunkSize
             let end = min(length, start + chunkSize)
-            var m = start
-            while m < end {
-                let position = Double(m)
-                var sum = constant
-                for t in doubles { sum += cos(position * t) }
-                // |phase error| <= m theta 2^-52 per pair (theta and the product each rounded once), cos within
-                // 2^-52, summation within n^2 2^-53; doubled for safety.
-                let bound = 2 * ((position * sumTheta + n) * unit + n * n * unit / 2)
+            scan(theta: doubles, stepCos: stepCos, stepSin: stepSin, constant: constant, range: start..<end) { m, sum, bound in
                 var value = sum
                 if abs(sum) <= bound {
                     partial.rechecked += 1
@@ -68,7 +62,6 @@ public struct MenCriterion: Sendable {
                     partial.firstFailure = m
                     partial.failureValue = value
                 }
-                m += 1
             }
             slot.pointee = partial
         }
@@ -81,6 +74,62 @@ public struct MenCriterion: Sendable {
         }
         return Result(holds: first == nil, firstFailure: first?.0, failureValue: first?.1, minimum: minimum, argmin: argmin,
                       evaluated: length, rechecked: rechecked)
+    }
+
+    /// Evaluates B(m) in double precision for every m in `range`, handing each value and its error bound to
+    /// `body`. cos(m theta_j) and sin(m theta_j) are seeded with libm every `reseed` positions and advanced
+    /// in between by rotating through theta_j.
+    ///
+    /// Error bound: the seed's phase m0 theta_j is within m theta_j 2^-52 (theta and the product each rounded
+    /// once) and libm's cos and sin within 2^-52; each rotation adds at most 2^-49 (four products, two sums,
+    /// and the rounding of cos and sin of theta_j); the summation at most n^2 2^-53. The bound handed on is
+    /// twice that sum.
+    static func scan(theta: [Double], stepCos: [Double], stepSin: [Double], constant: Double, range: Range<Int>,
+                     _ body: (Int, Double, Double) -> Void) {
+        let pairs = theta.count
+        let n = Double(pairs)
+        let sumTheta = theta.reduce(0, +)
+        let unit = 0x1p-52
+        let c = UnsafeMutablePointer<Double>.allocate(capacity: max(pairs, 1))
+        let s = UnsafeMutablePointer<Double>.allocate(capacity: max(pairs, 1))
+        defer { c.deallocate(); s.deallocate() }
+        theta.withUnsafeBufferPointer { t in
+        stepCos.withUnsafeBufferPointer { rc in
+        stepSin.withUnsafeBufferPointer { rs in
+            var block = range.lowerBound
+            while block < range.upperBound {
+                let seed = Double(block)
+                for j in 0..<pairs {
+                    c[j] = cos(seed * t[j])
+                    s[j] = sin(seed * t[j])
+                }
+                let blockEnd = min(range.upperBound, block + reseed)
+                var m = block
+                while m < blockEnd {
+                    // Four partial sums break the dependency chain; the n^2 2^-53 bound holds for any order.
+                    var s0 = constant, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    var j = 0
+                    while j + 4 <= pairs {
+                        s0 += c[j]; s1 += c[j + 1]; s2 += c[j + 2]; s3 += c[j + 3]
+                        j += 4
+                    }
+                    while j < pairs { s0 += c[j]; j += 1 }
+                    let sum = (s0 + s1) + (s2 + s3)
+                    let steps = Double(m - block + 1)
+                    let bound = 2 * ((Double(m) * sumTheta + n) * unit + steps * n * 0x1p-49 + n * n * unit / 2)
+                    body(m, sum, bound)
+                    for j in 0..<pairs {
+                        let cj = c[j], sj = s[j]
+                        c[j] = cj * rc[j] - sj * rs[j]
+                        s[j] = sj * rc[j] + cj * rs[j]
+                    }
+                    m += 1
+                }
+                block = blockEnd
+            }
+        }
+        }
+        }
     }
 
     /// B(m) in MPFR. A result smaller in magnitude than its own error bound (n terms, each within a few ulps
