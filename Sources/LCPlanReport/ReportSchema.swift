@@ -232,6 +232,9 @@ public enum ReportSchema {
                 ("fastest_phase_ulp", real), ("slowest_phase_ulp", real),
             ])),
             ("max_context", count),
+            ("recommendation", S.object("The smallest base that holds, and the scaling factor that reaches it.", [
+                ("min_base", real), ("men_windows_scanned", bool), ("scaling_factor", real), ("scaling_stays_in_zone", bool),
+            ])),
         ])
     }
 

@@ -68,6 +68,12 @@ public enum RoPEReport {
                 ("slowest_phase_ulp", real(a.slowestPhaseULP, d)),
             ])),
             ("max_context", .integer(a.maxContext)),
+            ("recommendation", .object([
+                ("min_base", real(a.recommendation.minBase, d)),
+                ("men_windows_scanned", .bool(a.recommendation.menScanned)),
+                ("scaling_factor", real(a.recommendation.scalingFactor, d)),
+                ("scaling_stays_in_zone", .bool(a.recommendation.scalingStaysInZone)),
+            ])),
         ])
     }
 
@@ -105,6 +111,9 @@ public enum RoPEReport {
             table.add("precision", "last position -> \(v(a.lastPositionRounded)); exact up to \(UnitFormat.grouped(a.exactPositionLimit)); "
                       + "phase ulp \(v(a.fastestPhaseULP)) rad (fastest), \(v(a.slowestPhaseULP)) rad (slowest); wall \(v(a.precisionWall)) tokens")
             table.add("max context", UnitFormat.grouped(a.maxContext) + " tokens")
+            let rec = a.recommendation
+            table.add("recommend", "base >= \(v(rec.minBase))" + (rec.menScanned ? " (Men windows scanned)" : " (phase-modulation bounds; Men windows not scanned here: see lcplan rope)")
+                      + "; or scale the slowest pairs by \(v(rec.scalingFactor))" + (rec.scalingStaysInZone ? "" : " (which passes the precision ceiling)"))
             out += table.render()
         }
         return out

@@ -49,7 +49,7 @@ struct RoPECommand: ParsableCommand {
     @Option(help: ArgumentHelp("Significant digits of the decimal strings (default 10).", valueName: "n"))
     var digits: Int = 10
 
-    @Option(help: ArgumentHelp("Evaluate the Men criterion only when context x rotary pairs is at most this (default 134217728).", valueName: "n"))
+    @Option(help: ArgumentHelp("Evaluate the Men criterion only when context x rotary pairs is at most this, and spend at most this many cosines scanning Men windows for the recommended base (default 134217728).", valueName: "n"))
     var menLimit: Int = 1 << 27
 
     @Option(help: "Output format: text or json.")
@@ -109,6 +109,7 @@ struct RoPECommand: ParsableCommand {
         if let eps { settings.eps = eps }
         settings.digits = digits
         settings.menBudget = menLimit
+        settings.scanBudget = menLimit
         let target = length ?? resolved.maxContext
         let analyses = RoPEAnalysis.all(model: resolved, context: target, settings: settings, file: file)
         guard !analyses.isEmpty else {

@@ -154,3 +154,30 @@ struct RoPETests {
         #expect(analyses[1].base.doubleValue == 10_000)
     }
 }
+
+/// The recommendation scans the Men windows: at L = 1024, r = 128 the first window above the phase-modulation
+/// bounds starts at b = 4293.44 (rope.md sec. 2, recomputed from the paper's 4.3e3; tolerance 0.01%).
+struct RoPERecommendationTests {
+    @Test func menWindowStart() {
+        let wp = WorkingPrecision(bits: 256)
+        let rec = RoPERecommendation(context: 1024, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 1024,
+                                     lowerBound: wp.number(727), ceiling: wp.number(1e7), precision: wp)
+        #expect(rec.menScanned)
+        #expect(abs(rec.minBase.doubleValue - 4293.44) / 4293.44 < 1e-4)
+        // The base 1e4 already exceeds it, and no extension is needed: factor 1.
+        #expect(rec.scalingFactor.doubleValue == 1)
+    }
+
+    /// Scaling: to reach a base of b' from b with r dims, the slowest frequency is divided by (b'/b)^((r-2)/r).
+    @Test func scalingFactorReachesTheBound() {
+        let wp = WorkingPrecision(bits: 256)
+        let rec = RoPERecommendation(context: 1 << 30, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 4096,
+                                     lowerBound: wp.number(2_000_000), ceiling: wp.number(1e7), precision: wp)
+        #expect(!rec.menScanned)
+        let expected = pow(200.0, 126.0 / 128.0)
+        // max(L / trained = 262144, (2e6/1e4)^(126/128) = 184.3): the context extension dominates.
+        #expect(rec.scalingFactor.doubleValue == 262_144)
+        #expect(expected < 262_144)
+        #expect(!rec.scalingStaysInZone)
+    }
+}

@@ -17,6 +17,9 @@ public struct RoPESettings: Sendable, Equatable {
     public var digits: Int = 10
     /// The Men criterion is evaluated when context x pairs is at most this many cosines.
     public var menBudget: Int = 1 << 27
+    /// Cosines the recommendation may spend scanning the Men windows for the smallest base (0: take the
+    /// phase-modulation bounds alone). `lcplan rope` scans; `plan` reports do not.
+    public var scanBudget: Int = 0
 
     public init() {}
 
@@ -61,6 +64,7 @@ public struct RoPEAnalysis: Sendable {
     public let fastestPhaseULP: BigFloat
     public let slowestPhaseULP: BigFloat
     public let feasible: Bool
+    public let recommendation: RoPERecommendation
     /// What decides the verdict: the bound that fails, or the tightest one when all hold.
     public let binding: String
     public let diagnostics: [Diagnostic]
@@ -176,6 +180,9 @@ public struct RoPEAnalysis: Sendable {
             binding = lower.compare(to: family.aliasing) == 0 ? "aliasing bound A" : "depth-stability bound C"
         }
         self.positions = positions
+        recommendation = RoPERecommendation(context: context, rotaryDim: r, passThrough: passThroughPairs, base: base,
+                                            trainedContext: trained, lowerBound: lower, ceiling: ceiling, precision: wp,
+                                            totalBudget: settings.scanBudget)
         diagnostics = Self.findings(model: model, context: context, positions: reportPositions ? positions : nil, settings: settings,
                                     analysis: (effectiveBase, lower, ceiling, men), file: file, wp: wp, digits: settings.digits)
     }
