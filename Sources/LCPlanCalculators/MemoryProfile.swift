@@ -76,13 +76,16 @@ public struct MemoryModel: Sendable {
         let output = workload.mode == .inference ? min(workload.outputTokens, max(context - 1, 0)) : 0
         let prompt = context == workload.context ? workload.promptTokens : max(context - output, 1)
         let sequence = ExactInt(workload.mode == .inference ? prompt + output : context)
-        let stages = layout.pp > 1 ? [0, layout.pp - 1] : [0]
+        // Every stage when there are few (middle stages can hold more experts than the ends); the two ends and
+        // the middle otherwise.
+        let stages = layout.pp <= 256 ? Array(0..<layout.pp) : [0, layout.pp / 2, layout.pp - 1]
+        let all = ParameterCount(model)
         var best: (MemoryBreakdown, Int, ExactInt)? = nil
         let sequences = (workload.batch + layout.dp - 1) / max(layout.dp, 1)
         let microBatches = microBatchesPerPipeline
         for stage in stages {
             let (memory, parameters) = stageMemory(stage, sequence: sequence, prompt: prompt, sequences: sequences,
-                                                   microBatches: microBatches)
+                                                   microBatches: microBatches, all: all)
             if let current = best, memory.total <= current.0.total { continue }
             best = (memory, stage, parameters)
         }
@@ -106,8 +109,8 @@ public struct MemoryModel: Sendable {
     /// Micro-batches whose activations stage `stage` holds at once under 1F1B: min(pp - stage, m).
     func inFlight(stage: Int, _ microBatches: Int) -> Int { max(1, min(layout.pp - stage, microBatches)) }
 
-    private func stageMemory(_ stage: Int, sequence: ExactInt, prompt: Int, sequences: Int, microBatches: Int)
-        -> (MemoryBreakdown, ExactInt) {
+    private func stageMemory(_ stage: Int, sequence: ExactInt, prompt: Int, sequences: Int, microBatches: Int,
+                             all: ParameterCount) -> (MemoryBreakdown, ExactInt) {
         let model = spec.model
         let workload = spec.workload
         let census = LayerCensus(model, layers: layout.stageLayers(stage, of: model.layers))
@@ -119,7 +122,6 @@ public struct MemoryModel: Sendable {
             experts += ExactInt(count) * layer.experts
         }
         let first = stage == 0, last = stage == layout.pp - 1
-        let all = ParameterCount(model)
         if first { dense += all.embedding }
         if last {
             dense += ExactInt(model.norm == .layernorm ? 2 : 1) * h
