@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Median wall time of `lcplan plan` on every example (release build), over N runs each, and of the
 # Men criterion at 1M positions (`lcplan rope`).
-# Usage: scripts/bench.sh [runs]   (make bench builds the release binary first)
+# Usage: scripts/bench.sh [runs]   (make bench builds the release binary first; LCPLAN_BIN=.build/static/lcplan
+# measures the fully static one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-21}
-bin=.build/release/lcplan
+bin=${LCPLAN_BIN:-.build/release/lcplan}
 [ -x "$bin" ] || { echo "build first: swift build -c release" >&2; exit 1; }
 printf '%-52s %10s %10s\n' example median_ms min_ms
 for spec in examples/*.yaml; do
