@@ -41,20 +41,13 @@ public struct TimeProfile: Sendable, Equatable {
     public let computeFormat: NumberFormat
     public let peak: Double
 
-    /// The format that does the arithmetic: weight-only formats (int8, int4, fp4) compute in bf16.
-    public static func computeFormat(for dtype: NumberFormat) -> NumberFormat {
-        switch dtype {
-        case .int8, .int4, .fp4: return .bf16
-        default: return dtype
-        }
-    }
 
     public init(_ spec: Spec, layout: Layout, flops: PhaseFLOPs, memory: MemoryProfile) {
         let hardware = spec.hardware
         let device = hardware.device
         let efficiency = hardware.efficiency
-        let entry = device.peakEntry(for: Self.computeFormat(for: spec.workload.dtype))
-        computeFormat = entry?.0 ?? Self.computeFormat(for: spec.workload.dtype)
+        let entry = device.peakEntry(for: spec.workload.dtype.computeFormat)
+        computeFormat = entry?.0 ?? spec.workload.dtype.computeFormat
         peak = entry?.1.flopsPerSecond ?? 0
         let flopRate = max(peak * efficiency.compute, 1)
         let byteRate = max(device.memoryBandwidth.bytesPerSecond * efficiency.memory, 1)
@@ -96,7 +89,10 @@ public struct TimeProfile: Sendable, Equatable {
             let gradientBytes = memory.parametersPerDevice.doubleValue * Double(training.gradDtype.bits / 8)
             let dpVolume = dpGroup > 1 ? 2 * (dpGroup - 1) / dpGroup * gradientBytes : 0
             let dpExposed = max(0, dpVolume / links.dp - compute * 2 / 3)
-            let communication = tpVolume / links.tp + cpExposed + ppVolume / links.pp + dpExposed
+            // Expert parallelism: each MoE layer sends every token to its k experts and back (dispatch and
+            // combine all-to-alls), (ep - 1)/ep of it leaving the device, forward and backward. Not overlapped.
+            let epVolume = Self.expertTraffic(spec, layout: layout, tokens: b * s, activationBytes: activationBytes) * 2 * m
+            let communication = tpVolume / links.tp + cpExposed + ppVolume / links.pp + dpExposed + epVolume / links.ep
             let weightTraffic = memory.device.weights.doubleValue * 3 * m
             let phase = PhaseTime(compute: compute, memory: weightTraffic / byteRate, communication: communication,
                                   extra: compute * bubble)
@@ -119,12 +115,14 @@ public struct TimeProfile: Sendable, Equatable {
             let prompt = Double(spec.workload.promptTokens)
             let tpPrefill = layout.tp > 1 ? 4 * sequences * prompt / cp * h * (tp - 1) / tp * activationBytes
                 * Double(model.layers) / links.tp : 0
-            ttft = PhaseTime(compute: prefillFLOPs / flopRate, memory: prefillBytes / byteRate, communication: tpPrefill)
+            let epPrefill = Self.expertTraffic(spec, layout: layout, tokens: sequences * prompt / cp, activationBytes: activationBytes) / links.ep
+            ttft = PhaseTime(compute: prefillFLOPs / flopRate, memory: prefillBytes / byteRate, communication: tpPrefill + epPrefill)
             // Decode: every step reads the stage's weights and its whole KV cache, on each of pp stages in turn.
             let decodeFLOPs = flops.decodePerToken.total.doubleValue * sequences / (tp * cp)
             let decodeBytes = (memory.device.weights.doubleValue + memory.device.kvCache.doubleValue) * Double(layout.pp)
             let tpDecode = layout.tp > 1 ? 4 * sequences * h * (tp - 1) / tp * activationBytes * Double(model.layers) / links.tp : 0
-            let decode = PhaseTime(compute: decodeFLOPs / flopRate, memory: decodeBytes / byteRate, communication: tpDecode)
+            let epDecode = Self.expertTraffic(spec, layout: layout, tokens: sequences, activationBytes: activationBytes) / links.ep
+            let decode = PhaseTime(compute: decodeFLOPs / flopRate, memory: decodeBytes / byteRate, communication: tpDecode + epDecode)
             tpot = decode
             step = nil
             tokensPerSecond = Double(layout.dp) * sequences / decode.seconds
@@ -132,10 +130,21 @@ public struct TimeProfile: Sendable, Equatable {
     }
 }
 
+extension TimeProfile {
+    /// Bytes one device sends in the forward pass's MoE all-to-alls for `tokens` tokens: dispatch and combine,
+    /// 2 x tokens x k x h x (ep - 1)/ep elements per MoE layer, over all MoE layers of the model divided by pp.
+    static func expertTraffic(_ spec: Spec, layout: Layout, tokens: Double, activationBytes: Double) -> Double {
+        guard layout.ep > 1, let moe = spec.model.moe else { return 0 }
+        let moeLayers = Double(LayerCensus(spec.model).count { $0.moe }) / Double(layout.pp)
+        let ep = Double(layout.ep)
+        return 2 * tokens * Double(moe.active) * Double(spec.model.hidden) * activationBytes * (ep - 1) / ep * moeLayers
+    }
+}
+
 /// Per-direction bandwidths (bytes/s, times the network efficiency) of the links each kind of
 /// parallelism uses: within a node when its group fits in one, across nodes otherwise.
 struct Links {
-    let tp: Double, cp: Double, pp: Double, dp: Double
+    let tp: Double, cp: Double, pp: Double, dp: Double, ep: Double
 
     init(hardware: HardwareSpec, layout: Layout) {
         let efficiency = hardware.efficiency.network
@@ -147,5 +156,6 @@ struct Links {
         cp = layout.tp * layout.cp <= perNode ? intra : inter
         pp = layout.tp * layout.cp * layout.pp <= perNode ? intra : inter
         dp = layout.devices <= perNode ? intra : inter
+        ep = layout.tp * layout.ep <= perNode ? intra : inter
     }
 }

@@ -15,7 +15,7 @@ public enum TextReporter {
         out += "\n" + model(spec.model, style)
         if let parameters = report.parameters { out += "\n" + self.parameters(parameters, style) }
         out += "\n" + hardware(spec.hardware, style)
-        out += "\n" + workload(spec, style)
+        out += "\n" + workload(spec, report.analysis, style)
         if let analysis = report.analysis {
             out += "\n" + ProfileText.flops(analysis, style)
             out += "\n" + ProfileText.memory(analysis, style)
@@ -125,7 +125,7 @@ public enum TextReporter {
         return section("Hardware", style, title) + table.render()
     }
 
-    static func workload(_ spec: Spec, _ style: TextStyle) -> String {
+    static func workload(_ spec: Spec, _ analysis: Analysis?, _ style: TextStyle) -> String {
         let w = spec.workload
         var table = TextTable([.left, .left])
         if w.mode == .training {
@@ -153,7 +153,7 @@ public enum TextReporter {
         ]
         let chosen = fixed.compactMap { name, value in value.map { "\(name) \($0)" } }
         table.add("plan", chosen.isEmpty ? "nothing fixed" : chosen.joined(separator: ", "))
-        table.add("costed layout", ProfileText.layout(Analysis(spec)))
+        if let analysis { table.add("costed layout", ProfileText.layout(analysis)) }
         let c = spec.constraints
         var limits = ["headroom \(UnitFormat.fixed(c.memoryHeadroom * 100, decimals: 0))%"]
         if let ttft = c.ttft { limits.append("ttft \(Seconds(ttft))") }

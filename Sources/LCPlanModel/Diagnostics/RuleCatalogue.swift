@@ -188,6 +188,26 @@ extension Rule {
         triggering: base + "\nplan: &p {tp: 1}\nconstraints: *p",
         nonTriggering: base)
 
+    public static let noPeakForFormat = Rule(
+        id: "LC119", name: "no-peak-for-format", area: .spec, severity: .error,
+        summary: "The device lists no peak rate for the workload's compute format (or a wider one).",
+        help: """
+            Times are computed from the dense peak of the format that does the arithmetic (weight-only int8, \
+            int4 and fp4 compute in bf16). Add that format to `hardware.device.peak`, or a wider one (fp32).
+            """,
+        triggering: """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: {memory: 80GB, memory_bandwidth: 2TB/s, peak: {fp8: 1000TFLOPS}}}
+            workload: {context: 8k}
+            """,
+        nonTriggering: """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: {memory: 80GB, memory_bandwidth: 2TB/s, peak: {bf16: 500TFLOPS}}}
+            workload: {context: 8k}
+            """)
+
     public static let beyondTrainedContext = Rule(
         id: "LC301", name: "beyond-trained-context", area: .rope, severity: .warning,
         summary: "The target context exceeds the model's trained context and no RoPE scaling is configured.",
@@ -460,7 +480,7 @@ extension Rule {
         inputUnreadable, yamlSyntax, unknownKey, typeMismatch, missingKey, outOfRange, unknownPreset,
         badUnit, inconsistentHeads, headDimMismatch, planNotDivisible, unsupportedVersion,
         hfConfigUnusable, hfConfigIgnoredKeys, duplicateKey, invalidChoice, planDeviceMismatch,
-        unknownRule, unsupportedYAML, doesNotFit, headroomBelowConstraint, kvCacheDominates, beyondTrainedContext,
+        unknownRule, unsupportedYAML, noPeakForFormat, doesNotFit, headroomBelowConstraint, kvCacheDominates, beyondTrainedContext,
         ropeBaseTooSmall, ropeBaseAboveCeiling, ropeScalingInconsistent, positionsUnrepresentable, menCriterionFails,
         ttftOverConstraint, tpotOverConstraint, stepOverConstraint,
     ]

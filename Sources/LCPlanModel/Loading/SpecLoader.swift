@@ -63,6 +63,14 @@ public enum SpecLoader {
             PlanReader(reader: reader).check(plan, planFields, model: model, hardware: hardware, workload: workload)
         }
         checkContext(model: model, workload: workload, at: workloadFields?.value("context"), reader: reader)
+        let compute = workload.dtype.computeFormat
+        if hardware.device.peakEntry(for: compute) == nil {
+            let listed = hardware.device.peak.keys.sorted().map(\.rawValue).joined(separator: ", ")
+            reader.report(Diagnostic(.noPeakForFormat,
+                                     "\(hardware.device.name) lists no peak for \(compute.rawValue) (the compute format of \(workload.dtype.rawValue)) nor a wider format; it lists \(listed)",
+                                     at: hardwareFields?.value("device")?.location, keyPath: "hardware.device.peak",
+                                     expected: "a peak for \(compute.rawValue), fp16, bf16 or fp32"))
+        }
         let spec = Spec(file: file, model: model, hardware: hardware, workload: workload, plan: plan,
                         constraints: constraints, checks: checks, conventions: conventions)
         return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)

@@ -86,6 +86,15 @@ public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
     }
 
     public static func < (a: NumberFormat, b: NumberFormat) -> Bool { a.rawValue < b.rawValue }
+
+    /// The format that does the arithmetic for weights in this format: weight-only formats (int8, int4, fp4)
+    /// dequantize and compute in bf16.
+    public var computeFormat: NumberFormat {
+        switch self {
+        case .int8, .int4, .fp4: return .bf16
+        default: return self
+        }
+    }
 }
 
 /// The hardware a plan runs on: a number of identical devices, grouped into nodes.
