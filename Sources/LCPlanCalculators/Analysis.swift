@@ -105,6 +105,9 @@ public struct Analysis: Sendable {
                         + (c.dropout ? "; dropout masks kept" : "; no dropout"))
             list.append("ZeRO shards over the data- and context-parallel group; gradients in \(spec.workload.training?.gradDtype.rawValue ?? "bf16"); data-parallel all-reduce overlapped with the backward pass; tensor-parallel all-reduces exposed")
         }
+        if layout.ep > 1 && spec.model.moe != nil {
+            list.append("expert parallelism: uniform routing; each token's hidden vector goes once to each other rank holding one of its experts (dispatch and combine all-to-alls, not overlapped)")
+        }
         if spec.model.positions == .rope && spec.model.rope != nil {
             list.append("RoPE: phases in \(c.ropePhaseDtype.rawValue), positions in \(c.ropePositionDtype.rawValue); coherence threshold eps = \(c.ropeEps) and depth N = \(c.ropeDepth ?? spec.model.layers) for the phase-modulation bounds (eps is an assumption, not a value the paper fixes); the verdict uses the exact-dimension forms on the effective (scaled) frequencies")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import LCPlanModel
 import LCPlanPrecision
 
@@ -132,12 +133,16 @@ public struct TimeProfile: Sendable, Equatable {
 
 extension TimeProfile {
     /// Bytes one device sends in the forward pass's MoE all-to-alls for `tokens` tokens: dispatch and combine,
-    /// 2 x tokens x k x h x (ep - 1)/ep elements per MoE layer, over all MoE layers of the model divided by pp.
+    /// each token's hidden vector once to every other expert-parallel rank that holds one of its k experts.
+    /// With uniform routing a token reaches (ep - 1)(1 - ((ep - 1)/ep)^k) other ranks on average (copies to
+    /// the same rank deduplicated, as DeepEP and Megatron's token dispatcher do); an assumption, stated.
+    /// Summed over the MoE layers of one pipeline stage.
     static func expertTraffic(_ spec: Spec, layout: Layout, tokens: Double, activationBytes: Double) -> Double {
         guard layout.ep > 1, let moe = spec.model.moe else { return 0 }
         let moeLayers = Double(LayerCensus(spec.model).count { $0.moe }) / Double(layout.pp)
         let ep = Double(layout.ep)
-        return 2 * tokens * Double(moe.active) * Double(spec.model.hidden) * activationBytes * (ep - 1) / ep * moeLayers
+        let remoteRanks = (ep - 1) * (1 - pow((ep - 1) / ep, Double(moe.active)))
+        return 2 * tokens * remoteRanks * Double(spec.model.hidden) * activationBytes * moeLayers
     }
 }
 

@@ -119,3 +119,17 @@ struct ChunkedPrefillTests {
         #expect(PhaseFLOPs(spec).prefill.attentionCore == ExactInt(pairs) * ExactInt(32 * 4 * 32 * 128))
     }
 }
+
+/// Expert-parallel traffic: with uniform routing a token's k experts fall on (ep - 1)(1 - ((ep - 1)/ep)^k)
+/// other ranks on average; DeepSeek-V3 (k 8) at ep 2: 1 - 2^-8 = 0.99609375 remote copies per token, each
+/// 7168 elements, dispatched and combined (x2), in each of the 58 MoE layers.
+struct ExpertTrafficTests {
+    @Test func deepSeekAtEP2() throws {
+        let spec = try #require(resolve("version: 1\nmodel: deepseek-v3\nhardware: {device: h200, count: 16}\nworkload: {context: 4k, dtype: fp8}\nplan: {tp: 8, ep: 2}\n"))
+        let bytes = TimeProfile.expertTraffic(spec, layout: Layout(spec), tokens: 1000, activationBytes: 2)
+        #expect(abs(bytes - 2 * 1000 * 0.99609375 * 7168 * 2 * 58) < 1e-3)
+        var dense = spec
+        dense.plan.ep = nil
+        #expect(TimeProfile.expertTraffic(dense, layout: Layout(dense), tokens: 1000, activationBytes: 2) == 0)
+    }
+}
