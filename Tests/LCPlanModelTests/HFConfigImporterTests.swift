@@ -138,3 +138,23 @@ struct HFConfigImporterTests {
         #expect(missing.diagnostics.allSatisfy { $0.rule == .hfConfigUnusable })
     }
 }
+
+/// Regressions found by fuzzing import-hf: values that once trapped must now be diagnosed.
+struct HFConfigFuzzRegressionTests {
+    @Test func hugeRotaryFractionIsRejected() {
+        let text = """
+            {"model_type": "gpt_neox", "num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 2,
+             "vocab_size": 10, "rotary_pct": 4611686018427387904}
+            """
+        let result = HFConfigImporter.importConfig(text, file: "c.json")
+        #expect(result.model == nil)
+        #expect(result.diagnostics.contains { $0.rule == .hfConfigUnusable && $0.keyPath == "rotary_pct" })
+    }
+
+    @Test func shapesAboveTheSpecLimitAreRejected() {
+        let text = "{\"model_type\": \"llama\", \"num_hidden_layers\": 1099511627776, \"hidden_size\": 64, \"num_attention_heads\": 1, \"vocab_size\": 1}"
+        let result = HFConfigImporter.importConfig(text, file: "c.json")
+        #expect(result.model == nil)
+        #expect(result.diagnostics.contains { $0.keyPath == "num_hidden_layers" })
+    }
+}

@@ -16,7 +16,7 @@ public struct LiuCriticalDimension: Sendable {
         let ratio = wp.divide(wp.number(trainedContext), twoPi)
         raw = wp.multiply(wp.number(r / 2), wp.divide(wp.log(ratio), wp.log(b0)))
         let rounded = wp.ceil(raw).doubleValue
-        criticalDimension = min(r, max(0, 2 * Int(rounded.isFinite ? rounded : 0)))
+        criticalDimension = rounded.isFinite ? min(r, max(0, 2 * Int(min(max(rounded, 0), Double(r))))) : r
         extrapolationLimit = wp.multiply(twoPi, wp.power(beta, wp.divide(wp.number(criticalDimension), wp.number(r))))
     }
 

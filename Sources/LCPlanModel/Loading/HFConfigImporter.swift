@@ -38,7 +38,8 @@ public enum HFConfigImporter {
                 reader.report(Diagnostic(.hfConfigIgnoredKeys, "keys of \(file) not used: " + ignored.joined(separator: ", "),
                                          at: value.location))
             }
-            let ok = model.map { ModelConsistency(reader: reader, at: value).check($0, kvHeadsGiven: true) } ?? false
+            let consistent = model.map { ModelConsistency(reader: reader, at: value).check($0, kvHeadsGiven: true) } ?? false
+            let ok = consistent && !reader.diagnostics.hasErrors
             return Result(model: ok ? model : nil, ignoredKeys: ignored, diagnostics: reader.diagnostics)
         }
     }
@@ -76,16 +77,31 @@ private struct ConfigKeys {
                       expected: expected)
     }
 
+    /// A non-negative integer; at most 2^24 (the spec's limit on shapes) unless the key is a token count
+    /// (`max_position_embeddings` and the like, up to 2^40).
     mutating func int(_ keys: String...) -> Int? {
         for key in keys {
             guard let value = raw(key) else { continue }
-            guard let text = value.scalarText, let number = Int(text), number >= 0, number <= SpecShapes.maxTokens else {
-                bad(value, "a non-negative integer")
+            let limit = key.hasSuffix("position_embeddings") || key.hasSuffix("n_positions") || key.hasSuffix("n_ctx")
+                ? SpecShapes.maxTokens : SpecShapes.maxShape
+            guard let text = value.scalarText, let number = Int(text), number >= 0, number <= limit else {
+                bad(value, "an integer from 0 to \(limit)")
                 return nil
             }
             return number
         }
         return nil
+    }
+
+    /// A fraction in (0, 1] (partial rotary factors).
+    mutating func fraction(_ key: String) -> Double? {
+        guard let value = values[key], !value.isNull else { return double(key) }
+        guard let number = double(key) else { return nil }
+        guard number > 0 && number <= 1 else {
+            bad(value, "a fraction above 0 and at most 1")
+            return nil
+        }
+        return number
     }
 
     mutating func double(_ keys: String...) -> Double? {
@@ -243,7 +259,7 @@ private struct ConfigKeys {
         let theta = decimalText(p + "rope_theta") ?? ropeParameter(parameters, "rope_theta") ?? "10000"
         let rotaryBase = model.attention.mla?.qkRopeHeadDim ?? model.headDim
         var rotary = rotaryBase
-        if let factor = double(p + "partial_rotary_factor") { rotary = Int(Double(rotaryBase) * factor) }
+        if let factor = fraction(p + "partial_rotary_factor") { rotary = Int(Double(rotaryBase) * factor) }
         let original = int(p + "original_max_position_embeddings")
         var rope = RoPESpec(theta: theta, rotaryDim: rotary, trainedContext: maxContext,
                             localTheta: decimalText(p + "rope_local_base_freq"))
@@ -330,7 +346,7 @@ private struct ConfigKeys {
               let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0 else { return nil }
         let headDim = hidden / heads
         let maxContext = int(p + "max_position_embeddings") ?? 2048
-        let pct = double(p + "rotary_pct") ?? 1
+        let pct = fraction(p + "rotary_pct") ?? 1
         var model = ModelSpec(
             name: string(p + "_name_or_path") ?? "gpt_neox", layers: layers, hidden: hidden, heads: heads, kvHeads: heads,
             headDim: headDim, ffn: int(p + "intermediate_size") ?? 4 * hidden, ffnKind: .plain,

@@ -1,3 +1,5 @@
+import LCPlanPrecision
+
 /// Reads `plan:` and checks that its degrees divide what they split and fit the device count.
 struct PlanReader {
     let reader: SpecReader
@@ -71,13 +73,17 @@ struct PlanReader {
             notDivisible("dp", "dp \(dp) does not divide the global batch \(training.globalBatch)",
                          expected: "dp dividing global_batch")
         }
-        let fixed = (plan.tp ?? 1) * (plan.pp ?? 1) * (plan.cp ?? 1)
+        // Degrees are at most 2^24 each, so their product is formed exactly before it is compared.
+        let exact = ExactInt(plan.tp ?? 1) * ExactInt(plan.pp ?? 1) * ExactInt(plan.cp ?? 1) * ExactInt(plan.dp ?? 1)
         let devices = hardware.count
-        if fixed * (plan.dp ?? 1) > devices {
+        if exact > ExactInt(devices) {
             reader.report(.planDeviceMismatch,
-                          "tp x pp x cp x dp = \(fixed * (plan.dp ?? 1)) devices, but hardware.count is \(devices)",
+                          "tp x pp x cp x dp = \(exact) devices, but hardware.count is \(devices)",
                           at: fields.value, expected: "a product of degrees <= \(devices)")
-        } else if let dp = plan.dp, fixed * dp != devices {
+            return
+        }
+        let fixed = (plan.tp ?? 1) * (plan.pp ?? 1) * (plan.cp ?? 1)
+        if let dp = plan.dp, fixed * dp != devices {
             reader.report(.planDeviceMismatch,
                           "tp x pp x cp x dp = \(fixed * dp) devices, but hardware.count is \(devices)",
                           at: at("dp"), expected: "tp x pp x cp x dp = \(devices)")
