@@ -70,7 +70,8 @@ public struct KVCacheSize: Sendable {
                 total += n * (bits(elements: ssmStateElements(tp: tp)).ceilDivided(by: 8) ?? .zero)
             case .linear:
                 let heads = max(1, (model.heads + tp - 1) / max(tp, 1))
-                total += n * (bits(elements: ExactInt(heads * model.headDim * model.headDim)).ceilDivided(by: 8) ?? .zero)
+                let state = ExactInt(heads) * ExactInt(model.headDim) * ExactInt(model.headDim)
+                total += n * (bits(elements: state).ceilDivided(by: 8) ?? .zero)
             }
         }
         return total

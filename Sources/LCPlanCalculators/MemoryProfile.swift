@@ -39,10 +39,25 @@ public struct MemoryProfile: Sendable, Equatable {
 public struct MemoryModel: Sendable {
     public let spec: Spec
     public let layout: Layout
+    /// The stages a profile evaluates, their layer censuses and the whole model's parameters: computed once,
+    /// since none depends on the context (the bisection for max_context evaluates ~40 profiles).
+    let stages: [Int]
+    let censuses: [Int: LayerCensus]
+    let parameters: ParameterCount
+    let kvBytesPerToken: ExactInt
 
     public init(_ spec: Spec, layout: Layout) {
         self.spec = spec
         self.layout = layout
+        // Every stage when there are few (middle stages can hold more experts than the ends); the two ends and
+        // the middle otherwise.
+        let stages = layout.pp <= 256 ? Array(0..<layout.pp) : [0, layout.pp / 2, layout.pp - 1]
+        self.stages = stages
+        var censuses: [Int: LayerCensus] = [:]
+        for stage in stages { censuses[stage] = LayerCensus(spec.model, layers: layout.stageLayers(stage, of: spec.model.layers)) }
+        self.censuses = censuses
+        parameters = ParameterCount(spec.model)
+        kvBytesPerToken = KVCacheSize(spec.model, cache: spec.workload.kvCache).bytesPerToken
     }
 
     /// Weight bits per parameter: the format's bits, plus for 4-bit formats one fp16 scale per group of
@@ -76,16 +91,12 @@ public struct MemoryModel: Sendable {
         let output = workload.mode == .inference ? min(workload.outputTokens, max(context - 1, 0)) : 0
         let prompt = context == workload.context ? workload.promptTokens : max(context - output, 1)
         let sequence = ExactInt(workload.mode == .inference ? prompt + output : context)
-        // Every stage when there are few (middle stages can hold more experts than the ends); the two ends and
-        // the middle otherwise.
-        let stages = layout.pp <= 256 ? Array(0..<layout.pp) : [0, layout.pp / 2, layout.pp - 1]
-        let all = ParameterCount(model)
         var best: (MemoryBreakdown, Int, ExactInt)? = nil
         let sequences = (workload.batch + layout.dp - 1) / max(layout.dp, 1)
         let microBatches = microBatchesPerPipeline
         for stage in stages {
             let (memory, parameters) = stageMemory(stage, sequence: sequence, prompt: prompt, sequences: sequences,
-                                                   microBatches: microBatches, all: all)
+                                                   microBatches: microBatches, all: parameters)
             if let current = best, memory.total <= current.0.total { continue }
             best = (memory, stage, parameters)
         }
@@ -95,7 +106,7 @@ public struct MemoryModel: Sendable {
         let usable = (capacity * ExactInt(1_000_000 - ppm)).floorDivided(by: 1_000_000) ?? capacity
         return MemoryProfile(
             device: device, stage: stage, parametersPerDevice: parameters, capacity: capacity, usable: usable,
-            kvCacheBytesPerToken: KVCacheSize(model, cache: workload.kvCache).bytesPerToken,
+            kvCacheBytesPerToken: kvBytesPerToken,
             sequencesPerReplica: sequences, inFlightMicroBatches: workload.mode == .training ? inFlight(stage: stage, microBatches) : 0)
     }
 
@@ -113,7 +124,7 @@ public struct MemoryModel: Sendable {
                              all: ParameterCount) -> (MemoryBreakdown, ExactInt) {
         let model = spec.model
         let workload = spec.workload
-        let census = LayerCensus(model, layers: layout.stageLayers(stage, of: model.layers))
+        let census = censuses[stage] ?? LayerCensus(model, layers: layout.stageLayers(stage, of: model.layers))
         let h = ExactInt(model.hidden)
         var dense = ExactInt.zero, experts = ExactInt.zero
         for (kind, count) in census.counts {

@@ -77,10 +77,14 @@ public struct RoPEAnalysis: Sendable {
     /// The absolute sequence length whose positions the precision analysis covers.
     public let positions: Int
 
+    /// The widest rotary head analysed.
+    public static let maxRotaryDim = 8192
+
     /// The analyses a model needs: one for its global (or only) layers at the context, and one for its
     /// local layers when they have a base of their own. All-local models are analysed at their window.
     public static func all(model: ModelSpec, context: Int, settings: RoPESettings = RoPESettings(), file: String = "") -> [RoPEAnalysis] {
-        guard var rope = model.rope, model.positions == .rope else { return [] }
+        // Rotary heads wider than 8192 dims exist in no model; analysing one would take minutes of MPFR work.
+        guard var rope = model.rope, model.positions == .rope, rope.rotaryDim <= maxRotaryDim else { return [] }
         let kinds = Set(model.layerKinds)
         let window = model.attention.window
         var result: [RoPEAnalysis] = []
