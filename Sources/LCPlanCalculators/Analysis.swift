@@ -27,7 +27,12 @@ public struct Analysis: Sendable {
         maxContext = memoryModel.maxContext()
         time = TimeProfile(spec, layout: layout, flops: flops, memory: memory)
         rope = RoPEAnalysis.all(model: spec.model, context: spec.workload.context, settings: RoPESettings(spec.conventions), file: spec.file)
-        diagnostics = Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)
+        // Findings about derived values point at the key they concern, or its nearest written ancestor.
+        diagnostics = (Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)).map { d in
+            guard d.location?.line == nil, let path = d.keyPath else { return d }
+            return Diagnostic(d.rule, d.message, at: spec.location(of: path), keyPath: path, expected: d.expected,
+                              suggestion: d.suggestion, severity: d.severity)
+        }
         assumptions = Self.assumptions(spec, layout: layout, time: time)
     }
 

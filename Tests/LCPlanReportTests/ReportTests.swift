@@ -49,3 +49,20 @@ struct ReportTests {
         #expect(rules.count == Rule.all.count)
     }
 }
+
+/// Findings about derived values point at the key they concern (or its nearest written ancestor), so SARIF
+/// can place them on a line.
+struct DerivedFindingLocationTests {
+    @Test func ropeFindingPointsAtTheModelKey() throws {
+        let text = "version: 1\nhardware: {device: h200}\nmodel: {preset: llama-3-8b, rope: {theta: 1e9}}\nworkload: {context: 8k}\n"
+        let report = Report(file: "t.yaml", load: SpecLoader.load(text: text, file: "t.yaml"))
+        let ceiling = try #require(report.diagnostics.first { $0.rule == .ropeBaseAboveCeiling })
+        // `model.rope.theta` is written on line 3, column 36 ("theta:" inside the flow mapping).
+        #expect(ceiling.location?.line == 3 && ceiling.location?.column == 36)
+        let fit = "version: 1\nmodel: llama-3.1-405b\nhardware: {device: h200}\nworkload: {context: 8k}\n"
+        let big = Report(file: "t.yaml", load: SpecLoader.load(text: fit, file: "t.yaml"))
+        // LC201 concerns `hardware.device`: line 3, column 12 ("device:" inside the flow mapping).
+        let doesNotFit = try #require(big.diagnostics.first { $0.rule == .doesNotFit })
+        #expect(doesNotFit.location?.line == 3 && doesNotFit.location?.column == 12)
+    }
+}

@@ -71,8 +71,9 @@ public enum SpecLoader {
                                      at: hardwareFields?.value("device")?.location, keyPath: "hardware.device.peak",
                                      expected: "a peak for \(compute.rawValue), fp16, bf16 or fp32"))
         }
-        let spec = Spec(file: file, model: model, hardware: hardware, workload: workload, plan: plan,
+        var spec = Spec(file: file, model: model, hardware: hardware, workload: workload, plan: plan,
                         constraints: constraints, checks: checks, conventions: conventions)
+        spec.keyLocations = reader.keyLocations
         return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)
     }
 

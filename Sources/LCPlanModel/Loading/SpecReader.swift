@@ -6,6 +6,8 @@ import Yams
 public final class SpecReader {
     public let file: String
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Where each key read so far was written, by key path.
+    public private(set) var keyLocations: [String: SourceLocation] = [:]
 
     public init(file: String) { self.file = file }
 
@@ -44,6 +46,7 @@ public final class SpecReader {
                 continue
             }
             seen.insert(key)
+            if keyLocations[path] == nil { keyLocations[path] = keyAt.location }
             guard shape.field(key) != nil else {
                 let names = shape.fields.map(\.name)
                 let suggestion = NearestName.suggest(key, among: names)

@@ -146,6 +146,20 @@ public struct Spec: Sendable, Equatable {
     public var constraints: ConstraintsSpec
     public var checks: ChecksSpec
     public var conventions: ConventionsSpec
+    /// Where each key of the spec was written (`model`, `workload.context`, ...), for findings about
+    /// derived values. Empty for specs built in code.
+    public var keyLocations: [String: SourceLocation] = [:]
+
+    /// The location of `keyPath`, or of its nearest written ancestor (`model.rope.theta` falls back to
+    /// `model.rope`, then `model`); the file alone when none was written.
+    public func location(of keyPath: String) -> SourceLocation {
+        var path = keyPath
+        while true {
+            if let found = keyLocations[path] { return found }
+            guard let dot = path.lastIndex(of: ".") else { return SourceLocation(file: file) }
+            path = String(path[..<dot])
+        }
+    }
 
     public init(file: String, model: ModelSpec, hardware: HardwareSpec, workload: WorkloadSpec, plan: PlanSpec,
                 constraints: ConstraintsSpec, checks: ChecksSpec, conventions: ConventionsSpec) {
