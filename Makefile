@@ -6,7 +6,7 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test asan deps build release generate man schemas check-generated static bench clean
+.PHONY: run test asan deps build release generate man schemas check-generated format lint static bench clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
@@ -14,7 +14,7 @@ run: deps release
 
 ## test: install what is missing, build, run every test, and check that generated files are current.
 test: deps build
-	$(MAKE) --no-print-directory check-generated
+	$(MAKE) --no-print-directory check-generated lint
 	$(SWIFT) test --disable-xctest
 
 ## asan: every test under AddressSanitizer. The precision module (the C interop) also runs with leak
@@ -66,6 +66,14 @@ check-generated: build
 	@.build/debug/lcplan schema report | diff -u schemas/lcplan.report.v1.schema.json - \
 	  || { echo "schemas/lcplan.report.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
 	@echo "generated files are current"
+
+## format: apply .swift-format to every Swift file; lint: fail when one is not formatted.
+format:
+	$(SWIFT) format -i -r Sources Tests Package.swift
+
+lint:
+	@$(SWIFT) format lint --strict -r Sources Tests Package.swift || { echo "run 'make format'" >&2; exit 1; }
+	@echo "formatting is clean"
 
 ## static: a fully static single binary (glibc, -static-executable) at .build/static/lcplan.
 static: deps

@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "lcplan",
     products: [
-        .executable(name: "lcplan", targets: ["lcplan"]),
+        .executable(name: "lcplan", targets: ["lcplan"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

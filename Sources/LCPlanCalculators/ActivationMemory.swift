@@ -29,8 +29,10 @@ public struct ActivationMemory: Sendable {
 
     /// Bytes kept by one layer of `kind` for `tokens` = s x b tokens of sequence length `sequence`, on one
     /// device of a tensor-parallel group of `tp` with or without sequence parallelism.
-    public func layer(_ kind: LayerCensus.Kind, tokens: ExactInt, sequence: ExactInt, microBatch: ExactInt,
-                      tp: Int, sequenceParallel: Bool, recompute: Recompute) -> ExactInt {
+    public func layer(
+        _ kind: LayerCensus.Kind, tokens: ExactInt, sequence: ExactInt, microBatch: ExactInt,
+        tp: Int, sequenceParallel: Bool, recompute: Recompute
+    ) -> ExactInt {
         let a = ExactInt(elementBytes)
         let h = ExactInt(model.hidden)
         let t = ExactInt(max(tp, 1))
@@ -54,7 +56,7 @@ public struct ActivationMemory: Sendable {
                 let perScore = a + mask + (dropout ? a : .zero)
                 split += perScore * ExactInt(model.heads) * tokens * keys
             } else if kind.kind != .linear && fusedAttention {
-                split += ExactInt(4 * model.heads) * tokens   // log-sum-exp of a fused kernel, fp32
+                split += ExactInt(4 * model.heads) * tokens  // log-sum-exp of a fused kernel, fp32
             }
         case .ssm:
             if let ssm = model.ssm {

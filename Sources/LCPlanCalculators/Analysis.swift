@@ -26,12 +26,14 @@ public struct Analysis: Sendable {
         memory = memoryModel.profile()
         maxContext = memoryModel.maxContext()
         time = TimeProfile(spec, layout: layout, flops: flops, memory: memory)
-        rope = RoPEAnalysis.all(model: spec.model, context: spec.workload.context, settings: RoPESettings(spec.conventions), file: spec.file)
+        rope = RoPEAnalysis.all(
+            model: spec.model, context: spec.workload.context, settings: RoPESettings(spec.conventions), file: spec.file)
         // Findings about derived values point at the key they concern, or its nearest written ancestor.
         diagnostics = (Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)).map { d in
             guard d.location?.line == nil, let path = d.keyPath else { return d }
-            return Diagnostic(d.rule, d.message, at: spec.location(of: path), keyPath: path, expected: d.expected,
-                              suggestion: d.suggestion, severity: d.severity)
+            return Diagnostic(
+                d.rule, d.message, at: spec.location(of: path), keyPath: path, expected: d.expected,
+                suggestion: d.suggestion, severity: d.severity)
         }
         assumptions = Self.assumptions(spec, layout: layout, time: time)
     }
@@ -40,36 +42,50 @@ public struct Analysis: Sendable {
         var found: [Diagnostic] = []
         let location = SourceLocation(file: spec.file)
         let total = Bytes(memory.total), capacity = Bytes(memory.capacity), usable = Bytes(memory.usable)
-        let longest = maxContext.map { "the longest context that fits is \(UnitFormat.grouped(ExactInt($0))) tokens" }
+        let longest =
+            maxContext.map { "the longest context that fits is \(UnitFormat.grouped(ExactInt($0))) tokens" }
             ?? "no context fits"
         if memory.total > memory.capacity {
-            found.append(Diagnostic(.doesNotFit,
-                                    "the most loaded device needs \(total) but has \(capacity); \(longest)",
-                                    at: location, keyPath: "hardware.device",
-                                    expected: "at most \(usable) per device (capacity less the headroom)"))
+            found.append(
+                Diagnostic(
+                    .doesNotFit,
+                    "the most loaded device needs \(total) but has \(capacity); \(longest)",
+                    at: location, keyPath: "hardware.device",
+                    expected: "at most \(usable) per device (capacity less the headroom)"))
         } else if !memory.fits {
-            found.append(Diagnostic(.headroomBelowConstraint,
-                                    "the most loaded device needs \(total) of \(capacity), above the \(usable) the headroom allows; \(longest)",
-                                    at: location, keyPath: "constraints.memory_headroom",
-                                    expected: "at most \(usable) per device"))
+            found.append(
+                Diagnostic(
+                    .headroomBelowConstraint,
+                    "the most loaded device needs \(total) of \(capacity), above the \(usable) the headroom allows; \(longest)",
+                    at: location, keyPath: "constraints.memory_headroom",
+                    expected: "at most \(usable) per device"))
         }
         if memory.device.kvCache * ExactInt(2) > memory.total {
             let share = UnitFormat.fixed(memory.device.kvCache.doubleValue / memory.total.doubleValue * 100, decimals: 0)
-            found.append(Diagnostic(.kvCacheDominates, "the KV cache is \(share)% of the device's memory (\(Bytes(memory.device.kvCache)))",
-                                    at: location, keyPath: "workload.kv_cache"))
+            found.append(
+                Diagnostic(
+                    .kvCacheDominates, "the KV cache is \(share)% of the device's memory (\(Bytes(memory.device.kvCache)))",
+                    at: location, keyPath: "workload.kv_cache"))
         }
         let c = spec.constraints
         if let limit = c.ttft, let ttft = time.ttft, ttft.seconds > limit {
-            found.append(Diagnostic(.ttftOverConstraint, "estimated TTFT \(Seconds(ttft.seconds)) exceeds \(Seconds(limit)) (\(ttft.bound.rawValue)-bound)",
-                                    at: location, keyPath: "constraints.ttft"))
+            found.append(
+                Diagnostic(
+                    .ttftOverConstraint, "estimated TTFT \(Seconds(ttft.seconds)) exceeds \(Seconds(limit)) (\(ttft.bound.rawValue)-bound)",
+                    at: location, keyPath: "constraints.ttft"))
         }
         if let limit = c.tpot, let tpot = time.tpot, tpot.seconds > limit {
-            found.append(Diagnostic(.tpotOverConstraint, "estimated TPOT \(Seconds(tpot.seconds)) exceeds \(Seconds(limit)) (\(tpot.bound.rawValue)-bound)",
-                                    at: location, keyPath: "constraints.tpot"))
+            found.append(
+                Diagnostic(
+                    .tpotOverConstraint, "estimated TPOT \(Seconds(tpot.seconds)) exceeds \(Seconds(limit)) (\(tpot.bound.rawValue)-bound)",
+                    at: location, keyPath: "constraints.tpot"))
         }
         if let limit = c.stepTime, let step = time.step, step.seconds > limit {
-            found.append(Diagnostic(.stepOverConstraint, "estimated step time \(Seconds(step.seconds)) exceeds \(Seconds(limit)) (\(step.bound.rawValue)-bound)",
-                                    at: location, keyPath: "constraints.step_time"))
+            found.append(
+                Diagnostic(
+                    .stepOverConstraint,
+                    "estimated step time \(Seconds(step.seconds)) exceeds \(Seconds(limit)) (\(step.bound.rawValue)-bound)",
+                    at: location, keyPath: "constraints.step_time"))
         }
         return found
     }
@@ -77,20 +93,27 @@ public struct Analysis: Sendable {
     static func assumptions(_ spec: Spec, layout: Layout, time: TimeProfile) -> [String] {
         var list: [String] = []
         let c = spec.conventions
-        list.append(c.attentionFLOPs == .causal
-                    ? "attention FLOPs: causal masks halve QK^T and PV in prefill and training (Megatron-LM convention)"
-                    : "attention FLOPs: QK^T and PV counted in full, masked half included (PaLM, Korthikanti 2022)")
-        list.append("FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted")
+        list.append(
+            c.attentionFLOPs == .causal
+                ? "attention FLOPs: causal masks halve QK^T and PV in prefill and training (Megatron-LM convention)"
+                : "attention FLOPs: QK^T and PV counted in full, masked half included (PaLM, Korthikanti 2022)")
+        list.append(
+            "FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted")
         if !layout.defaulted.isEmpty {
-            list.append("layout degrees not fixed by the spec (\(layout.defaulted.joined(separator: ", "))) are costed at 1, with data parallelism over the remaining devices")
+            list.append(
+                "layout degrees not fixed by the spec (\(layout.defaulted.joined(separator: ", "))) are costed at 1, with data parallelism over the remaining devices"
+            )
         }
         if layout.pp > 1 && spec.model.layers % layout.pp != 0 {
             list.append("pipeline stages are uneven; the first \(spec.model.layers % layout.pp) stages take one extra layer")
         }
         let e = spec.hardware.efficiency
-        list.append("efficiency: \(UnitFormat.fixed(e.compute, decimals: 2)) of dense peak FLOP/s, \(UnitFormat.fixed(e.memory, decimals: 2)) of memory bandwidth, \(UnitFormat.fixed(e.network, decimals: 2)) of link bandwidth"
-                    + (e == Efficiency.defaults ? " (defaults: mid-range of measured 38-56% MFU and 45-57% decode bandwidth)" : ""))
-        list.append("compute at the device's \(time.computeFormat.rawValue) dense peak (the nearest format it lists for \(spec.workload.dtype.rawValue)); weight-only formats (int8, int4, fp4) compute in bf16")
+        list.append(
+            "efficiency: \(UnitFormat.fixed(e.compute, decimals: 2)) of dense peak FLOP/s, \(UnitFormat.fixed(e.memory, decimals: 2)) of memory bandwidth, \(UnitFormat.fixed(e.network, decimals: 2)) of link bandwidth"
+                + (e == Efficiency.defaults ? " (defaults: mid-range of measured 38-56% MFU and 45-57% decode bandwidth)" : ""))
+        list.append(
+            "compute at the device's \(time.computeFormat.rawValue) dense peak (the nearest format it lists for \(spec.workload.dtype.rawValue)); weight-only formats (int8, int4, fp4) compute in bf16"
+        )
         if spec.workload.dtype.bits == 4 {
             list.append("4-bit weights carry one fp16 scale per group of 128")
         }
@@ -99,22 +122,33 @@ public struct Analysis: Sendable {
             list.append("inter-node bandwidth not stated: 25 GB/s per direction per device (InfiniBand HDR) assumed")
         }
         if spec.workload.mode == .inference {
-            list.append("inference activations: the working set of one prefill chunk with fused attention; KV cache in paged blocks of \(spec.workload.kvCache.blockTokens) tokens")
-            list.append("TTFT is the prefill of one replica's batch; TPOT the decode step at the final context; no queueing, no per-message latency")
+            list.append(
+                "inference activations: the working set of one prefill chunk with fused attention; KV cache in paged blocks of \(spec.workload.kvCache.blockTokens) tokens"
+            )
+            list.append(
+                "TTFT is the prefill of one replica's batch; TPOT the decode step at the final context; no queueing, no per-message latency"
+            )
             if spec.model.attention.kind == .mla {
                 list.append("MLA attention is counted in its expanded form (per-head keys and values), not with absorbed projections")
             }
         } else {
-            list.append("activations: 1F1B schedule, the first stage holds min(pp, micro-batches) micro-batches"
-                        + (c.fusedAttention ? "; fused attention keeps no s^2 scores" : "; unfused attention keeps s^2 scores")
-                        + (c.dropout ? "; dropout masks kept" : "; no dropout"))
-            list.append("ZeRO shards over the data- and context-parallel group; gradients in \(spec.workload.training?.gradDtype.rawValue ?? "bf16"); data-parallel all-reduce overlapped with the backward pass; tensor-parallel all-reduces exposed")
+            list.append(
+                "activations: 1F1B schedule, the first stage holds min(pp, micro-batches) micro-batches"
+                    + (c.fusedAttention ? "; fused attention keeps no s^2 scores" : "; unfused attention keeps s^2 scores")
+                    + (c.dropout ? "; dropout masks kept" : "; no dropout"))
+            list.append(
+                "ZeRO shards over the data- and context-parallel group; gradients in \(spec.workload.training?.gradDtype.rawValue ?? "bf16"); data-parallel all-reduce overlapped with the backward pass; tensor-parallel all-reduces exposed"
+            )
         }
         if layout.ep > 1 && spec.model.moe != nil {
-            list.append("expert parallelism: uniform routing; each token's hidden vector goes once to each other rank holding one of its experts (dispatch and combine all-to-alls, not overlapped)")
+            list.append(
+                "expert parallelism: uniform routing; each token's hidden vector goes once to each other rank holding one of its experts (dispatch and combine all-to-alls, not overlapped)"
+            )
         }
         if spec.model.positions == .rope && spec.model.rope != nil {
-            list.append("RoPE: phases in \(c.ropePhaseDtype.rawValue), positions in \(c.ropePositionDtype.rawValue); coherence threshold eps = \(c.ropeEps) and depth N = \(c.ropeDepth ?? spec.model.layers) for the phase-modulation bounds (eps is an assumption, not a value the paper fixes); the verdict uses the exact-dimension forms on the effective (scaled) frequencies")
+            list.append(
+                "RoPE: phases in \(c.ropePhaseDtype.rawValue), positions in \(c.ropePositionDtype.rawValue); coherence threshold eps = \(c.ropeEps) and depth N = \(c.ropeDepth ?? spec.model.layers) for the phase-modulation bounds (eps is an assumption, not a value the paper fixes); the verdict uses the exact-dimension forms on the effective (scaled) frequencies"
+            )
         }
         return list
     }

@@ -95,8 +95,9 @@ public struct MemoryModel: Sendable {
         let sequences = (workload.batch + layout.dp - 1) / max(layout.dp, 1)
         let microBatches = microBatchesPerPipeline
         for stage in stages {
-            let (memory, parameters) = stageMemory(stage, sequence: sequence, prompt: prompt, sequences: sequences,
-                                                   microBatches: microBatches, all: parameters)
+            let (memory, parameters) = stageMemory(
+                stage, sequence: sequence, prompt: prompt, sequences: sequences,
+                microBatches: microBatches, all: parameters)
             if let current = best, memory.total <= current.0.total { continue }
             best = (memory, stage, parameters)
         }
@@ -120,8 +121,10 @@ public struct MemoryModel: Sendable {
     /// Micro-batches whose activations stage `stage` holds at once under 1F1B: min(pp - stage, m).
     func inFlight(stage: Int, _ microBatches: Int) -> Int { max(1, min(layout.pp - stage, microBatches)) }
 
-    private func stageMemory(_ stage: Int, sequence: ExactInt, prompt: Int, sequences: Int, microBatches: Int,
-                             all: ParameterCount) -> (MemoryBreakdown, ExactInt) {
+    private func stageMemory(
+        _ stage: Int, sequence: ExactInt, prompt: Int, sequences: Int, microBatches: Int,
+        all: ParameterCount
+    ) -> (MemoryBreakdown, ExactInt) {
         let model = spec.model
         let workload = spec.workload
         let census = censuses[stage] ?? LayerCensus(model, layers: layout.stageLayers(stage, of: model.layers))
@@ -146,15 +149,18 @@ public struct MemoryModel: Sendable {
         memory.workspace = spec.hardware.workspace.value
         let activationBytes = ExactInt(workload.dtype.bits >= 32 ? 4 : 2)
         if let training = workload.training {
-            let activations = ActivationMemory(model, dtype: workload.dtype, dropout: spec.conventions.dropout,
-                                               fusedAttention: spec.conventions.fusedAttention)
+            let activations = ActivationMemory(
+                model, dtype: workload.dtype, dropout: spec.conventions.dropout,
+                fusedAttention: spec.conventions.fusedAttention)
             let local = sequence.ceilDivided(by: ExactInt(layout.cp)) ?? sequence
             let tokens = local * ExactInt(layout.microBatch)
             var perMicroBatch = ExactInt.zero
             for (kind, count) in census.counts {
-                perMicroBatch += ExactInt(count) * activations.layer(
-                    kind, tokens: tokens, sequence: sequence, microBatch: ExactInt(layout.microBatch), tp: layout.tp,
-                    sequenceParallel: layout.sequenceParallel, recompute: layout.recompute)
+                perMicroBatch +=
+                    ExactInt(count)
+                    * activations.layer(
+                        kind, tokens: tokens, sequence: sequence, microBatch: ExactInt(layout.microBatch), tp: layout.tp,
+                        sequenceParallel: layout.sequenceParallel, recompute: layout.recompute)
             }
             var held = perMicroBatch * ExactInt(inFlight(stage: stage, microBatches))
             if layout.vpp > 1 && first {

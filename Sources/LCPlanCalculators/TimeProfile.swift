@@ -42,7 +42,6 @@ public struct TimeProfile: Sendable, Equatable {
     public let computeFormat: NumberFormat
     public let peak: Double
 
-
     public init(_ spec: Spec, layout: Layout, flops: PhaseFLOPs, memory: MemoryProfile) {
         let hardware = spec.hardware
         let device = hardware.device
@@ -73,13 +72,16 @@ public struct TimeProfile: Sendable, Equatable {
             let h = Double(model.hidden)
             // Tensor parallel: 8 b s h (t - 1)/t elements per layer per micro-batch (2 all-reduces forward,
             // 2 backward; Narayanan 2021 sec. 3.2), 12 with full recompute's second forward. Not overlapped.
-            let tpVolume = layout.tp > 1
+            let tpVolume =
+                layout.tp > 1
                 ? (layout.recompute == .full ? 12 : 8) * b * s * h * (tp - 1) / tp * activationBytes * stageLayers * m : 0
             // Context parallel: K and V of the other ranks, (c - 1)/c x 2 b s n_kv d_h per layer forward, and
             // their gradients backward (Megatron context_parallel.md); overlapped with attention compute.
             let kvWidth = KVCacheSize(model, cache: spec.workload.kvCache).elementsPerToken().doubleValue
-            let cpVolume = layout.cp > 1 ? 3 * (cp - 1) / cp * b * Double(spec.workload.context) * kvWidth * activationBytes
-                * stageLayers * m : 0
+            let cpVolume =
+                layout.cp > 1
+                ? 3 * (cp - 1) / cp * b * Double(spec.workload.context) * kvWidth * activationBytes
+                    * stageLayers * m : 0
             let coreShare = (flops.trainingForward.map { $0.attentionCore.doubleValue / max($0.total.doubleValue, 1) }) ?? 0
             let cpExposed = max(0, cpVolume / links.cp - compute * coreShare)
             // Pipeline: b s h activations each way between neighbouring stages per micro-batch.
@@ -95,8 +97,9 @@ public struct TimeProfile: Sendable, Equatable {
             let epVolume = Self.expertTraffic(spec, layout: layout, tokens: b * s, activationBytes: activationBytes) * 2 * m
             let communication = tpVolume / links.tp + cpExposed + ppVolume / links.pp + dpExposed + epVolume / links.ep
             let weightTraffic = memory.device.weights.doubleValue * 3 * m
-            let phase = PhaseTime(compute: compute, memory: weightTraffic / byteRate, communication: communication,
-                                  extra: compute * bubble)
+            let phase = PhaseTime(
+                compute: compute, memory: weightTraffic / byteRate, communication: communication,
+                extra: compute * bubble)
             step = phase
             let tokens = Double(training.globalBatch) * Double(spec.workload.context)
             tokensPerSecond = tokens / phase.seconds
@@ -114,9 +117,12 @@ public struct TimeProfile: Sendable, Equatable {
             let prefillFLOPs = flops.prefill.total.doubleValue * perReplica / (tp * cp)
             let prefillBytes = memory.device.weights.doubleValue * Double(layout.pp) + memory.device.kvCache.doubleValue
             let prompt = Double(spec.workload.promptTokens)
-            let tpPrefill = layout.tp > 1 ? 4 * sequences * prompt / cp * h * (tp - 1) / tp * activationBytes
-                * Double(model.layers) / links.tp : 0
-            let epPrefill = Self.expertTraffic(spec, layout: layout, tokens: sequences * prompt / cp, activationBytes: activationBytes) / links.ep
+            let tpPrefill =
+                layout.tp > 1
+                ? 4 * sequences * prompt / cp * h * (tp - 1) / tp * activationBytes
+                    * Double(model.layers) / links.tp : 0
+            let epPrefill =
+                Self.expertTraffic(spec, layout: layout, tokens: sequences * prompt / cp, activationBytes: activationBytes) / links.ep
             ttft = PhaseTime(compute: prefillFLOPs / flopRate, memory: prefillBytes / byteRate, communication: tpPrefill + epPrefill)
             // Decode: every step reads the stage's weights and its whole KV cache, on each of pp stages in turn.
             let decodeFLOPs = flops.decodePerToken.total.doubleValue * sequences / (tp * cp)
@@ -153,7 +159,8 @@ struct Links {
 
     init(hardware: HardwareSpec, layout: Layout) {
         let efficiency = hardware.efficiency.network
-        let intra = (hardware.intraNode ?? hardware.device.intraNode ?? hardware.device.hostLink
+        let intra =
+            (hardware.intraNode ?? hardware.device.intraNode ?? hardware.device.hostLink
             ?? Bandwidth(bytesPerSecond: 25e9)).bytesPerSecond * efficiency
         let inter = (hardware.interNode ?? Bandwidth(bytesPerSecond: 25e9)).bytesPerSecond * efficiency
         let perNode = max(hardware.perNode, 1)

@@ -179,9 +179,10 @@ extension ExactInt {
         _ lhs: ExactInt, _ rhs: ExactInt,
         _ operation: (UnsafeMutablePointer<__mpz_struct>?, UnsafePointer<__mpz_struct>?, UnsafePointer<__mpz_struct>?) -> Void
     ) -> ExactInt {
-        ExactInt(gmp: GMPInteger.make { result in
-            lhs.withGMP { a in rhs.withGMP { b in operation(result, a, b) } }
-        })
+        ExactInt(
+            gmp: GMPInteger.make { result in
+                lhs.withGMP { a in rhs.withGMP { b in operation(result, a, b) } }
+            })
     }
 }
 

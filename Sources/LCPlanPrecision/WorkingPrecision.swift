@@ -12,7 +12,7 @@ public struct WorkingPrecision: Sendable, Equatable {
 
     /// The smallest and largest precisions this type accepts (MPFR allows 1 ... MPFR_PREC_MAX; lcplan
     /// bounds it so a command-line value cannot exhaust memory).
-    public static let supportedBits = 2 ... 1 << 20
+    public static let supportedBits = 2...1 << 20
 
     /// Precision clamped into `supportedBits`.
     public init(bits: Int, rounding: Rounding = .nearest) {
@@ -77,6 +77,14 @@ public struct WorkingPrecision: Sendable, Equatable {
     public func cos(_ a: BigFloat) -> BigFloat { make { mpfr_cos($0, a.number.pointer, $1) } }
     public func sin(_ a: BigFloat) -> BigFloat { make { mpfr_sin($0, a.number.pointer, $1) } }
     public func acos(_ a: BigFloat) -> BigFloat { make { mpfr_acos($0, a.number.pointer, $1) } }
-    public func floor(_ a: BigFloat) -> BigFloat { make { _ = mpfr_floor($0, a.number.pointer); _ = $1 } }
-    public func ceil(_ a: BigFloat) -> BigFloat { make { _ = mpfr_ceil($0, a.number.pointer); _ = $1 } }
+    public func floor(_ a: BigFloat) -> BigFloat {
+        make {
+            _ = mpfr_floor($0, a.number.pointer); _ = $1
+        }
+    }
+    public func ceil(_ a: BigFloat) -> BigFloat {
+        make {
+            _ = mpfr_ceil($0, a.number.pointer); _ = $1
+        }
+    }
 }

@@ -9,34 +9,49 @@ public enum MarkdownReporter {
         out += "**Verdict: \(report.verdict.rawValue)** (\(TextReporter.summary(report)))\n"
         if let spec = report.spec {
             let m = spec.model
-            out += "\n## Model: \(escape(m.name))\n\n" + table([
-                ("source", "\(m.source) (\(m.confidence.rawValue))"),
-                ("layers", "\(m.layers)"), ("hidden", "\(m.hidden)"),
-                ("heads / KV heads", "\(m.heads) / \(m.kvHeads) (\(m.attention.kind.rawValue))"),
-                ("head_dim", "\(m.headDim)"), ("ffn", "\(m.ffn) \(m.ffnKind.rawValue)"), ("vocab", "\(m.vocab)"),
-                ("max context", UnitFormat.grouped(ExactInt(m.maxContext))),
-                ("rope", m.rope.map { "theta \($0.theta), \($0.rotaryDim) dims" + ($0.scaling.map { ", \($0.type.rawValue) x\(UnitFormat.threeDigits($0.factor))" } ?? "") } ?? m.positions.rawValue),
-            ])
+            out +=
+                "\n## Model: \(escape(m.name))\n\n"
+                + table([
+                    ("source", "\(m.source) (\(m.confidence.rawValue))"),
+                    ("layers", "\(m.layers)"), ("hidden", "\(m.hidden)"),
+                    ("heads / KV heads", "\(m.heads) / \(m.kvHeads) (\(m.attention.kind.rawValue))"),
+                    ("head_dim", "\(m.headDim)"), ("ffn", "\(m.ffn) \(m.ffnKind.rawValue)"), ("vocab", "\(m.vocab)"),
+                    ("max context", UnitFormat.grouped(ExactInt(m.maxContext))),
+                    (
+                        "rope",
+                        m.rope.map {
+                            "theta \($0.theta), \($0.rotaryDim) dims"
+                                + ($0.scaling.map { ", \($0.type.rawValue) x\(UnitFormat.threeDigits($0.factor))" } ?? "")
+                        } ?? m.positions.rawValue
+                    ),
+                ])
             if let p = report.parameters {
                 out += "\n## Parameters\n\n| part | count |\n|---|---:|\n"
-                for (name, value) in [("total", p.total), ("active", p.active), ("embedding", p.embedding), ("lm head", p.lmHead),
-                                      ("attention", p.attention), ("mlp", p.mlp), ("experts", p.experts), ("norms", p.norms)] {
+                for (name, value) in [
+                    ("total", p.total), ("active", p.active), ("embedding", p.embedding), ("lm head", p.lmHead),
+                    ("attention", p.attention), ("mlp", p.mlp), ("experts", p.experts), ("norms", p.norms),
+                ] {
                     out += "| \(name) | \(UnitFormat.grouped(value)) |\n"
                 }
             }
             let h = spec.hardware
-            out += "\n## Hardware: \(h.count) x \(escape(h.device.name))\n\n" + table([
-                ("source", "\(h.device.source) (\(h.device.confidence.rawValue))"),
-                ("memory per device", "\(h.device.memory)"), ("memory bandwidth", "\(h.device.memoryBandwidth)"),
-                ("devices per node", "\(h.perNode)"),
-            ] + h.device.peak.sorted { $0.key < $1.key }.map { ("peak \($0.key.rawValue) (dense)", "\($0.value)") })
+            out +=
+                "\n## Hardware: \(h.count) x \(escape(h.device.name))\n\n"
+                + table(
+                    [
+                        ("source", "\(h.device.source) (\(h.device.confidence.rawValue))"),
+                        ("memory per device", "\(h.device.memory)"), ("memory bandwidth", "\(h.device.memoryBandwidth)"),
+                        ("devices per node", "\(h.perNode)"),
+                    ] + h.device.peak.sorted { $0.key < $1.key }.map { ("peak \($0.key.rawValue) (dense)", "\($0.value)") })
             let w = spec.workload
-            out += "\n## Workload: \(w.mode.rawValue)\n\n" + table([
-                ("context", UnitFormat.grouped(ExactInt(w.context)) + " tokens"),
-                ("prompt / output", "\(w.promptTokens) / \(w.outputTokens)"), ("batch", "\(w.batch)"),
-                ("dtype", w.dtype.rawValue), ("KV cache", "\(w.kvCache.dtype.rawValue), blocks of \(w.kvCache.blockTokens)"),
-                ("attention FLOPs convention", spec.conventions.attentionFLOPs.rawValue),
-            ])
+            out +=
+                "\n## Workload: \(w.mode.rawValue)\n\n"
+                + table([
+                    ("context", UnitFormat.grouped(ExactInt(w.context)) + " tokens"),
+                    ("prompt / output", "\(w.promptTokens) / \(w.outputTokens)"), ("batch", "\(w.batch)"),
+                    ("dtype", w.dtype.rawValue), ("KV cache", "\(w.kvCache.dtype.rawValue), blocks of \(w.kvCache.blockTokens)"),
+                    ("attention FLOPs convention", spec.conventions.attentionFLOPs.rawValue),
+                ])
         }
         if let a = report.analysis {
             out += "\n" + profiles(a)
@@ -56,7 +71,8 @@ public enum MarkdownReporter {
         out += "| phase | total | attention core | attention projections | mlp/experts | lm head | other | attention share |\n"
         out += "|---|---:|---:|---:|---:|---:|---:|---:|\n"
         func row(_ name: String, _ f: FLOPBreakdown) {
-            out += "| \(name) | \(UnitFormat.grouped(f.total)) | \(UnitFormat.grouped(f.attentionCore)) | "
+            out +=
+                "| \(name) | \(UnitFormat.grouped(f.total)) | \(UnitFormat.grouped(f.attentionCore)) | "
                 + "\(UnitFormat.grouped(f.attentionProjections)) | \(UnitFormat.grouped(f.mlp + f.experts)) | "
                 + "\(UnitFormat.grouped(f.lmHead)) | \(UnitFormat.grouped(f.other)) | \(ProfileText.percent(f.attentionShare)) |\n"
         }
@@ -68,15 +84,17 @@ public enum MarkdownReporter {
             row("training forward", forward)
         }
         let m = a.memory
-        out += "\n## Memory (per device, stage \(m.stage))\n\n" + table([
-            ("weights", ProfileText.bytes(m.device.weights)), ("kv cache", ProfileText.bytes(m.device.kvCache)),
-            ("activations", ProfileText.bytes(m.device.activations)), ("gradients", ProfileText.bytes(m.device.gradients)),
-            ("optimizer", ProfileText.bytes(m.device.optimizer)), ("workspace", ProfileText.bytes(m.device.workspace)),
-            ("total", ProfileText.bytes(m.total)), ("usable", "\(ProfileText.bytes(m.usable)) of \(ProfileText.bytes(m.capacity))"),
-            ("fits", m.fits ? "yes" : "no"),
-            ("kv cache bytes per token", UnitFormat.grouped(m.kvCacheBytesPerToken)),
-            ("max context", a.maxContext.map { UnitFormat.grouped(ExactInt($0)) } ?? "none"),
-        ])
+        out +=
+            "\n## Memory (per device, stage \(m.stage))\n\n"
+            + table([
+                ("weights", ProfileText.bytes(m.device.weights)), ("kv cache", ProfileText.bytes(m.device.kvCache)),
+                ("activations", ProfileText.bytes(m.device.activations)), ("gradients", ProfileText.bytes(m.device.gradients)),
+                ("optimizer", ProfileText.bytes(m.device.optimizer)), ("workspace", ProfileText.bytes(m.device.workspace)),
+                ("total", ProfileText.bytes(m.total)), ("usable", "\(ProfileText.bytes(m.usable)) of \(ProfileText.bytes(m.capacity))"),
+                ("fits", m.fits ? "yes" : "no"),
+                ("kv cache bytes per token", UnitFormat.grouped(m.kvCacheBytesPerToken)),
+                ("max context", a.maxContext.map { UnitFormat.grouped(ExactInt($0)) } ?? "none"),
+            ])
         let t = a.time
         var rows: [(String, String)] = []
         for (name, phase) in [("ttft", t.ttft), ("tpot", t.tpot), ("step", t.step)] {

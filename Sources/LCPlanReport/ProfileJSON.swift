@@ -11,14 +11,17 @@ enum ProfileJSON {
             ("prefill", inference ? breakdown(a.flops.prefill) : .null),
             ("decode_per_token", inference ? breakdown(a.flops.decodePerToken) : .null),
             ("decode_total", inference ? breakdown(a.flops.decodeTotal) : .null),
-            ("training_step", .optional(a.flops.trainingForward) { forward in
-                .object([
-                    ("forward", breakdown(forward)),
-                    ("model", .optional(a.flops.trainingModel, JSONValue.integer)),
-                    ("hardware", .optional(a.flops.trainingHardware(recompute: a.layout.recompute), JSONValue.integer)),
-                    ("recompute", .string(a.layout.recompute.rawValue)),
-                ])
-            }),
+            (
+                "training_step",
+                .optional(a.flops.trainingForward) { forward in
+                    .object([
+                        ("forward", breakdown(forward)),
+                        ("model", .optional(a.flops.trainingModel, JSONValue.integer)),
+                        ("hardware", .optional(a.flops.trainingHardware(recompute: a.layout.recompute), JSONValue.integer)),
+                        ("recompute", .string(a.layout.recompute.rawValue)),
+                    ])
+                }
+            ),
             ("attention_crossover_context", .optional(a.flops.attentionCrossoverContext, JSONValue.int)),
         ])
     }

@@ -23,8 +23,9 @@ enum ProfileText {
         var table = TextTable([.left, .right, .right, .right, .right, .right, .right, .right])
         table.add("phase", "total", "attn core", "attn proj", "mlp/experts", "lm head", "other", "attn share")
         func row(_ name: String, _ f: FLOPBreakdown) {
-            table.add(name, flopsValue(f.total), flopsValue(f.attentionCore), flopsValue(f.attentionProjections),
-                      flopsValue(f.mlp + f.experts), flopsValue(f.lmHead), flopsValue(f.other), percent(f.attentionShare))
+            table.add(
+                name, flopsValue(f.total), flopsValue(f.attentionCore), flopsValue(f.attentionProjections),
+                flopsValue(f.mlp + f.experts), flopsValue(f.lmHead), flopsValue(f.other), percent(f.attentionShare))
         }
         if a.spec.workload.mode == .inference {
             row("prefill", a.flops.prefill)
@@ -33,11 +34,14 @@ enum ProfileText {
         } else if let forward = a.flops.trainingForward {
             row("forward", forward)
         }
-        var out = TextReporter.section("FLOPs", style, "\(a.spec.conventions.attentionFLOPs.rawValue) attention convention") + table.render()
+        var out =
+            TextReporter.section("FLOPs", style, "\(a.spec.conventions.attentionFLOPs.rawValue) attention convention") + table.render()
         if let model = a.flops.trainingModel, let hardware = a.flops.trainingHardware(recompute: a.layout.recompute) {
-            out += "  training step: model \(flopsValue(model)) (3 x forward), hardware \(flopsValue(hardware)) (recompute \(a.layout.recompute.rawValue))\n"
+            out +=
+                "  training step: model \(flopsValue(model)) (3 x forward), hardware \(flopsValue(hardware)) (recompute \(a.layout.recompute.rawValue))\n"
         }
-        out += "  attention core exceeds the rest of a prefill above "
+        out +=
+            "  attention core exceeds the rest of a prefill above "
             + (a.flops.attentionCrossoverContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "no context (never)") + "\n"
         return out
     }
@@ -62,7 +66,8 @@ enum ProfileText {
         out += "  kv cache \(UnitFormat.grouped(m.kvCacheBytesPerToken)) bytes per token (all layers); "
         out += "max context " + (a.maxContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none: nothing fits") + "\n"
         out += "  parameters per device \(UnitFormat.grouped(m.parametersPerDevice))"
-        out += a.spec.workload.mode == .inference
+        out +=
+            a.spec.workload.mode == .inference
             ? ", \(m.sequencesPerReplica) sequence\(m.sequencesPerReplica == 1 ? "" : "s") per replica\n"
             : ", \(m.inFlightMicroBatches) micro-batch\(m.inFlightMicroBatches == 1 ? "" : "es") in flight\n"
         return out
@@ -74,13 +79,15 @@ enum ProfileText {
         table.add("phase", "time", "compute", "memory", "comm", "bound")
         func row(_ name: String, _ p: PhaseTime?) {
             guard let p else { return }
-            table.add(name, Seconds(p.seconds).description, Seconds(p.compute).description, Seconds(p.memory).description,
-                      Seconds(p.communication).description, p.bound.rawValue)
+            table.add(
+                name, Seconds(p.seconds).description, Seconds(p.compute).description, Seconds(p.memory).description,
+                Seconds(p.communication).description, p.bound.rawValue)
         }
         row("ttft", t.ttft)
         row("tpot", t.tpot)
         row("step", t.step)
-        var out = TextReporter.section("Time", style, "roofline at \(FLOPRate(flopsPerSecond: t.peak)) \(t.computeFormat.rawValue) dense peak")
+        var out =
+            TextReporter.section("Time", style, "roofline at \(FLOPRate(flopsPerSecond: t.peak)) \(t.computeFormat.rawValue) dense peak")
             + table.render()
         out += "  \(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s"
         if let mfu = t.mfu, let hfu = t.hfu { out += ", MFU \(percent(mfu)), HFU \(percent(hfu))" }
@@ -90,10 +97,12 @@ enum ProfileText {
 
     static func layout(_ a: Analysis) -> String {
         let l = a.layout
-        var text = "tp \(l.tp), pp \(l.pp)" + (l.vpp > 1 ? " (vpp \(l.vpp))" : "") + ", cp \(l.cp)" + (l.cp > 1 ? " \(l.cpKind.rawValue)" : "")
+        var text =
+            "tp \(l.tp), pp \(l.pp)" + (l.vpp > 1 ? " (vpp \(l.vpp))" : "") + ", cp \(l.cp)" + (l.cp > 1 ? " \(l.cpKind.rawValue)" : "")
         text += ", ep \(l.ep), dp \(l.dp) = \(l.devices) devices"
         if a.spec.workload.mode == .training {
-            text += "; sp \(l.sequenceParallel ? "on" : "off"), ZeRO \(l.zero), recompute \(l.recompute.rawValue), micro-batch \(l.microBatch)"
+            text +=
+                "; sp \(l.sequenceParallel ? "on" : "off"), ZeRO \(l.zero), recompute \(l.recompute.rawValue), micro-batch \(l.microBatch)"
         }
         return text
     }

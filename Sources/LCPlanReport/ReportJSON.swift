@@ -19,20 +19,28 @@ public enum ReportJSON {
             pairs.append(("workload", workload(spec.workload)))
             pairs.append(("plan", plan(spec.plan)))
             pairs.append(("constraints", constraints(spec.constraints)))
-            pairs.append(("conventions", .object([
-                ("attention_flops", .string(spec.conventions.attentionFLOPs.rawValue)),
-                ("fused_attention", .bool(spec.conventions.fusedAttention)),
-                ("dropout", .bool(spec.conventions.dropout)),
-                ("rope_phase_dtype", .string(spec.conventions.ropePhaseDtype.rawValue)),
-                ("rope_position_dtype", .string(spec.conventions.ropePositionDtype.rawValue)),
-                ("rope_eps", .number(spec.conventions.ropeEps)),
-                ("rope_depth", .optional(spec.conventions.ropeDepth, JSONValue.int)),
-            ])))
-            pairs.append(("checks", .object([
-                ("fail_on", .string(spec.checks.failOn.rawValue)),
-                ("suppress", .array(spec.checks.suppress.map(JSONValue.string))),
-                ("suppressed_findings", .array(report.suppressed.map(JSONValue.string))),
-            ])))
+            pairs.append(
+                (
+                    "conventions",
+                    .object([
+                        ("attention_flops", .string(spec.conventions.attentionFLOPs.rawValue)),
+                        ("fused_attention", .bool(spec.conventions.fusedAttention)),
+                        ("dropout", .bool(spec.conventions.dropout)),
+                        ("rope_phase_dtype", .string(spec.conventions.ropePhaseDtype.rawValue)),
+                        ("rope_position_dtype", .string(spec.conventions.ropePositionDtype.rawValue)),
+                        ("rope_eps", .number(spec.conventions.ropeEps)),
+                        ("rope_depth", .optional(spec.conventions.ropeDepth, JSONValue.int)),
+                    ])
+                ))
+            pairs.append(
+                (
+                    "checks",
+                    .object([
+                        ("fail_on", .string(spec.checks.failOn.rawValue)),
+                        ("suppress", .array(spec.checks.suppress.map(JSONValue.string))),
+                        ("suppressed_findings", .array(report.suppressed.map(JSONValue.string))),
+                    ])
+                ))
         }
         if let analysis = report.analysis {
             pairs.append(("layout", ProfileJSON.layout(analysis)))
@@ -92,9 +100,12 @@ public enum ReportJSON {
             ("attention", attention(m.attention)),
             ("layer_kinds", .object(kinds)),
             ("moe", .optional(m.moe, moe)),
-            ("ssm", .optional(m.ssm) { s in
-                .object([("state", .int(s.state)), ("conv", .int(s.conv)), ("expand", .int(s.expand)), ("dt_rank", .int(s.dtRank))])
-            }),
+            (
+                "ssm",
+                .optional(m.ssm) { s in
+                    .object([("state", .int(s.state)), ("conv", .int(s.conv)), ("expand", .int(s.expand)), ("dt_rank", .int(s.dtRank))])
+                }
+            ),
             ("rope", .optional(m.rope, rope)),
             ("parameters", .optional(p, parameters)),
         ])
@@ -105,15 +116,18 @@ public enum ReportJSON {
             ("kind", .string(a.kind.rawValue)),
             ("window", .optional(a.window, JSONValue.int)),
             ("pattern", .optional(a.pattern) { .array($0.map { .string($0.rawValue) }) }),
-            ("mla", .optional(a.mla) { mla in
-                .object([
-                    ("q_lora_rank", .optional(mla.qLoraRank, JSONValue.int)),
-                    ("kv_lora_rank", .int(mla.kvLoraRank)),
-                    ("qk_nope_head_dim", .int(mla.qkNopeHeadDim)),
-                    ("qk_rope_head_dim", .int(mla.qkRopeHeadDim)),
-                    ("v_head_dim", .int(mla.vHeadDim)),
-                ])
-            }),
+            (
+                "mla",
+                .optional(a.mla) { mla in
+                    .object([
+                        ("q_lora_rank", .optional(mla.qLoraRank, JSONValue.int)),
+                        ("kv_lora_rank", .int(mla.kvLoraRank)),
+                        ("qk_nope_head_dim", .int(mla.qkNopeHeadDim)),
+                        ("qk_rope_head_dim", .int(mla.qkRopeHeadDim)),
+                        ("v_head_dim", .int(mla.vHeadDim)),
+                    ])
+                }
+            ),
         ])
     }
 
@@ -162,23 +176,29 @@ public enum ReportJSON {
         let d = h.device
         let peaks = d.peak.sorted { $0.key < $1.key }.map { ($0.key.rawValue, JSONValue.number($0.value.flopsPerSecond)) }
         return .object([
-            ("device", .object([
-                ("name", .string(d.name)), ("kind", .string(d.kind.rawValue)), ("source", .string(d.source)),
-                ("confidence", .string(d.confidence.rawValue)), ("memory", .integer(d.memory.value)),
-                ("memory_bandwidth", .number(d.memoryBandwidth.bytesPerSecond)), ("peak", .object(peaks)),
-                ("intra_node", .optional(d.intraNode) { .number($0.bytesPerSecond) }),
-                ("host_memory", .optional(d.hostMemory) { .integer($0.value) }),
-                ("host_link", .optional(d.hostLink) { .number($0.bytesPerSecond) }),
-            ])),
+            (
+                "device",
+                .object([
+                    ("name", .string(d.name)), ("kind", .string(d.kind.rawValue)), ("source", .string(d.source)),
+                    ("confidence", .string(d.confidence.rawValue)), ("memory", .integer(d.memory.value)),
+                    ("memory_bandwidth", .number(d.memoryBandwidth.bytesPerSecond)), ("peak", .object(peaks)),
+                    ("intra_node", .optional(d.intraNode) { .number($0.bytesPerSecond) }),
+                    ("host_memory", .optional(d.hostMemory) { .integer($0.value) }),
+                    ("host_link", .optional(d.hostLink) { .number($0.bytesPerSecond) }),
+                ])
+            ),
             ("count", .int(h.count)),
             ("per_node", .int(h.perNode)),
             ("nodes", .int((h.count + h.perNode - 1) / h.perNode)),
             ("intra_node", .optional(h.intraNode ?? d.intraNode) { .number($0.bytesPerSecond) }),
             ("inter_node", .optional(h.interNode) { .number($0.bytesPerSecond) }),
-            ("efficiency", .object([
-                ("compute", .number(h.efficiency.compute)), ("memory", .number(h.efficiency.memory)),
-                ("network", .number(h.efficiency.network)),
-            ])),
+            (
+                "efficiency",
+                .object([
+                    ("compute", .number(h.efficiency.compute)), ("memory", .number(h.efficiency.memory)),
+                    ("network", .number(h.efficiency.network)),
+                ])
+            ),
             ("workspace", .integer(h.workspace.value)),
         ])
     }
@@ -192,18 +212,24 @@ public enum ReportJSON {
             ("output_tokens", .int(w.outputTokens)),
             ("dtype", .string(w.dtype.rawValue)),
             ("prefill_chunk", .optional(w.prefillChunk, JSONValue.int)),
-            ("kv_cache", .object([
-                ("dtype", .string(w.kvCache.dtype.rawValue)), ("block_tokens", .int(w.kvCache.blockTokens)),
-                ("group_size", .optional(w.kvCache.groupSize, JSONValue.int)),
-                ("scale_dtype", .optional(w.kvCache.scaleDtype) { .string($0.rawValue) }),
-            ])),
-            ("training", .optional(w.training) { t in
+            (
+                "kv_cache",
                 .object([
-                    ("global_batch", .int(t.globalBatch)), ("micro_batch", .int(t.microBatch)),
-                    ("optimizer", .string(t.optimizer.rawValue)), ("zero", .int(t.zero)),
-                    ("recompute", .string(t.recompute.rawValue)), ("grad_dtype", .string(t.gradDtype.rawValue)),
+                    ("dtype", .string(w.kvCache.dtype.rawValue)), ("block_tokens", .int(w.kvCache.blockTokens)),
+                    ("group_size", .optional(w.kvCache.groupSize, JSONValue.int)),
+                    ("scale_dtype", .optional(w.kvCache.scaleDtype) { .string($0.rawValue) }),
                 ])
-            }),
+            ),
+            (
+                "training",
+                .optional(w.training) { t in
+                    .object([
+                        ("global_batch", .int(t.globalBatch)), ("micro_batch", .int(t.microBatch)),
+                        ("optimizer", .string(t.optimizer.rawValue)), ("zero", .int(t.zero)),
+                        ("recompute", .string(t.recompute.rawValue)), ("grad_dtype", .string(t.gradDtype.rawValue)),
+                    ])
+                }
+            ),
         ])
     }
 

@@ -24,7 +24,8 @@ public enum SARIFReporter {
                 if !region.isEmpty { physical.append(("region", .object(region))) }
                 var location: [(String, JSONValue)] = [("physicalLocation", .object(physical))]
                 if let path = d.keyPath {
-                    location.append(("logicalLocations", .array([.object([("fullyQualifiedName", .string(path)), ("kind", .string("member"))])])))
+                    location.append(
+                        ("logicalLocations", .array([.object([("fullyQualifiedName", .string(path)), ("kind", .string("member"))])])))
                 }
                 result.append(("locations", .array([.object(location)])))
                 results.append(.object(result))

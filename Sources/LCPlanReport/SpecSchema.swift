@@ -31,39 +31,70 @@ public enum SpecSchema {
         case .integer(let minimum, let maximum):
             return describe(.object([("type", .string("integer")), ("minimum", .int(minimum)), ("maximum", .int(maximum))]))
         case .number(let minimum, let maximum):
-            return describe(.object([
-                ("anyOf", .array([
-                    .object([("type", .string("number")), ("minimum", .number(minimum)), ("maximum", .number(maximum))]),
-                    pattern("^\(number)$", "a decimal number written as a string"),
-                ])),
-            ]))
+            return describe(
+                .object([
+                    (
+                        "anyOf",
+                        .array([
+                            .object([("type", .string("number")), ("minimum", .number(minimum)), ("maximum", .number(maximum))]),
+                            pattern("^\(number)$", "a decimal number written as a string"),
+                        ])
+                    )
+                ]))
         case .boolean: return describe(.object([("type", .string("boolean"))]))
         case .text: return describe(.object([("type", .string("string")), ("minLength", .int(1))]))
         case .tokens:
-            return describe(.object([("anyOf", .array([
-                .object([("type", .string("integer")), ("minimum", .int(0))]),
-                pattern("^\\s*[0-9][0-9_]*(\\.[0-9]+)?\\s*[kKMG]?\\s*$", QuantityParser.tokensExpected),
-            ]))]))
+            return describe(
+                .object([
+                    (
+                        "anyOf",
+                        .array([
+                            .object([("type", .string("integer")), ("minimum", .int(0))]),
+                            pattern("^\\s*[0-9][0-9_]*(\\.[0-9]+)?\\s*[kKMG]?\\s*$", QuantityParser.tokensExpected),
+                        ])
+                    )
+                ]))
         case .bytes:
-            return describe(.object([("anyOf", .array([
-                .object([("type", .string("integer")), ("minimum", .int(1))]),
-                pattern("^\\s*\(number)\\s*(B|kB|KB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB|EiB)?\\s*$", QuantityParser.bytesExpected),
-            ]))]))
+            return describe(
+                .object([
+                    (
+                        "anyOf",
+                        .array([
+                            .object([("type", .string("integer")), ("minimum", .int(1))]),
+                            pattern(
+                                "^\\s*\(number)\\s*(B|kB|KB|MB|GB|TB|PB|EB|KiB|MiB|GiB|TiB|PiB|EiB)?\\s*$", QuantityParser.bytesExpected),
+                        ])
+                    )
+                ]))
         case .bandwidth:
             return describe(pattern("^\\s*\(number)\\s*(([kKMGTPE]i?)?[Bb]/s|([kKMGTPE])?bps)\\s*$", QuantityParser.bandwidthExpected))
         case .flopRate:
-            return describe(pattern("^\\s*\(number)\\s*[kKmMgGtTpPeE]?([Ff][Ll][Oo][Pp][Ss]|[Ff][Ll][Oo][Pp]/[sS])\\s*$",
-                                    QuantityParser.flopRateExpected))
+            return describe(
+                pattern(
+                    "^\\s*\(number)\\s*[kKmMgGtTpPeE]?([Ff][Ll][Oo][Pp][Ss]|[Ff][Ll][Oo][Pp]/[sS])\\s*$",
+                    QuantityParser.flopRateExpected))
         case .duration:
-            return describe(.object([("anyOf", .array([
-                .object([("type", .string("number")), ("exclusiveMinimum", .int(0))]),
-                pattern("^\\s*\(number)\\s*(ns|us|µs|ms|s|min|h)?\\s*$", QuantityParser.durationExpected),
-            ]))]))
+            return describe(
+                .object([
+                    (
+                        "anyOf",
+                        .array([
+                            .object([("type", .string("number")), ("exclusiveMinimum", .int(0))]),
+                            pattern("^\\s*\(number)\\s*(ns|us|µs|ms|s|min|h)?\\s*$", QuantityParser.durationExpected),
+                        ])
+                    )
+                ]))
         case .fraction:
-            return describe(.object([("anyOf", .array([
-                .object([("type", .string("number")), ("minimum", .int(0)), ("maximum", .int(1))]),
-                pattern("^\\s*\(number)\\s*%?\\s*$", QuantityParser.fractionExpected),
-            ]))]))
+            return describe(
+                .object([
+                    (
+                        "anyOf",
+                        .array([
+                            .object([("type", .string("number")), ("minimum", .int(0)), ("maximum", .int(1))]),
+                            pattern("^\\s*\(number)\\s*%?\\s*$", QuantityParser.fractionExpected),
+                        ])
+                    )
+                ]))
         case .choice(let names):
             return describe(.object([("type", .string("string")), ("enum", .array(names.map(JSONValue.string)))]))
         case .object(let shape):
@@ -77,11 +108,12 @@ public enum SpecSchema {
         case .list(let element):
             return describe(.object([("type", .string("array")), ("items", schema(for: element, summary: ""))]))
         case .table(let keys, let value):
-            return describe(.object([
-                ("type", .string("object")),
-                ("properties", .object(keys.map { ($0, schema(for: value, summary: "")) })),
-                ("additionalProperties", .bool(false)),
-            ]))
+            return describe(
+                .object([
+                    ("type", .string("object")),
+                    ("properties", .object(keys.map { ($0, schema(for: value, summary: "")) })),
+                    ("additionalProperties", .bool(false)),
+                ]))
         case .either(let kinds):
             return describe(.object([("anyOf", .array(kinds.map { schema(for: $0, summary: "") }))]))
         }

@@ -54,8 +54,10 @@ public enum TextReporter {
             table.add("attention", "\(m.heads) heads / \(m.kvHeads) KV heads (\(m.attention.kind.rawValue)), head_dim \(m.headDim)")
         }
         if let mla = m.attention.mla {
-            table.add("mla", "kv_lora_rank \(mla.kvLoraRank), q_lora_rank \(mla.qLoraRank.map(String.init) ?? "none"), "
-                      + "qk \(mla.qkNopeHeadDim)+\(mla.qkRopeHeadDim), v \(mla.vHeadDim)")
+            table.add(
+                "mla",
+                "kv_lora_rank \(mla.kvLoraRank), q_lora_rank \(mla.qLoraRank.map(String.init) ?? "none"), "
+                    + "qk \(mla.qkNopeHeadDim)+\(mla.qkRopeHeadDim), v \(mla.vHeadDim)")
         }
         table.add("shape", "\(m.layers) layers, hidden \(m.hidden)")
         let kinds = m.layerKinds
@@ -68,9 +70,11 @@ public enum TextReporter {
         table.add("layers", layers)
         if m.ffnKind != .none { table.add("ffn", "\(m.ffn) \(m.ffnKind.rawValue) (\(m.activation))") }
         if let moe = m.moe {
-            table.add("moe", "\(moe.experts) experts, top \(moe.active), \(moe.shared) shared, expert ffn \(moe.expertFfn)"
-                      + (moe.denseLayers > 0 ? ", first \(moe.denseLayers) layers dense" : "")
-                      + (moe.every > 1 ? ", every \(moe.every) layers from \(moe.offset)" : ""))
+            table.add(
+                "moe",
+                "\(moe.experts) experts, top \(moe.active), \(moe.shared) shared, expert ffn \(moe.expertFfn)"
+                    + (moe.denseLayers > 0 ? ", first \(moe.denseLayers) layers dense" : "")
+                    + (moe.every > 1 ? ", every \(moe.every) layers from \(moe.offset)" : ""))
         }
         if let ssm = m.ssm { table.add("ssm", "state \(ssm.state), conv \(ssm.conv), expand \(ssm.expand), dt_rank \(ssm.dtRank)") }
         table.add("vocab", "\(m.vocab), \(m.tiedEmbeddings ? "tied" : "untied") embeddings")
@@ -119,8 +123,10 @@ public enum TextReporter {
         if let link = h.interNode { table.add("inter-node", "\(link) per direction") }
         let e = h.efficiency
         let defaults = e == Efficiency.defaults ? " (defaults)" : ""
-        table.add("efficiency", "compute \(UnitFormat.fixed(e.compute, decimals: 2)), memory \(UnitFormat.fixed(e.memory, decimals: 2)), "
-                  + "network \(UnitFormat.fixed(e.network, decimals: 2))\(defaults)")
+        table.add(
+            "efficiency",
+            "compute \(UnitFormat.fixed(e.compute, decimals: 2)), memory \(UnitFormat.fixed(e.memory, decimals: 2)), "
+                + "network \(UnitFormat.fixed(e.network, decimals: 2))\(defaults)")
         let title = "\(h.count) x \(d.name) (\(nodes) node\(nodes == 1 ? "" : "s") of \(h.perNode))"
         return section("Hardware", style, title) + table.render()
     }
@@ -140,8 +146,10 @@ public enum TextReporter {
         table.add("kv cache", kv)
         if let chunk = w.prefillChunk { table.add("prefill chunk", "\(tokens(chunk)) tokens") }
         if let t = w.training {
-            table.add("training", "global batch \(t.globalBatch), micro-batch \(t.microBatch), \(t.optimizer.rawValue), "
-                      + "ZeRO \(t.zero), recompute \(t.recompute.rawValue)")
+            table.add(
+                "training",
+                "global batch \(t.globalBatch), micro-batch \(t.microBatch), \(t.optimizer.rawValue), "
+                    + "ZeRO \(t.zero), recompute \(t.recompute.rawValue)")
         }
         let p = spec.plan
         let fixed: [(String, String?)] = [
@@ -160,7 +168,8 @@ public enum TextReporter {
         if let tpot = c.tpot { limits.append("tpot \(Seconds(tpot))") }
         if let step = c.stepTime { limits.append("step \(Seconds(step))") }
         table.add("constraints", limits.joined(separator: ", "))
-        let convention = spec.conventions.attentionFLOPs == .causal
+        let convention =
+            spec.conventions.attentionFLOPs == .causal
             ? "causal (QK^T and PV halved, as Megatron-LM)" : "full (not halved, as PaLM and Korthikanti 2022)"
         table.add("attention FLOPs", convention)
         return section("Workload", style, w.mode.rawValue) + table.render()

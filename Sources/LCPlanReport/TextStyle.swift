@@ -1,3 +1,5 @@
+import LCPlanModel
+
 /// Whether text output carries ANSI colour, and the few styles lcplan uses.
 public struct TextStyle: Sendable {
     public let color: Bool
@@ -27,5 +29,3 @@ public struct TextStyle: Sendable {
         }
     }
 }
-
-import LCPlanModel

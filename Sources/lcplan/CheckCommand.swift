@@ -22,8 +22,10 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Output format: text, json or sarif.")
     var format: CheckFormat = .text
 
-    @Option(help: ArgumentHelp("Lowest severity that fails the check: note, warning or error (default: the spec's checks.fail_on, else error).",
-                               valueName: "severity"))
+    @Option(
+        help: ArgumentHelp(
+            "Lowest severity that fails the check: note, warning or error (default: the spec's checks.fail_on, else error).",
+            valueName: "severity"))
     var failOn: Severity?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the findings to this file (atomically).", valueName: "file"))
@@ -55,13 +57,15 @@ struct CheckCommand: ParsableCommand {
                 return findings + verdict + "\n"
             }.joined()
         case .json:
-            text = JSONValue.array(reports.map { report in
-                .object([
-                    ("file", .string(report.file)),
-                    ("verdict", .string(report.verdict.rawValue)),
-                    ("diagnostics", .array(report.diagnostics.map(ReportJSON.diagnostic))),
-                ])
-            }).serialized()
+            text = JSONValue.array(
+                reports.map { report in
+                    .object([
+                        ("file", .string(report.file)),
+                        ("verdict", .string(report.verdict.rawValue)),
+                        ("diagnostics", .array(report.diagnostics.map(ReportJSON.diagnostic))),
+                    ])
+                }
+            ).serialized()
         case .sarif:
             text = SARIFReporter.render(reports).serialized()
         }

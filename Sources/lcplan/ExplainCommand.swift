@@ -20,8 +20,9 @@ struct ExplainCommand: ParsableCommand {
         }
         guard let found = Rule.named(name) else {
             let suggestion = NearestName.suggest(name, among: Rule.all.map(\.id) + Rule.all.map(\.name))
-            Output.standardError("lcplan: error: no rule '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
-                                 + "; `lcplan explain` lists them\n")
+            Output.standardError(
+                "lcplan: error: no rule '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+                    + "; `lcplan explain` lists them\n")
             throw ExitCode(2)
         }
         var out = "\(found.id) \(found.name) (\(found.severity.rawValue), \(found.area.rawValue))\n\n"

@@ -11,8 +11,10 @@ struct LCPlan: ParsableCommand {
             2 the input is invalid or the command line is wrong.
             """,
         version: "lcplan 0.1.0",
-        subcommands: [PlanCommand.self, CheckCommand.self, RoPECommand.self, PresetsCommand.self, ImportHFCommand.self,
-                      ExplainCommand.self, SchemaCommand.self],
+        subcommands: [
+            PlanCommand.self, CheckCommand.self, RoPECommand.self, PresetsCommand.self, ImportHFCommand.self,
+            ExplainCommand.self, SchemaCommand.self,
+        ],
         defaultSubcommand: PlanCommand.self)
 
     /// Runs the command line, with argument errors mapped to exit status 2 (argument-parser uses 64).

@@ -6,9 +6,11 @@ extension ColorChoice: ExpressibleByArgument {}
 
 /// Options every spec-reading command shares.
 struct SpecOptions: ParsableArguments {
-    @Option(name: .customLong("presets"), help: ArgumentHelp(
-        "A directory of user preset files (NAME.yaml holding `model:` or `device:`); repeatable. Searched before $LCPLAN_PRESETS.",
-        valueName: "dir"))
+    @Option(
+        name: .customLong("presets"),
+        help: ArgumentHelp(
+            "A directory of user preset files (NAME.yaml holding `model:` or `device:`); repeatable. Searched before $LCPLAN_PRESETS.",
+            valueName: "dir"))
     var presetDirectories: [String] = []
 
     @Option(help: "Colour in text output: auto (on a terminal), always or never.")

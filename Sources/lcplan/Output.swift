@@ -31,7 +31,9 @@ enum Output {
 
     private static func describe(_ error: Error) -> String {
         let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, let text = String(validatingCString: strerror(Int32(underlying.code))) {
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+            let text = String(validatingCString: strerror(Int32(underlying.code)))
+        {
             return text.lowercased()
         }
         return ns.localizedDescription

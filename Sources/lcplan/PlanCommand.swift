@@ -21,7 +21,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Output format: text, json or markdown.")
     var format: PlanFormat = .text
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file")
+    )
     var output: String?
 
     @OptionGroup var options: SpecOptions

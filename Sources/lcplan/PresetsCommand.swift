@@ -37,10 +37,11 @@ struct PresetsCommand: ParsableCommand {
                 ])
             }
             let aliases = ModelCatalogue.aliases.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }
-            Output.standardOutput(JSONValue.object([
-                ("models", .array(models)), ("model_aliases", .object(aliases)), ("devices", .array(devices)),
-                ("user_presets", .array(user.map(JSONValue.string))),
-            ]).serialized())
+            Output.standardOutput(
+                JSONValue.object([
+                    ("models", .array(models)), ("model_aliases", .object(aliases)), ("devices", .array(devices)),
+                    ("user_presets", .array(user.map(JSONValue.string))),
+                ]).serialized())
         case .text:
             var out = "Models\n"
             let width = (ModelCatalogue.names + DeviceCatalogue.names).map(\.count).max() ?? 0
@@ -48,9 +49,12 @@ struct PresetsCommand: ParsableCommand {
             for m in ModelCatalogue.all {
                 let p = ParameterCount(m)
                 let size = UnitFormat.scaled(p.total.doubleValue, unit: "", base: 1000)
-                out += "  \(pad(m.name))  \(size) params, \(UnitFormat.grouped(ExactInt(m.maxContext))) tokens  [\(m.confidence.rawValue)] \(m.source.split(separator: ";").first ?? "")\n"
+                out +=
+                    "  \(pad(m.name))  \(size) params, \(UnitFormat.grouped(ExactInt(m.maxContext))) tokens  [\(m.confidence.rawValue)] \(m.source.split(separator: ";").first ?? "")\n"
             }
-            out += "  aliases: " + ModelCatalogue.aliases.sorted { $0.key < $1.key }.map { "\($0.key) -> \($0.value)" }.joined(separator: ", ") + "\n"
+            out +=
+                "  aliases: " + ModelCatalogue.aliases.sorted { $0.key < $1.key }.map { "\($0.key) -> \($0.value)" }.joined(separator: ", ")
+                + "\n"
             out += "\nDevices\n"
             for d in DeviceCatalogue.all {
                 let peak = d.peak(for: .bf16).map { "\($0) bf16" } ?? ""

@@ -34,7 +34,9 @@ struct RoPECommand: ParsableCommand {
     @Option(help: ArgumentHelp("Layers (the depth N of bound C) with --theta (default 32).", valueName: "n"))
     var layers: Int = 32
 
-    @Option(help: ArgumentHelp("Target context (128k, 1M, 131072); default the spec's context or the model's max context.", valueName: "tokens"))
+    @Option(
+        help: ArgumentHelp("Target context (128k, 1M, 131072); default the spec's context or the model's max context.", valueName: "tokens")
+    )
     var context: String?
 
     @Option(help: ArgumentHelp("Format in which phases are formed (default fp32, or the spec's).", valueName: "format"))
@@ -49,7 +51,10 @@ struct RoPECommand: ParsableCommand {
     @Option(help: ArgumentHelp("Significant digits of the decimal strings (default 10).", valueName: "n"))
     var digits: Int = 10
 
-    @Option(help: ArgumentHelp("Evaluate the Men criterion only when context x rotary pairs is at most this, and spend at most this many cosines scanning Men windows for the recommended base (default 134217728).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Evaluate the Men criterion only when context x rotary pairs is at most this, and spend at most this many cosines scanning Men windows for the recommended base (default 134217728).",
+            valueName: "n"))
     var menLimit: Int = 1 << 27
 
     @Option(help: "Output format: text or json.")
@@ -61,7 +66,9 @@ struct RoPECommand: ParsableCommand {
         let sources = [spec != nil, model != nil, theta != nil].filter { $0 }.count
         if sources != 1 { throw ValidationError("give exactly one of: a spec file, --model, --theta") }
         if !(1...1000).contains(digits) { throw ValidationError("--digits must be from 1 to 1000") }
-        if rotaryDim < 2 || rotaryDim % 2 != 0 || rotaryDim > SpecShapes.maxShape { throw ValidationError("--rotary-dim must be even, 2 to 2^24") }
+        if rotaryDim < 2 || rotaryDim % 2 != 0 || rotaryDim > SpecShapes.maxShape {
+            throw ValidationError("--rotary-dim must be even, 2 to 2^24")
+        }
         if layers < 1 || layers > SpecShapes.maxShape { throw ValidationError("--layers must be 1 to 2^24") }
         if let eps, !(eps > 0 && eps < 1) { throw ValidationError("--eps must lie strictly between 0 and 1") }
         if menLimit < 0 { throw ValidationError("--men-limit must not be negative") }
@@ -94,15 +101,17 @@ struct RoPECommand: ParsableCommand {
             let text = "version: 1\nmodel: \(name)\nhardware: {device: local}\nworkload: {context: 1}\n"
             let load = SpecLoader.load(text: text, file: "--model", library: options.library)
             guard let loaded = load.spec else {
-                Output.standardError(DiagnosticText.render(load.diagnostics.filter { $0.severity == .error }, style: options.color.forStandardError))
+                Output.standardError(
+                    DiagnosticText.render(load.diagnostics.filter { $0.severity == .error }, style: options.color.forStandardError))
                 throw ExitCode(2)
             }
             resolved = loaded.model
         } else {
             let base = theta ?? "10000"
-            resolved = ModelSpec(name: "rope", layers: layers, hidden: rotaryDim, heads: 1, kvHeads: 1, headDim: rotaryDim, ffn: 1,
-                                 vocab: 1, maxContext: length ?? 4096,
-                                 rope: RoPESpec(theta: base, rotaryDim: rotaryDim, trainedContext: length ?? 4096))
+            resolved = ModelSpec(
+                name: "rope", layers: layers, hidden: rotaryDim, heads: 1, kvHeads: 1, headDim: rotaryDim, ffn: 1,
+                vocab: 1, maxContext: length ?? 4096,
+                rope: RoPESpec(theta: base, rotaryDim: rotaryDim, trainedContext: length ?? 4096))
         }
         if let phaseDtype { settings.phaseFormat = phaseDtype }
         if let positionDtype { settings.positionFormat = positionDtype }
@@ -113,30 +122,35 @@ struct RoPECommand: ParsableCommand {
         let target = length ?? resolved.maxContext
         let analyses = RoPEAnalysis.all(model: resolved, context: target, settings: settings, file: file)
         guard !analyses.isEmpty else {
-            Output.standardError("lcplan: error: \(resolved.name) has no rotary position embedding (positions: \(resolved.positions.rawValue))\n")
+            Output.standardError(
+                "lcplan: error: \(resolved.name) has no rotary position embedding (positions: \(resolved.positions.rawValue))\n")
             throw ExitCode(2)
         }
         var findings = analyses.flatMap(\.diagnostics)
         if spec == nil, target > resolved.maxContext, resolved.rope?.scaling == nil {
-            findings.insert(Diagnostic(.beyondTrainedContext,
-                                       "context \(target) is beyond the trained context of \(resolved.name) (\(resolved.maxContext) tokens) and no RoPE scaling is configured",
-                                       keyPath: "workload.context", expected: "context <= \(resolved.maxContext), or model.rope.scaling"), at: 0)
+            findings.insert(
+                Diagnostic(
+                    .beyondTrainedContext,
+                    "context \(target) is beyond the trained context of \(resolved.name) (\(resolved.maxContext) tokens) and no RoPE scaling is configured",
+                    keyPath: "workload.context", expected: "context <= \(resolved.maxContext), or model.rope.scaling"), at: 0)
         }
         switch format {
         case .json:
-            Output.standardOutput(JSONValue.object([
-                ("schema", .string("lcplan.rope/v1")),
-                ("model", .string(resolved.name)),
-                ("context", .int(target)),
-                ("rope", .array(analyses.map(RoPEReport.json))),
-                ("diagnostics", .array(findings.map(ReportJSON.diagnostic))),
-            ]).serialized())
+            Output.standardOutput(
+                JSONValue.object([
+                    ("schema", .string("lcplan.rope/v1")),
+                    ("model", .string(resolved.name)),
+                    ("context", .int(target)),
+                    ("rope", .array(analyses.map(RoPEReport.json))),
+                    ("diagnostics", .array(findings.map(ReportJSON.diagnostic))),
+                ]).serialized())
             if !findings.isEmpty { Output.standardError(DiagnosticText.render(findings, style: options.color.forStandardError)) }
         case .text:
             let style = options.color.style(toFile: false)
-            Output.standardOutput("\(resolved.name) at \(UnitFormat.grouped(ExactInt(target))) tokens\n\n"
-                                  + RoPEReport.text(analyses, style: style)
-                                  + (findings.isEmpty ? "" : "\n" + DiagnosticText.render(findings, style: style)))
+            Output.standardOutput(
+                "\(resolved.name) at \(UnitFormat.grouped(ExactInt(target))) tokens\n\n"
+                    + RoPEReport.text(analyses, style: style)
+                    + (findings.isEmpty ? "" : "\n" + DiagnosticText.render(findings, style: style)))
         }
         if analyses.contains(where: { !$0.feasible }) { throw ExitCode(1) }
     }

@@ -46,9 +46,10 @@ enum CLI {
         process.standardError = error
         try process.run()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
     static func path(_ relative: String) -> String { packageRoot + "/" + relative }
@@ -66,6 +67,7 @@ enum CLI {
     }
 
     static func schema(_ relative: String) throws -> JSONSchemaValidator {
-        JSONSchemaValidator(root: try JSONDocument.parse(try String(contentsOfFile: relative.hasPrefix("/") ? relative : path(relative), encoding: .utf8)))
+        JSONSchemaValidator(
+            root: try JSONDocument.parse(try String(contentsOfFile: relative.hasPrefix("/") ? relative : path(relative), encoding: .utf8)))
     }
 }

@@ -23,8 +23,9 @@ struct CommandTests {
         let strict = try CLI.run(["check", example, "--fail-on", "warning"])
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("warning: [LC110]"))
-        let clean = try CLI.run(["check", "-", "--fail-on", "warning"],
-                                stdin: "version: 1\nmodel: llama-3-8b\nhardware: {device: h200}\nworkload: {context: 8k}\n")
+        let clean = try CLI.run(
+            ["check", "-", "--fail-on", "warning"],
+            stdin: "version: 1\nmodel: llama-3-8b\nhardware: {device: h200}\nworkload: {context: 8k}\n")
         #expect(clean.status == 0, "\(clean.stdout)")
         let json = try CLI.run(["check", example, "--format", "json"])
         #expect(try JSONDocument.parse(json.stdout).stringValue == nil)
@@ -41,8 +42,10 @@ struct CommandTests {
             """
         let beyond = try CLI.run(["check", "-"], stdin: spec)
         #expect(beyond.status == 1 && beyond.stdout.contains("[LC301]"))
-        let suppressed = try CLI.run(["check", "-"], stdin: spec.replacingOccurrences(
-            of: "fail_on: warning}", with: "fail_on: warning, suppress: [LC301, LC302, LC306]}"))
+        let suppressed = try CLI.run(
+            ["check", "-"],
+            stdin: spec.replacingOccurrences(
+                of: "fail_on: warning}", with: "fail_on: warning, suppress: [LC301, LC302, LC306]}"))
         #expect(suppressed.status == 0, "\(suppressed.stdout)")
     }
 
@@ -106,8 +109,9 @@ struct CommandTests {
         #expect(result.stdout.contains("\"memory\": 94000000000,"))
         // A preset that names itself is refused, not expanded forever.
         try "device: {preset: loop}\n".write(toFile: directory + "/loop.yaml", atomically: true, encoding: .utf8)
-        let loop = try CLI.run(["-"], stdin: spec.replacingOccurrences(of: "h100-nvl", with: "loop"),
-                               environment: ["LCPLAN_PRESETS": directory])
+        let loop = try CLI.run(
+            ["-"], stdin: spec.replacingOccurrences(of: "h100-nvl", with: "loop"),
+            environment: ["LCPLAN_PRESETS": directory])
         #expect(loop.status == 2)
     }
 }

@@ -15,7 +15,9 @@ struct DocumentationTests {
     @Test func manPageDocumentsEveryCommandAndOption() throws {
         let man = try CLI.read("man/lcplan.1")
         for command in Self.commands { #expect(man.contains(".It Em \(command)"), "man page documents \(command)") }
-        for option in ["format", "presets", "color", "fail-on", "output"] { #expect(man.contains("-\(option)"), "man page documents --\(option)") }
+        for option in ["format", "presets", "color", "fail-on", "output"] {
+            #expect(man.contains("-\(option)"), "man page documents --\(option)")
+        }
     }
 
     @Test func validatorRejectsWhatTheSchemaForbids() throws {

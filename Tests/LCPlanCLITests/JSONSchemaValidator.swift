@@ -102,7 +102,9 @@ struct JSONSchemaValidator {
         if let number = numeric(value) {
             if let minimum = schema["minimum"].flatMap(numeric), number < minimum { errors.append("\(path): \(number) < \(minimum)") }
             if let maximum = schema["maximum"].flatMap(numeric), number > maximum { errors.append("\(path): \(number) > \(maximum)") }
-            if let minimum = schema["exclusiveMinimum"].flatMap(numeric), number <= minimum { errors.append("\(path): \(number) <= \(minimum)") }
+            if let minimum = schema["exclusiveMinimum"].flatMap(numeric), number <= minimum {
+                errors.append("\(path): \(number) <= \(minimum)")
+            }
         }
         if case .string(let text) = value {
             if let minimum = schema["minLength"].flatMap(numeric), Double(text.count) < minimum { errors.append("\(path): too short") }
@@ -139,11 +141,15 @@ struct JSONSchemaValidator {
             }
         }
         if case .array(let options)? = schema["anyOf"] {
-            let passing = options.filter { option in var e: [String] = []; check(value, against: option, path: path, errors: &e); return e.isEmpty }
+            let passing = options.filter { option in
+                var e: [String] = []; check(value, against: option, path: path, errors: &e); return e.isEmpty
+            }
             if passing.isEmpty { errors.append("\(path): matches none of anyOf") }
         }
         if case .array(let options)? = schema["oneOf"] {
-            let passing = options.filter { option in var e: [String] = []; check(value, against: option, path: path, errors: &e); return e.isEmpty }
+            let passing = options.filter { option in
+                var e: [String] = []; check(value, against: option, path: path, errors: &e); return e.isEmpty
+            }
             if passing.count != 1 { errors.append("\(path): matches \(passing.count) of oneOf") }
         }
         if case .array(let options)? = schema["allOf"] {

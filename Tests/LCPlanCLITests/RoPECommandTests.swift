@@ -2,16 +2,19 @@ import Foundation
 import Testing
 
 struct RoPECommandTests {
-    static let ropeModels = ["llama-2-7b", "llama-2-70b", "llama-3-8b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
-                             "llama-3.2-3b", "mistral-7b-v0.1", "mistral-7b-v0.2", "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-7b-1m",
-                             "deepseek-v3", "yi-6b-200k", "phi-3-mini-128k", "gemma-2-9b", "gemma-3-27b"]
+    static let ropeModels = [
+        "llama-2-7b", "llama-2-70b", "llama-3-8b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
+        "llama-3.2-3b", "mistral-7b-v0.1", "mistral-7b-v0.2", "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-7b-1m",
+        "deepseek-v3", "yi-6b-200k", "phi-3-mini-128k", "gemma-2-9b", "gemma-3-27b",
+    ]
 
     /// Every catalogue model with RoPE gets a RoPE section at its own max context and at 1M tokens.
     /// (The Men criterion is limited here to keep the test fast; its own tests cover it.)
     @Test(arguments: ropeModels)
     func everyModelHasARoPESection(model: String) throws {
         for context in [nil, "1M"] {
-            let args = ["rope", "--model", model, "--format", "json", "--men-limit", "1000000"] + (context.map { ["--context", $0] } ?? [])
+            let args =
+                ["rope", "--model", model, "--format", "json", "--men-limit", "1000000"] + (context.map { ["--context", $0] } ?? [])
             let result = try CLI.run(args)
             #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
             let document = try JSONDocument.parse(result.stdout)
@@ -32,7 +35,9 @@ struct RoPECommandTests {
     }
 
     @Test func fiftyDigitsOnTheCommandLine() throws {
-        let result = try CLI.run(["rope", "--theta", "10000", "--context", "131072", "--digits", "50", "--format", "json", "--men-limit", "0"])
+        let result = try CLI.run([
+            "rope", "--theta", "10000", "--context", "131072", "--digits", "50", "--format", "json", "--men-limit", "0",
+        ])
         // 131072 / (2 pi), computed independently with Python's decimal module from 200 published digits of pi.
         #expect(result.stdout.contains("\"decimal\": \"20860.756700940905449899132632762202460580694686493\""))
     }

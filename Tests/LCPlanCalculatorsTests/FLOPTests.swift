@@ -1,6 +1,7 @@
-import Testing
 import LCPlanModel
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanCalculators
 
 /// FLOP counts against the closed forms of the papers, written out here, and the identities between phases.
@@ -12,7 +13,8 @@ struct FLOPTests {
     /// Korthikanti 2022 appendix A (model FLOPs, no recompute, score term not halved):
     /// 72 B L s h^2 (1 + s/(6h) + V/(12hL)) = 72BLsh^2 + 12BLs^2h + 6BshV, for GPT-3 at s 2048, B 8.
     @Test func korthikantiModelFLOPs() throws {
-        let s = try #require(spec(gpt3Model, "{mode: training, context: 2048, global_batch: 8}", conventions: "conventions: {attention_flops: full}"))
+        let s = try #require(
+            spec(gpt3Model, "{mode: training, context: 2048, global_batch: 8}", conventions: "conventions: {attention_flops: full}"))
         let flops = PhaseFLOPs(s)
         let B = ExactInt(8), L = ExactInt(96), seq = ExactInt(2048), h = ExactInt(12288), V = ExactInt(51200)
         let expected = ExactInt(72) * B * L * seq * h * h + ExactInt(12) * B * L * seq * seq * h + ExactInt(6) * B * seq * h * V
@@ -21,8 +23,10 @@ struct FLOPTests {
 
     /// Narayanan 2021 eq. 3 (full recompute): 96 B s L h^2 (1 + s/(6h) + V/(16Lh)) = 96BsLh^2 + 16BLs^2h + 6BshV.
     @Test func narayananFullRecompute() throws {
-        let s = try #require(spec(gpt3Model, "{mode: training, context: 2048, global_batch: 8, recompute: full}",
-                                  conventions: "conventions: {attention_flops: full}"))
+        let s = try #require(
+            spec(
+                gpt3Model, "{mode: training, context: 2048, global_batch: 8, recompute: full}",
+                conventions: "conventions: {attention_flops: full}"))
         let flops = PhaseFLOPs(s)
         let B = ExactInt(8), L = ExactInt(96), seq = ExactInt(2048), h = ExactInt(12288), V = ExactInt(51200)
         let expected = ExactInt(96) * B * L * seq * h * h + ExactInt(16) * B * L * seq * seq * h + ExactInt(6) * B * seq * h * V
@@ -33,8 +37,10 @@ struct FLOPTests {
     /// score term is exactly half the full one; the parts sum to the total.
     @Test func trainingIdentities() throws {
         let causal = try #require(spec("llama-3.1-8b", "{mode: training, context: 32k, global_batch: 4}"))
-        let full = try #require(spec("llama-3.1-8b", "{mode: training, context: 32k, global_batch: 4}",
-                                     conventions: "conventions: {attention_flops: full}"))
+        let full = try #require(
+            spec(
+                "llama-3.1-8b", "{mode: training, context: 32k, global_batch: 4}",
+                conventions: "conventions: {attention_flops: full}"))
         let c = PhaseFLOPs(causal), f = PhaseFLOPs(full)
         let forward = try #require(c.trainingForward)
         #expect(c.trainingModel == ExactInt(3) * forward.total)
@@ -42,7 +48,8 @@ struct FLOPTests {
         #expect(c.trainingHardware(recompute: .selective) == ExactInt(3) * forward.total + forward.attentionCore)
         #expect(f.trainingForward?.attentionCore == ExactInt(2) * forward.attentionCore)
         #expect(f.trainingForward?.mlp == forward.mlp)
-        #expect(forward.attentionCore + forward.attentionProjections + forward.mlp + forward.experts + forward.lmHead + forward.other
+        #expect(
+            forward.attentionCore + forward.attentionProjections + forward.mlp + forward.experts + forward.lmHead + forward.other
                 == forward.total)
     }
 
@@ -53,7 +60,8 @@ struct FLOPTests {
         let s = try #require(spec("llama-3.1-8b", "{context: 128k}"))
         let prefill = PhaseFLOPs(s).prefill
         let S = ExactInt(131_072), L = ExactInt(32)
-        let expected = ExactInt(2) * ExactInt(218_103_808) * L * S + ExactInt(2) * L * S * S * ExactInt(4096)
+        let expected =
+            ExactInt(2) * ExactInt(218_103_808) * L * S + ExactInt(2) * L * S * S * ExactInt(4096)
             + ExactInt(2) * ExactInt(4096) * ExactInt(128_256)
         #expect(prefill.total == expected)
     }
@@ -75,7 +83,8 @@ struct FLOPTests {
         #expect(totals[1] - totals[0] == totals[2] - totals[1])
         #expect(totals[1] - totals[0] == ExactInt(4 * 32 * 4096))
         let s = try #require(spec("llama-3.1-8b", "{context: 4096, output_tokens: 1}"))
-        #expect(PhaseFLOPs(s).decodePerToken.total
+        #expect(
+            PhaseFLOPs(s).decodePerToken.total
                 == ExactInt(2) * ExactInt(218_103_808 * 32) + ExactInt(4 * 4096 * 32 * 4096) + ExactInt(2 * 4096 * 128_256))
     }
 
@@ -107,12 +116,14 @@ struct FLOPTests {
 struct ChunkedPrefillTests {
     @Test func causalChunkingChangesNothing() throws {
         let plain = try #require(resolve("version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 100000}\n"))
-        let chunked = try #require(resolve("version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 100000, prefill_chunk: 8k}\n"))
+        let chunked = try #require(
+            resolve("version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 100000, prefill_chunk: 8k}\n"))
         #expect(PhaseFLOPs(plain).prefill == PhaseFLOPs(chunked).prefill)
     }
 
     @Test func fullConventionSumsTheChunks() throws {
-        let text = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 10000, prefill_chunk: 4096}\nconventions: {attention_flops: full}\n"
+        let text =
+            "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 10000, prefill_chunk: 4096}\nconventions: {attention_flops: full}\n"
         let spec = try #require(resolve(text))
         // Chunks of 4096, 4096, 1808: chunk i computes C_i x (past_i + C_i) pairs in each of 32 layers, 4 a d_h FLOPs each.
         let pairs = 4096 * 4096 + 4096 * 8192 + 1808 * 10000
@@ -125,7 +136,10 @@ struct ChunkedPrefillTests {
 /// 7168 elements, dispatched and combined (x2), in each of the 58 MoE layers.
 struct ExpertTrafficTests {
     @Test func deepSeekAtEP2() throws {
-        let spec = try #require(resolve("version: 1\nmodel: deepseek-v3\nhardware: {device: h200, count: 16}\nworkload: {context: 4k, dtype: fp8}\nplan: {tp: 8, ep: 2}\n"))
+        let spec = try #require(
+            resolve(
+                "version: 1\nmodel: deepseek-v3\nhardware: {device: h200, count: 16}\nworkload: {context: 4k, dtype: fp8}\nplan: {tp: 8, ep: 2}\n"
+            ))
         let bytes = TimeProfile.expertTraffic(spec, layout: Layout(spec), tokens: 1000, activationBytes: 2)
         #expect(abs(bytes - 2 * 1000 * 0.99609375 * 7168 * 2 * 58) < 1e-3)
         var dense = spec

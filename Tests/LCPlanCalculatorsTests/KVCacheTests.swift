@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LCPlanModel
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanCalculators
 
 /// KV cases from ../shared/reference/cases.md, each derived there from the model's config.
@@ -12,8 +13,9 @@ struct KVCacheTests {
 
     /// vLLM paper (arXiv 2309.06180) sec. 3: OPT-13B, 2 x 5120 x 40 x 2 B = 800 KiB per token; 2048 tokens 1.68e9 B.
     @Test func opt13b() throws {
-        let text = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/hf/opt-13b.json").path, encoding: .utf8)
+        let text = try String(
+            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/hf/opt-13b.json").path, encoding: .utf8)
         let model = try #require(HFConfigImporter.importConfig(text, file: "opt-13b.json").model)
         let cache = kv(model, .fp16)
         #expect(cache.bytesPerToken == 819_200)

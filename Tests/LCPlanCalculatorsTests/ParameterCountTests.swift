@@ -1,6 +1,7 @@
-import Testing
 import LCPlanModel
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanCalculators
 
 /// Parameter totals from ../shared/reference/cases.md ("Parameters" table), each recomputed there from

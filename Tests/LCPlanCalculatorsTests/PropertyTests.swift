@@ -1,6 +1,7 @@
-import Testing
 import LCPlanModel
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanCalculators
 
 /// A small deterministic generator (SplitMix64), so that every run checks the same specs.
@@ -26,14 +27,18 @@ struct PropertyTests {
         let heads = g.pick([1, 2, 8, 32, 64, 128])
         let kv = g.pick([1, heads, max(1, heads / 8)])
         let headDim = g.pick([64, 128, 256])
-        var m = ModelSpec(name: "generated", layers: g.int(1...200), hidden: heads * headDim, heads: heads, kvHeads: kv,
-                          headDim: headDim, ffn: g.int(1...65_536), ffnKind: g.pick([.gated, .plain]), vocab: g.int(1...300_000),
-                          tiedEmbeddings: g.int(0...1) == 1, maxContext: 1 << 20)
+        var m = ModelSpec(
+            name: "generated", layers: g.int(1...200), hidden: heads * headDim, heads: heads, kvHeads: kv,
+            headDim: headDim, ffn: g.int(1...65_536), ffnKind: g.pick([.gated, .plain]), vocab: g.int(1...300_000),
+            tiedEmbeddings: g.int(0...1) == 1, maxContext: 1 << 20)
         m.attention.kind = kv == heads ? .mha : (kv == 1 ? .mqa : .gqa)
         switch g.int(0...4) {
         case 0:
-            m.attention = AttentionSpec(kind: .mla, mla: MLASpec(qLoraRank: g.pick([nil, 1536]), kvLoraRank: 512,
-                                                                   qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128))
+            m.attention = AttentionSpec(
+                kind: .mla,
+                mla: MLASpec(
+                    qLoraRank: g.pick([nil, 1536]), kvLoraRank: 512,
+                    qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128))
             m.headDim = 192
             m.kvHeads = heads
         case 1:
@@ -46,8 +51,9 @@ struct PropertyTests {
         }
         if g.int(0...2) == 0 {
             let experts = g.pick([8, 16, 64, 256])
-            m.moe = MoESpec(experts: experts, active: g.int(1...8), shared: g.int(0...2), expertFfn: g.int(1...8192),
-                            denseLayers: g.int(0...3), routerBias: g.int(0...1) == 1)
+            m.moe = MoESpec(
+                experts: experts, active: g.int(1...8), shared: g.int(0...2), expertFfn: g.int(1...8192),
+                denseLayers: g.int(0...3), routerBias: g.int(0...1) == 1)
         }
         return m
     }
@@ -62,16 +68,19 @@ struct PropertyTests {
             outputTokens: output, dtype: g.pick([.bf16, .fp8, .int4, .fp32]),
             kvCache: KVCacheSpec(dtype: g.pick([.bf16, .fp8, .int4]), blockTokens: g.pick([1, 16, 256]), groupSize: g.pick([nil, 64])),
             prefillChunk: g.pick([nil, 2048]),
-            training: training ? TrainingSpec(globalBatch: 64, microBatch: 1, optimizer: g.pick(Optimizer.allCases),
-                                              zero: g.int(0...3), recompute: g.pick(Recompute.allCases)) : nil)
+            training: training
+                ? TrainingSpec(
+                    globalBatch: 64, microBatch: 1, optimizer: g.pick(Optimizer.allCases),
+                    zero: g.int(0...3), recompute: g.pick(Recompute.allCases)) : nil)
         var plan = PlanSpec()
         plan.tp = g.pick([1, 2, 8])
         plan.pp = min(g.pick([1, 4, 16]), model.layers)
         plan.cp = g.pick([1, 2])
         let count = (plan.tp ?? 1) * (plan.pp ?? 1) * (plan.cp ?? 1) * g.pick([1, 4])
-        return Spec(file: "generated.yaml", model: model,
-                    hardware: HardwareSpec(device: device, count: count, perNode: 8, intraNode: nil, interNode: nil, efficiency: .defaults),
-                    workload: workload, plan: plan, constraints: .defaults, checks: ChecksSpec(), conventions: ConventionsSpec())
+        return Spec(
+            file: "generated.yaml", model: model,
+            hardware: HardwareSpec(device: device, count: count, perNode: 8, intraNode: nil, interNode: nil, efficiency: .defaults),
+            workload: workload, plan: plan, constraints: .defaults, checks: ChecksSpec(), conventions: ConventionsSpec())
     }
 
     @Test func noNegativeNoCrashAtAnySize() {
@@ -80,8 +89,10 @@ struct PropertyTests {
             let m = Self.model(&g)
             let s = Self.spec(m, &g)
             let analysis = Analysis(s)
-            let parts = [analysis.flops.prefill.total, analysis.flops.decodeTotal.total, analysis.memory.total,
-                         analysis.memory.device.kvCache, analysis.memory.device.activations, analysis.parameters.active]
+            let parts = [
+                analysis.flops.prefill.total, analysis.flops.decodeTotal.total, analysis.memory.total,
+                analysis.memory.device.kvCache, analysis.memory.device.activations, analysis.parameters.active,
+            ]
             #expect(parts.allSatisfy { !$0.isNegative })
             #expect(analysis.time.tokensPerSecond.isFinite && analysis.time.tokensPerSecond >= 0)
             let f = analysis.flops.prefill
@@ -91,8 +102,9 @@ struct PropertyTests {
 
     /// The largest sizes a spec may state (2^40 tokens, 2^24-wide shapes) stay exact: no overflow, no trap.
     @Test func extremeSizesStayExact() {
-        var m = ModelSpec(name: "huge", layers: 1 << 12, hidden: 1 << 24, heads: 1 << 12, kvHeads: 1 << 12, headDim: 1 << 12,
-                          ffn: 1 << 24, vocab: 1 << 24, maxContext: 1 << 40)
+        var m = ModelSpec(
+            name: "huge", layers: 1 << 12, hidden: 1 << 24, heads: 1 << 12, kvHeads: 1 << 12, headDim: 1 << 12,
+            ffn: 1 << 24, vocab: 1 << 24, maxContext: 1 << 40)
         m.moe = MoESpec(experts: 1 << 12, active: 1 << 10, expertFfn: 1 << 24)
         var g = SplitMix64(state: 1)
         var s = Self.spec(m, &g, context: 1 << 40, batch: 1 << 20)

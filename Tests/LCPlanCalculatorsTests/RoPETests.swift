@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LCPlanModel
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanCalculators
 
 /// The RoPE cases of ../shared/reference/cases.md (recomputed there from rope.md), through the public API.
@@ -70,9 +71,11 @@ struct RoPETests {
         var checked = 0
         for _ in 0..<20 {
             g = g &* 6364136223846793005 &+ 1442695040888963407
-            let start = Int(g >> 44)   // 0 ..< 2^20
-            MenCriterion.scan(theta: doubles, stepCos: doubles.map { cos($0) }, stepSin: doubles.map { sin($0) }, constant: 0,
-                              range: start..<(start + 1030)) { m, sum, bound in
+            let start = Int(g >> 44)  // 0 ..< 2^20
+            MenCriterion.scan(
+                theta: doubles, stepCos: doubles.map { cos($0) }, stepSin: doubles.map { sin($0) }, constant: 0,
+                range: start..<(start + 1030)
+            ) { m, sum, bound in
                 guard (m - start) % 103 == 0 || m - start == 1029 else { return }
                 let exact = MenCriterion.exactSum(m: m, theta: exactTheta, passThrough: 0, exactPrecision)
                 #expect(abs(sum - exact) <= bound, "m \(m)")
@@ -84,15 +87,17 @@ struct RoPETests {
 
     /// Liu et al.: r 128, T_train 4096, b0 1e4: critical dimension 92 (raw 45.027).
     @Test func liuCriticalDimension() {
-        let liu = LiuCriticalDimension(rotaryDim: 128, trainedContext: 4096, pretrainingBase: wp.number(10_000), base: wp.number(10_000), precision: wp)
+        let liu = LiuCriticalDimension(
+            rotaryDim: 128, trainedContext: 4096, pretrainingBase: wp.number(10_000), base: wp.number(10_000), precision: wp)
         #expect(liu.criticalDimension == 92)
         #expect(close(liu.raw, 45.027, relative: 1e-4))
     }
 
     /// Dynamic NTK: b 1e4, r 128, max 4096, factor 2, n 8192 -> b' = 30,527.74.
     @Test func dynamicNTK() throws {
-        let rope = RoPESpec(theta: "10000", rotaryDim: 128, trainedContext: 4096,
-                            scaling: RoPEScaling(type: .dynamic, factor: 2, originalContext: 4096))
+        let rope = RoPESpec(
+            theta: "10000", rotaryDim: 128, trainedContext: 4096,
+            scaling: RoPEScaling(type: .dynamic, factor: 2, originalContext: 4096))
         let f = try #require(RoPEFrequencies(rope, maxContext: 4096, length: 8192, precision: wp))
         #expect(close(f.effectiveBase, 30_527.74, relative: 1e-6))
     }
@@ -122,8 +127,9 @@ struct RoPETests {
 
     /// LongRoPE attention factor for s 32, original 4096: sqrt(1 + ln 32 / ln 4096) = 1.1902381.
     @Test func longropeFactor() throws {
-        let rope = RoPESpec(theta: "10000", rotaryDim: 96, trainedContext: 131_072,
-                            scaling: RoPEScaling(type: .longrope, factor: 32, originalContext: 4096))
+        let rope = RoPESpec(
+            theta: "10000", rotaryDim: 96, trainedContext: 131_072,
+            scaling: RoPEScaling(type: .longrope, factor: 32, originalContext: 4096))
         let f = try #require(RoPEFrequencies(rope, maxContext: 131_072, length: 131_072, precision: wp))
         #expect(abs(f.attentionFactor.doubleValue - 1.1902381) < 1e-7)
     }
@@ -131,7 +137,9 @@ struct RoPETests {
     /// Position rounding (rope.md sec. 5): bf16 15962 -> 15936, 4095 -> 4096, 131071 -> 131072; fp16 15962 -> 15960.
     @Test func positionRounding() throws {
         let model = try #require(ModelCatalogue.named("llama-3.1-8b"))
-        for (format, position, rounded) in [(NumberFormat.bf16, 15962, 15936), (.bf16, 4095, 4096), (.bf16, 131_071, 131_072), (.fp16, 15962, 15960)] {
+        for (format, position, rounded) in [
+            (NumberFormat.bf16, 15962, 15936), (.bf16, 4095, 4096), (.bf16, 131_071, 131_072), (.fp16, 15962, 15960),
+        ] {
             var settings = RoPESettings()
             settings.positionFormat = format
             settings.menBudget = 0
@@ -160,8 +168,9 @@ struct RoPETests {
 struct RoPERecommendationTests {
     @Test func menWindowStart() {
         let wp = WorkingPrecision(bits: 256)
-        let rec = RoPERecommendation(context: 1024, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 1024,
-                                     lowerBound: wp.number(727), ceiling: wp.number(1e7), precision: wp)
+        let rec = RoPERecommendation(
+            context: 1024, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 1024,
+            lowerBound: wp.number(727), ceiling: wp.number(1e7), precision: wp)
         #expect(rec.menScanned)
         #expect(abs(rec.minBase.doubleValue - 4293.44) / 4293.44 < 1e-4)
         // The base 1e4 already exceeds it, and no extension is needed: factor 1.
@@ -171,8 +180,9 @@ struct RoPERecommendationTests {
     /// Scaling: to reach a base of b' from b with r dims, the slowest frequency is divided by (b'/b)^((r-2)/r).
     @Test func scalingFactorReachesTheBound() {
         let wp = WorkingPrecision(bits: 256)
-        let rec = RoPERecommendation(context: 1 << 30, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 4096,
-                                     lowerBound: wp.number(2_000_000), ceiling: wp.number(1e7), precision: wp)
+        let rec = RoPERecommendation(
+            context: 1 << 30, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 4096,
+            lowerBound: wp.number(2_000_000), ceiling: wp.number(1e7), precision: wp)
         #expect(!rec.menScanned)
         let expected = pow(200.0, 126.0 / 128.0)
         // max(L / trained = 262144, (2e6/1e4)^(126/128) = 184.3): the context extension dominates.

@@ -1,4 +1,5 @@
 import LCPlanModel
+
 @testable import LCPlanCalculators
 
 /// Loads a spec from text for a test, failing the test when it does not resolve.

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LCPlanCalculators
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanModel
 
 /// Imports the public configs in Tests/Fixtures/hf and checks them against independent figures:
@@ -152,7 +153,8 @@ struct HFConfigFuzzRegressionTests {
     }
 
     @Test func shapesAboveTheSpecLimitAreRejected() {
-        let text = "{\"model_type\": \"llama\", \"num_hidden_layers\": 1099511627776, \"hidden_size\": 64, \"num_attention_heads\": 1, \"vocab_size\": 1}"
+        let text =
+            "{\"model_type\": \"llama\", \"num_hidden_layers\": 1099511627776, \"hidden_size\": 64, \"num_attention_heads\": 1, \"vocab_size\": 1}"
         let result = HFConfigImporter.importConfig(text, file: "c.json")
         #expect(result.model == nil)
         #expect(result.diagnostics.contains { $0.keyPath == "num_hidden_layers" })

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LCPlanModel
 
 /// Where the shared test fixtures live: Tests/Fixtures, found from this file's path.

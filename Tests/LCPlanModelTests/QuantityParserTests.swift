@@ -1,5 +1,6 @@
-import Testing
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanModel
 
 /// Unit conventions from design.md and ../shared/reference/accounting.md (conventions 5 and 6):

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import LCPlanModel
 import LCPlanCalculators
+import Testing
+
+@testable import LCPlanModel
 
 /// Every rule's own description carries a spec that triggers it and one that does not; both are run.
 struct RuleCatalogueTests {
@@ -52,7 +53,8 @@ struct RuleCatalogueTests {
     }
 
     @Test func suppressingAnErrorRuleIsRefused() {
-        let text = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 8k}\nchecks: {suppress: [LC102, LC109]}\n"
+        let text =
+            "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 8k}\nchecks: {suppress: [LC102, LC109]}\n"
         let result = SpecLoader.load(text: text, file: "t.yaml")
         #expect(result.diagnostics.map(\.rule.id) == ["LC117"])
         #expect(result.spec?.checks.suppress == ["LC109"])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LCPlanPrecision
 
 /// Digits of pi and e are the published constants (OEIS A000796, A001113).

@@ -1,11 +1,13 @@
 import Testing
+
 @testable import LCPlanPrecision
 
 /// Reference values are public constants: powers of two and factorials (OEIS A000079, A000142).
 struct ExactIntTests {
     @Test func powerOfTwo200() {
-        #expect(ExactInt(2).power(200).description
-            == "1606938044258990275541962092341162602522202993782792835301376")
+        #expect(
+            ExactInt(2).power(200).description
+                == "1606938044258990275541962092341162602522202993782792835301376")
     }
 
     @Test func factorials() {

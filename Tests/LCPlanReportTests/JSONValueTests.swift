@@ -1,5 +1,6 @@
-import Testing
 import LCPlanPrecision
+import Testing
+
 @testable import LCPlanReport
 
 /// The JSON writer: exact integers of any length, escaping per RFC 8259, stable key order.

@@ -1,5 +1,6 @@
-import Testing
 import LCPlanModel
+import Testing
+
 @testable import LCPlanReport
 
 struct ReportTests {
@@ -42,7 +43,8 @@ struct ReportTests {
     @Test func sarifNamesEveryRuleOnce() {
         let sarif = SARIFReporter.render([report(Self.base)])
         guard case .array(let runs)? = sarif["runs"], case .object = runs.first,
-              case .array(let rules)? = runs.first?["tool"]?["driver"]?["rules"] else {
+            case .array(let rules)? = runs.first?["tool"]?["driver"]?["rules"]
+        else {
             Issue.record("SARIF has no rules")
             return
         }

@@ -21,7 +21,9 @@ public struct LiuCriticalDimension: Sendable {
     }
 
     /// beta_0 = b0^(log_(T_train/2pi)(T_tune/2pi)): the base above which tuning at T_tune extrapolates.
-    public static func criticalBase(pretrainingBase b0: BigFloat, trainedContext: Int, tunedContext: Int, _ wp: WorkingPrecision) -> BigFloat {
+    public static func criticalBase(pretrainingBase b0: BigFloat, trainedContext: Int, tunedContext: Int, _ wp: WorkingPrecision)
+        -> BigFloat
+    {
         let twoPi = wp.multiply(wp.number(2), wp.pi)
         let exponent = wp.divide(wp.log(wp.divide(wp.number(tunedContext), twoPi)), wp.log(wp.divide(wp.number(trainedContext), twoPi)))
         return wp.power(b0, exponent)

@@ -34,7 +34,9 @@ public struct MenCriterion: Sendable {
         let constant = Double(passThrough)
         let chunkCount = max(1, min(64, length / 4096))
         let chunkSize = (length + chunkCount - 1) / chunkCount
-        struct Partial { var firstFailure: Int?; var failureValue: Double?; var minimum = Double.infinity; var argmin = 0; var rechecked = 0 }
+        struct Partial {
+            var firstFailure: Int?; var failureValue: Double?; var minimum = Double.infinity; var argmin = 0; var rechecked = 0
+        }
         /// Per-chunk result slots shared with the worker threads, each written by exactly one of them.
         struct Slots: @unchecked Sendable { let base: UnsafeMutablePointer<Partial>? }
         let partials = UnsafeMutableBufferPointer<Partial>.allocate(capacity: chunkCount)
@@ -72,8 +74,9 @@ public struct MenCriterion: Sendable {
             if partial.minimum < minimum { minimum = partial.minimum; argmin = partial.argmin }
             if let failure = partial.firstFailure, failure < (first?.0 ?? Int.max) { first = (failure, partial.failureValue ?? 0) }
         }
-        return Result(holds: first == nil, firstFailure: first?.0, failureValue: first?.1, minimum: minimum, argmin: argmin,
-                      evaluated: length, rechecked: rechecked)
+        return Result(
+            holds: first == nil, firstFailure: first?.0, failureValue: first?.1, minimum: minimum, argmin: argmin,
+            evaluated: length, rechecked: rechecked)
     }
 
     /// Evaluates B(m) in double precision for every m in `range`, handing each value and its error bound to
@@ -84,8 +87,10 @@ public struct MenCriterion: Sendable {
     /// once) and libm's cos and sin within 2^-52; each rotation adds at most 2^-49 (four products, two sums,
     /// and the rounding of cos and sin of theta_j); the summation at most n^2 2^-53. The bound handed on is
     /// twice that sum.
-    static func scan(theta: [Double], stepCos: [Double], stepSin: [Double], constant: Double, range: Range<Int>,
-                     _ body: (Int, Double, Double) -> Void) {
+    static func scan(
+        theta: [Double], stepCos: [Double], stepSin: [Double], constant: Double, range: Range<Int>,
+        _ body: (Int, Double, Double) -> Void
+    ) {
         let pairs = theta.count
         let n = Double(pairs)
         let sumTheta = theta.reduce(0, +)
@@ -94,41 +99,41 @@ public struct MenCriterion: Sendable {
         let s = UnsafeMutablePointer<Double>.allocate(capacity: max(pairs, 1))
         defer { c.deallocate(); s.deallocate() }
         theta.withUnsafeBufferPointer { t in
-        stepCos.withUnsafeBufferPointer { rc in
-        stepSin.withUnsafeBufferPointer { rs in
-            var block = range.lowerBound
-            while block < range.upperBound {
-                let seed = Double(block)
-                for j in 0..<pairs {
-                    c[j] = cos(seed * t[j])
-                    s[j] = sin(seed * t[j])
-                }
-                let blockEnd = min(range.upperBound, block + reseed)
-                var m = block
-                while m < blockEnd {
-                    // Four partial sums break the dependency chain; the n^2 2^-53 bound holds for any order.
-                    var s0 = constant, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                    var j = 0
-                    while j + 4 <= pairs {
-                        s0 += c[j]; s1 += c[j + 1]; s2 += c[j + 2]; s3 += c[j + 3]
-                        j += 4
+            stepCos.withUnsafeBufferPointer { rc in
+                stepSin.withUnsafeBufferPointer { rs in
+                    var block = range.lowerBound
+                    while block < range.upperBound {
+                        let seed = Double(block)
+                        for j in 0..<pairs {
+                            c[j] = cos(seed * t[j])
+                            s[j] = sin(seed * t[j])
+                        }
+                        let blockEnd = min(range.upperBound, block + reseed)
+                        var m = block
+                        while m < blockEnd {
+                            // Four partial sums break the dependency chain; the n^2 2^-53 bound holds for any order.
+                            var s0 = constant, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                            var j = 0
+                            while j + 4 <= pairs {
+                                s0 += c[j]; s1 += c[j + 1]; s2 += c[j + 2]; s3 += c[j + 3]
+                                j += 4
+                            }
+                            while j < pairs { s0 += c[j]; j += 1 }
+                            let sum = (s0 + s1) + (s2 + s3)
+                            let steps = Double(m - block + 1)
+                            let bound = 2 * ((Double(m) * sumTheta + n) * unit + steps * n * 0x1p-49 + n * n * unit / 2)
+                            body(m, sum, bound)
+                            for j in 0..<pairs {
+                                let cj = c[j], sj = s[j]
+                                c[j] = cj * rc[j] - sj * rs[j]
+                                s[j] = sj * rc[j] + cj * rs[j]
+                            }
+                            m += 1
+                        }
+                        block = blockEnd
                     }
-                    while j < pairs { s0 += c[j]; j += 1 }
-                    let sum = (s0 + s1) + (s2 + s3)
-                    let steps = Double(m - block + 1)
-                    let bound = 2 * ((Double(m) * sumTheta + n) * unit + steps * n * 0x1p-49 + n * n * unit / 2)
-                    body(m, sum, bound)
-                    for j in 0..<pairs {
-                        let cj = c[j], sj = s[j]
-                        c[j] = cj * rc[j] - sj * rs[j]
-                        s[j] = sj * rc[j] + cj * rs[j]
-                    }
-                    m += 1
                 }
-                block = blockEnd
             }
-        }
-        }
         }
     }
 

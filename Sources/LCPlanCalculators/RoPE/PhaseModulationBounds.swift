@@ -23,7 +23,9 @@ public struct PhaseModulationBounds: Sendable {
         public let depth: BigFloat
         public let precisionCeiling: BigFloat
         /// max(A, B, C): the least base every lower bound allows.
-        public var lowerBound: BigFloat { depth.compare(to: aliasing) == 1 ? (depth.compare(to: stability) == 1 ? depth : stability) : aliasing }
+        public var lowerBound: BigFloat {
+            depth.compare(to: aliasing) == 1 ? (depth.compare(to: stability) == 1 ? depth : stability) : aliasing
+        }
     }
 
     public let summary: Family
@@ -53,8 +55,9 @@ public struct PhaseModulationBounds: Sendable {
         summary = Family(aliasing: a, stability: b, depth: c, precisionCeiling: d)
         if r >= 4 {
             let exponent = wp.divide(wp.number(r), wp.number(r - 2))
-            exact = Family(aliasing: wp.power(a, exponent), stability: wp.power(b, exponent), depth: wp.power(c, exponent),
-                           precisionCeiling: wp.power(d, exponent))
+            exact = Family(
+                aliasing: wp.power(a, exponent), stability: wp.power(b, exponent), depth: wp.power(c, exponent),
+                precisionCeiling: wp.power(d, exponent))
         } else {
             exact = nil
         }
@@ -69,8 +72,10 @@ public struct PhaseModulationBounds: Sendable {
 
     /// The longest context base `b` supports under A and C (summary form): min(2 pi b, b arccos(eps^(1/N))),
     /// floored; 0 when b is at or above the precision ceiling.
-    public static func maxContext(base b: BigFloat, rotaryDim r: Int, eps: Double, depth: Int, phaseFormat: NumberFormat,
-                                  exactForm: Bool, _ wp: WorkingPrecision) -> ExactInt {
+    public static func maxContext(
+        base b: BigFloat, rotaryDim r: Int, eps: Double, depth: Int, phaseFormat: NumberFormat,
+        exactForm: Bool, _ wp: WorkingPrecision
+    ) -> ExactInt {
         let ceiling = wp.divide(wp.number(1), machineEpsilon(phaseFormat, wp))
         var effective = b
         if exactForm && r >= 4 {

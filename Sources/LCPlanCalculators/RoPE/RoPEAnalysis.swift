@@ -90,16 +90,20 @@ public struct RoPEAnalysis: Sendable {
         var result: [RoPEAnalysis] = []
         if kinds.contains(.global) || window == nil || rope.localTheta == nil {
             let distance = kinds.contains(.global) || window == nil ? context : min(context, window ?? context)
-            if let main = RoPEAnalysis(model: model, rope: rope, context: distance, positions: context,
-                                       layers: kinds.contains(.global) ? .global : .local, settings: settings, file: file) {
+            if let main = RoPEAnalysis(
+                model: model, rope: rope, context: distance, positions: context,
+                layers: kinds.contains(.global) ? .global : .local, settings: settings, file: file)
+            {
                 result.append(main)
             }
         }
         if let local = rope.localTheta, kinds.contains(.local), let window {
             rope.theta = local
             rope.scaling = nil
-            if let analysis = RoPEAnalysis(model: model, rope: rope, context: min(context, window), positions: context,
-                                           layers: .local, settings: settings, file: file, reportPositions: result.isEmpty) {
+            if let analysis = RoPEAnalysis(
+                model: model, rope: rope, context: min(context, window), positions: context,
+                layers: .local, settings: settings, file: file, reportPositions: result.isEmpty)
+            {
                 result.append(analysis)
             }
         }
@@ -114,13 +118,16 @@ public struct RoPEAnalysis: Sendable {
 
     /// `context` is the longest relative distance the layers see (bounds and the Men criterion);
     /// `positions` the absolute length whose position ids and phases must be representable.
-    init?(model: ModelSpec, rope: RoPESpec, context: Int, positions: Int, layers: LayerKind, settings: RoPESettings, file: String,
-          reportPositions: Bool = true) {
+    init?(
+        model: ModelSpec, rope: RoPESpec, context: Int, positions: Int, layers: LayerKind, settings: RoPESettings, file: String,
+        reportPositions: Bool = true
+    ) {
         self.layers = layers
         self.distance = context
         let wp = settings.precision
         guard let frequencies = RoPEFrequencies(rope, maxContext: model.maxContext, length: context, precision: wp),
-              let base = RoPEFrequencies.base(rope.theta, wp) else { return nil }
+            let base = RoPEFrequencies.base(rope.theta, wp)
+        else { return nil }
         self.context = context
         self.settings = settings
         self.frequencies = frequencies
@@ -132,8 +139,9 @@ public struct RoPEAnalysis: Sendable {
         passThroughPairs = max(0, (headDim - r) / 2)
         depth = settings.depth ?? model.layers
         effectiveBase = r >= 4 ? frequencies.effectiveBase : base
-        bounds = PhaseModulationBounds(context: context, rotaryDim: r, eps: settings.eps, depth: depth,
-                                       phaseFormat: settings.phaseFormat, precision: wp)
+        bounds = PhaseModulationBounds(
+            context: context, rotaryDim: r, eps: settings.eps, depth: depth,
+            phaseFormat: settings.phaseFormat, precision: wp)
         let trained = rope.scaling?.originalContext ?? rope.trainedContext
         liu = LiuCriticalDimension(rotaryDim: r, trainedContext: max(trained, 7), pretrainingBase: base, base: effectiveBase, precision: wp)
         precisionWall = PhaseModulationBounds.precisionWall(eps: settings.eps, depth: depth, phaseFormat: settings.phaseFormat, wp)
@@ -172,8 +180,9 @@ public struct RoPEAnalysis: Sendable {
         if let p = settings.positionFormat.significandBits, positions - 1 > (1 << min(p, 62)) {
             reasons.append("\(settings.positionFormat.rawValue) positions")
         }
-        var longest = PhaseModulationBounds.maxContext(base: effectiveBase, rotaryDim: r, eps: settings.eps, depth: depth,
-                                                        phaseFormat: settings.phaseFormat, exactForm: bounds.exact != nil, wp)
+        var longest = PhaseModulationBounds.maxContext(
+            base: effectiveBase, rotaryDim: r, eps: settings.eps, depth: depth,
+            phaseFormat: settings.phaseFormat, exactForm: bounds.exact != nil, wp)
         if let failure = men?.firstFailure { longest = ExactInt.min(longest, ExactInt(failure)) }
         if let p = settings.positionFormat.significandBits { longest = ExactInt.min(longest, ExactInt(2).power(UInt(min(p, 62))) + 1) }
         maxContext = longest
@@ -184,52 +193,71 @@ public struct RoPEAnalysis: Sendable {
             binding = lower.compare(to: family.aliasing) == 0 ? "aliasing bound A" : "depth-stability bound C"
         }
         self.positions = positions
-        recommendation = RoPERecommendation(context: context, rotaryDim: r, passThrough: passThroughPairs, base: base,
-                                            trainedContext: trained, lowerBound: lower, ceiling: ceiling, precision: wp,
-                                            totalBudget: settings.scanBudget)
-        diagnostics = Self.findings(model: model, context: context, positions: reportPositions ? positions : nil, settings: settings,
-                                    analysis: (effectiveBase, lower, ceiling, men), file: file, wp: wp, digits: settings.digits)
+        recommendation = RoPERecommendation(
+            context: context, rotaryDim: r, passThrough: passThroughPairs, base: base,
+            trainedContext: trained, lowerBound: lower, ceiling: ceiling, precision: wp,
+            totalBudget: settings.scanBudget)
+        diagnostics = Self.findings(
+            model: model, context: context, positions: reportPositions ? positions : nil, settings: settings,
+            analysis: (effectiveBase, lower, ceiling, men), file: file, wp: wp, digits: settings.digits)
     }
 
-    static func findings(model: ModelSpec, context: Int, positions: Int?, settings: RoPESettings,
-                         analysis: (base: BigFloat, lower: BigFloat, ceiling: BigFloat, men: MenCriterion.Result?),
-                         file: String, wp: WorkingPrecision, digits: Int) -> [Diagnostic] {
+    static func findings(
+        model: ModelSpec, context: Int, positions: Int?, settings: RoPESettings,
+        analysis: (base: BigFloat, lower: BigFloat, ceiling: BigFloat, men: MenCriterion.Result?),
+        file: String, wp: WorkingPrecision, digits: Int
+    ) -> [Diagnostic] {
         var found: [Diagnostic] = []
         let location: SourceLocation? = file.isEmpty ? nil : SourceLocation(file: file)
         let d = min(digits, 12)
         if analysis.base.compare(to: analysis.lower) == -1 {
-            found.append(Diagnostic(.ropeBaseTooSmall,
-                                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is below the phase-modulation lower bound \(analysis.lower.decimalString(digits: d)) for \(UnitFormat.grouped(ExactInt(context))) tokens",
-                                    at: location, keyPath: "model.rope.theta", expected: "a base of at least \(analysis.lower.decimalString(digits: d))"))
+            found.append(
+                Diagnostic(
+                    .ropeBaseTooSmall,
+                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is below the phase-modulation lower bound \(analysis.lower.decimalString(digits: d)) for \(UnitFormat.grouped(ExactInt(context))) tokens",
+                    at: location, keyPath: "model.rope.theta", expected: "a base of at least \(analysis.lower.decimalString(digits: d))"))
         }
         if analysis.base.compare(to: analysis.ceiling) != -1 {
-            found.append(Diagnostic(.ropeBaseAboveCeiling,
-                                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is at or above the \(settings.phaseFormat.rawValue) precision ceiling \(analysis.ceiling.decimalString(digits: d)): the slowest pairs' phase increments are lost",
-                                    at: location, keyPath: "model.rope.theta", expected: "a base below \(analysis.ceiling.decimalString(digits: d)), or phases in a wider format"))
+            found.append(
+                Diagnostic(
+                    .ropeBaseAboveCeiling,
+                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is at or above the \(settings.phaseFormat.rawValue) precision ceiling \(analysis.ceiling.decimalString(digits: d)): the slowest pairs' phase increments are lost",
+                    at: location, keyPath: "model.rope.theta",
+                    expected: "a base below \(analysis.ceiling.decimalString(digits: d)), or phases in a wider format"))
         }
         if let men = analysis.men, let failure = men.firstFailure {
-            found.append(Diagnostic(.menCriterionFails,
-                                    "sum_j cos(m theta_j) is negative at m = \(failure) (\(String(format: "%.3e", men.failureValue ?? 0))), within the \(UnitFormat.grouped(ExactInt(context)))-token context",
-                                    at: location, keyPath: "model.rope.theta"))
+            found.append(
+                Diagnostic(
+                    .menCriterionFails,
+                    "sum_j cos(m theta_j) is negative at m = \(failure) (\(String(format: "%.3e", men.failureValue ?? 0))), within the \(UnitFormat.grouped(ExactInt(context)))-token context",
+                    at: location, keyPath: "model.rope.theta"))
         }
         if let rope = model.rope, let scaling = rope.scaling, scaling.type != .llama3, let original = scaling.originalContext {
             let covered = Double(original) * scaling.factor
             if covered + 0.5 < Double(model.maxContext) {
-                found.append(Diagnostic(.ropeScalingInconsistent,
-                                        "\(scaling.type.rawValue) factor \(UnitFormat.threeDigits(scaling.factor)) x original context \(original) covers \(UnitFormat.grouped(ExactInt(Int(covered)))) tokens, less than max_context \(UnitFormat.grouped(ExactInt(model.maxContext)))",
-                                        at: location, keyPath: "model.rope.scaling.factor",
-                                        expected: "factor >= max_context / original_context = \(UnitFormat.threeDigits(Double(model.maxContext) / Double(original)))"))
+                found.append(
+                    Diagnostic(
+                        .ropeScalingInconsistent,
+                        "\(scaling.type.rawValue) factor \(UnitFormat.threeDigits(scaling.factor)) x original context \(original) covers \(UnitFormat.grouped(ExactInt(Int(covered)))) tokens, less than max_context \(UnitFormat.grouped(ExactInt(model.maxContext)))",
+                        at: location, keyPath: "model.rope.scaling.factor",
+                        expected:
+                            "factor >= max_context / original_context = \(UnitFormat.threeDigits(Double(model.maxContext) / Double(original)))"
+                    ))
             }
         }
         if let p = settings.positionFormat.significandBits, let context = positions {
             if settings.positionFormat == .fp16 && context - 1 > 65504 {
-                found.append(Diagnostic(.positionsUnrepresentable,
-                                        "positions above 65504 overflow fp16; the context needs \(UnitFormat.grouped(ExactInt(context - 1)))",
-                                        at: location, keyPath: "workload.context", expected: "fp32 positions", severity: .error))
+                found.append(
+                    Diagnostic(
+                        .positionsUnrepresentable,
+                        "positions above 65504 overflow fp16; the context needs \(UnitFormat.grouped(ExactInt(context - 1)))",
+                        at: location, keyPath: "workload.context", expected: "fp32 positions", severity: .error))
             } else if context - 1 > (1 << min(p, 62)) {
-                found.append(Diagnostic(.positionsUnrepresentable,
-                                        "\(settings.positionFormat.rawValue) holds integers exactly only up to \(UnitFormat.grouped(ExactInt(1 << min(p, 62)))); positions up to \(UnitFormat.grouped(ExactInt(context - 1))) round (the last to \(WorkingPrecision(bits: p).number(ExactInt(context - 1)).decimalString(digits: 12)))",
-                                        at: location, keyPath: "workload.context", expected: "positions in fp32 or wider"))
+                found.append(
+                    Diagnostic(
+                        .positionsUnrepresentable,
+                        "\(settings.positionFormat.rawValue) holds integers exactly only up to \(UnitFormat.grouped(ExactInt(1 << min(p, 62)))); positions up to \(UnitFormat.grouped(ExactInt(context - 1))) round (the last to \(WorkingPrecision(bits: p).number(ExactInt(context - 1)).decimalString(digits: 12)))",
+                        at: location, keyPath: "workload.context", expected: "positions in fp32 or wider"))
             }
         }
         return found

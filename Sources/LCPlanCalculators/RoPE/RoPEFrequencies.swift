@@ -66,8 +66,9 @@ public struct RoPEFrequencies: Sendable {
                 let limit = scaling.originalContext ?? maxContext
                 if length > limit {
                     // b' = b (s n / L_max - (s - 1))^(r/(r-2))
-                    let inner = wp.subtract(wp.divide(wp.multiply(s, wp.number(length)), wp.number(limit)),
-                                            wp.subtract(s, wp.number(1)))
+                    let inner = wp.subtract(
+                        wp.divide(wp.multiply(s, wp.number(length)), wp.number(limit)),
+                        wp.subtract(s, wp.number(1)))
                     result = thetas(base: wp.multiply(b, wp.power(inner, exponent)))
                     (unchanged, scaled) = (0, pairs)
                 }
@@ -76,8 +77,9 @@ public struct RoPEFrequencies: Sendable {
                 let twoPi = wp.multiply(wp.number(2), wp.pi)
                 func correctionDim(_ rotations: Double) -> BigFloat {
                     // D(x) = r ln(L_orig / (2 pi x)) / (2 ln b)
-                    wp.divide(wp.multiply(rBig, wp.log(wp.divide(originalContext, wp.multiply(twoPi, wp.number(rotations))))),
-                              wp.multiply(wp.number(2), wp.log(b)))
+                    wp.divide(
+                        wp.multiply(rBig, wp.log(wp.divide(originalContext, wp.multiply(twoPi, wp.number(rotations))))),
+                        wp.multiply(wp.number(2), wp.log(b)))
                 }
                 let truncate = scaling.truncate ?? true
                 var low = correctionDim(scaling.betaFast ?? 32)
@@ -111,7 +113,8 @@ public struct RoPEFrequencies: Sendable {
                     if wavelength.compare(to: lowWavelength) == 1 { scaled += 1; return wp.divide(theta, s) }
                     blended += 1
                     // gamma = (L_orig / lambda - low) / (high - low); theta' = (1 - gamma) theta / s + gamma theta
-                    let gamma = wp.divide(wp.subtract(wp.divide(originalContext, wavelength), lowFactor), wp.subtract(highFactor, lowFactor))
+                    let gamma = wp.divide(
+                        wp.subtract(wp.divide(originalContext, wavelength), lowFactor), wp.subtract(highFactor, lowFactor))
                     return wp.add(wp.multiply(wp.subtract(wp.number(1), gamma), wp.divide(theta, s)), wp.multiply(gamma, theta))
                 }
             case .longrope:
@@ -150,7 +153,8 @@ public struct RoPEFrequencies: Sendable {
     /// f(s, m) = 1 if s <= 1, else 0.1 m ln(s) + 1 (DeepSeek-V2 `yarn_get_mscale`).
     public static func mscaleFunction(_ s: Double, _ m: Double, _ wp: WorkingPrecision) -> BigFloat {
         guard s > 1 else { return wp.number(1) }
-        return wp.add(wp.multiply(wp.multiply(wp.number(decimal: "0.1") ?? wp.number(0.1), wp.number(m)), wp.log(wp.number(s))), wp.number(1))
+        return wp.add(
+            wp.multiply(wp.multiply(wp.number(decimal: "0.1") ?? wp.number(0.1), wp.number(m)), wp.log(wp.number(s))), wp.number(1))
     }
 
     /// The slowest pair's frequency, theta_min.

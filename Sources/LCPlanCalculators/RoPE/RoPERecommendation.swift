@@ -20,9 +20,11 @@ public struct RoPERecommendation: Sendable {
     /// then the first window's start is located by bisection between the last failing and the first holding
     /// base. Each step evaluates every position, so the scan runs only while the steps' total work
     /// (steps x context x pairs) stays within `totalBudget` cosines.
-    public init(context: Int, rotaryDim r: Int, passThrough: Int, base: BigFloat, trainedContext: Int,
-                lowerBound: BigFloat, ceiling: BigFloat, precision wp: WorkingPrecision,
-                totalBudget: Int = 1 << 27, maxSteps: Int = 3000) {
+    public init(
+        context: Int, rotaryDim r: Int, passThrough: Int, base: BigFloat, trainedContext: Int,
+        lowerBound: BigFloat, ceiling: BigFloat, precision wp: WorkingPrecision,
+        totalBudget: Int = 1 << 27, maxSteps: Int = 3000
+    ) {
         var candidate = lowerBound
         var scanned = false
         let pairs = r / 2

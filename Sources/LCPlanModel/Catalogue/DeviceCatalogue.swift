@@ -28,63 +28,75 @@ public enum DeviceCatalogue {
     ]
 
     public static let all: [DeviceSpec] = [
-        DeviceSpec(name: "h200", kind: .gpu, memory: gb(141), memoryBandwidth: gbps(4800), peak: hopperSXMPeaks,
-                   intraNode: gbps(450), hostLink: gbps(64),
-                   source: "NVIDIA H200 Tensor Core GPU datasheet (SXM): 141 GB HBM3e, 4.8 TB/s, NVLink 900 GB/s",
-                   confidence: .checked),
-        DeviceSpec(name: "h200-nvl", kind: .gpu, memory: gb(141), memoryBandwidth: gbps(4800),
-                   peak: [.bf16: tf(835), .fp16: tf(835), .fp8: tf(1670), .fp32: tf(60)],
-                   intraNode: gbps(450), hostLink: gbps(64),
-                   source: "NVIDIA H200 NVL datasheet: 141 GB, 4.8 TB/s, NVLink bridge 900 GB/s", confidence: .checked),
-        DeviceSpec(name: "h100-sxm", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(3350), peak: hopperSXMPeaks,
-                   intraNode: gbps(450), hostLink: gbps(64),
-                   source: "NVIDIA H100 Tensor Core GPU datasheet (SXM5): 80 GB HBM3, 3.35 TB/s, NVLink 900 GB/s",
-                   confidence: .checked),
-        DeviceSpec(name: "h100-pcie", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(2000),
-                   peak: [.bf16: tf(756), .fp16: tf(756), .fp8: tf(1513), .tf32: tf(378), .fp32: tf(51), .fp64: tf(26)],
-                   intraNode: gbps(300), hostLink: gbps(64),
-                   source: "NVIDIA H100 datasheet (PCIe): 80 GB HBM2e, 2.0 TB/s, NVLink bridge 600 GB/s",
-                   confidence: .checked),
-        DeviceSpec(name: "a100-40gb", kind: .gpu, memory: gb(40), memoryBandwidth: gbps(1555), peak: amperePeaks,
-                   intraNode: gbps(300), hostLink: gbps(32),
-                   source: "NVIDIA A100 datasheet (SXM4 40GB): 40 GB HBM2, 1,555 GB/s, NVLink 600 GB/s",
-                   confidence: .checked),
-        DeviceSpec(name: "a100-80gb", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(2039), peak: amperePeaks,
-                   intraNode: gbps(300), hostLink: gbps(32),
-                   source: "NVIDIA A100 datasheet (SXM4 80GB): 80 GB HBM2e, 2,039 GB/s, NVLink 600 GB/s",
-                   confidence: .checked),
-        DeviceSpec(name: "a100-pcie-80gb", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(1935), peak: amperePeaks,
-                   intraNode: gbps(32), hostLink: gbps(32),
-                   source: """
-                       NVIDIA A100 datasheet (PCIe 80GB): 80 GB HBM2e, 1,935 GB/s; peers over PCIe Gen4 x16 \
-                       (32 GB/s per direction) unless an NVLink bridge is stated in the spec
-                       """,
-                   confidence: .checked),
-        DeviceSpec(name: "rpi5", kind: .cpu, memory: gb(8), memoryBandwidth: gbps(17), peak: [.fp32: gf(153.6)],
-                   source: """
-                       Raspberry Pi 5 (8 GB): 4x Cortex-A76 at 2.4 GHz, 16 FP32 FLOP/cycle/core (2x128-bit NEON FMA); \
-                       LPDDR4X-4267 about 17 GB/s
-                       """,
-                   confidence: .stated),
-        DeviceSpec(name: "apple-m2", kind: .cpu, memory: gb(16), memoryBandwidth: gbps(100), peak: [.fp32: gf(500)],
-                   source: "Apple M2 (16 GB): 4P + 4E cores, about 0.5 TFLOP/s FP32 on the CPU, 100 GB/s unified memory",
-                   confidence: .stated),
-        DeviceSpec(name: "apple-m3-max", kind: .cpu, memory: gb(128), memoryBandwidth: gbps(400),
-                   peak: [.fp32: gf(12 * 4.05 * 32)],
-                   source: """
-                       Apple M3 Max (16-core CPU, 128 GB): 400 GB/s; peak counts the 12 P-cores only, \
-                       32 FP32 FLOP/cycle at 4.05 GHz (derived, not a vendor figure)
-                       """,
-                   confidence: .stated),
-        DeviceSpec(name: "x86-laptop", kind: .cpu, memory: gb(32), memoryBandwidth: gbps(89.6), peak: [.fp32: gf(768)],
-                   source: "x86 laptop, AVX2 + FMA: 8 cores x 3 GHz x 32 FP32 FLOP/cycle; dual-channel DDR5-5600 (89.6 GB/s)",
-                   confidence: .stated),
-        DeviceSpec(name: "local", kind: .cpu, memory: gib(24), memoryBandwidth: gbps(40), peak: [.fp32: gf(228), .fp64: gf(114)],
-                   source: """
-                       this machine as stated, not yet measured: AMD Zen 4 (EPYC 9004 class), 2 vCPUs at about \
-                       3.56 GHz x 32 FP32 FLOP/cycle (toolchain notes); 24 GiB; memory bandwidth 40 GB/s is an \
-                       assumption (two cores' stream rate) until `lcplan validate` measures it
-                       """,
-                   confidence: .stated),
+        DeviceSpec(
+            name: "h200", kind: .gpu, memory: gb(141), memoryBandwidth: gbps(4800), peak: hopperSXMPeaks,
+            intraNode: gbps(450), hostLink: gbps(64),
+            source: "NVIDIA H200 Tensor Core GPU datasheet (SXM): 141 GB HBM3e, 4.8 TB/s, NVLink 900 GB/s",
+            confidence: .checked),
+        DeviceSpec(
+            name: "h200-nvl", kind: .gpu, memory: gb(141), memoryBandwidth: gbps(4800),
+            peak: [.bf16: tf(835), .fp16: tf(835), .fp8: tf(1670), .fp32: tf(60)],
+            intraNode: gbps(450), hostLink: gbps(64),
+            source: "NVIDIA H200 NVL datasheet: 141 GB, 4.8 TB/s, NVLink bridge 900 GB/s", confidence: .checked),
+        DeviceSpec(
+            name: "h100-sxm", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(3350), peak: hopperSXMPeaks,
+            intraNode: gbps(450), hostLink: gbps(64),
+            source: "NVIDIA H100 Tensor Core GPU datasheet (SXM5): 80 GB HBM3, 3.35 TB/s, NVLink 900 GB/s",
+            confidence: .checked),
+        DeviceSpec(
+            name: "h100-pcie", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(2000),
+            peak: [.bf16: tf(756), .fp16: tf(756), .fp8: tf(1513), .tf32: tf(378), .fp32: tf(51), .fp64: tf(26)],
+            intraNode: gbps(300), hostLink: gbps(64),
+            source: "NVIDIA H100 datasheet (PCIe): 80 GB HBM2e, 2.0 TB/s, NVLink bridge 600 GB/s",
+            confidence: .checked),
+        DeviceSpec(
+            name: "a100-40gb", kind: .gpu, memory: gb(40), memoryBandwidth: gbps(1555), peak: amperePeaks,
+            intraNode: gbps(300), hostLink: gbps(32),
+            source: "NVIDIA A100 datasheet (SXM4 40GB): 40 GB HBM2, 1,555 GB/s, NVLink 600 GB/s",
+            confidence: .checked),
+        DeviceSpec(
+            name: "a100-80gb", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(2039), peak: amperePeaks,
+            intraNode: gbps(300), hostLink: gbps(32),
+            source: "NVIDIA A100 datasheet (SXM4 80GB): 80 GB HBM2e, 2,039 GB/s, NVLink 600 GB/s",
+            confidence: .checked),
+        DeviceSpec(
+            name: "a100-pcie-80gb", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(1935), peak: amperePeaks,
+            intraNode: gbps(32), hostLink: gbps(32),
+            source: """
+                NVIDIA A100 datasheet (PCIe 80GB): 80 GB HBM2e, 1,935 GB/s; peers over PCIe Gen4 x16 \
+                (32 GB/s per direction) unless an NVLink bridge is stated in the spec
+                """,
+            confidence: .checked),
+        DeviceSpec(
+            name: "rpi5", kind: .cpu, memory: gb(8), memoryBandwidth: gbps(17), peak: [.fp32: gf(153.6)],
+            source: """
+                Raspberry Pi 5 (8 GB): 4x Cortex-A76 at 2.4 GHz, 16 FP32 FLOP/cycle/core (2x128-bit NEON FMA); \
+                LPDDR4X-4267 about 17 GB/s
+                """,
+            confidence: .stated),
+        DeviceSpec(
+            name: "apple-m2", kind: .cpu, memory: gb(16), memoryBandwidth: gbps(100), peak: [.fp32: gf(500)],
+            source: "Apple M2 (16 GB): 4P + 4E cores, about 0.5 TFLOP/s FP32 on the CPU, 100 GB/s unified memory",
+            confidence: .stated),
+        DeviceSpec(
+            name: "apple-m3-max", kind: .cpu, memory: gb(128), memoryBandwidth: gbps(400),
+            peak: [.fp32: gf(12 * 4.05 * 32)],
+            source: """
+                Apple M3 Max (16-core CPU, 128 GB): 400 GB/s; peak counts the 12 P-cores only, \
+                32 FP32 FLOP/cycle at 4.05 GHz (derived, not a vendor figure)
+                """,
+            confidence: .stated),
+        DeviceSpec(
+            name: "x86-laptop", kind: .cpu, memory: gb(32), memoryBandwidth: gbps(89.6), peak: [.fp32: gf(768)],
+            source: "x86 laptop, AVX2 + FMA: 8 cores x 3 GHz x 32 FP32 FLOP/cycle; dual-channel DDR5-5600 (89.6 GB/s)",
+            confidence: .stated),
+        DeviceSpec(
+            name: "local", kind: .cpu, memory: gib(24), memoryBandwidth: gbps(40), peak: [.fp32: gf(228), .fp64: gf(114)],
+            source: """
+                this machine as stated, not yet measured: AMD Zen 4 (EPYC 9004 class), 2 vCPUs at about \
+                3.56 GHz x 32 FP32 FLOP/cycle (toolchain notes); 24 GiB; memory bandwidth 40 GB/s is an \
+                assumption (two cores' stream rate) until `lcplan validate` measures it
+                """,
+            confidence: .stated),
     ]
 }

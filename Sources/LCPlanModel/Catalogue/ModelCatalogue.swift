@@ -34,65 +34,84 @@ public enum ModelCatalogue {
     }
 
     public static let all: [ModelSpec] = [
-        llamaLike("llama-2-7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 32, ffn: 11008, vocab: 32000,
-                  theta: "10000", maxContext: 4096, source: "meta-llama/Llama-2-7b-hf config.json", confidence: .checked),
-        llamaLike("llama-2-70b", layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 32000,
-                  theta: "10000", maxContext: 4096, source: "meta-llama/Llama-2-70b-hf config.json", confidence: .quoted),
-        llamaLike("llama-3-8b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 128256,
-                  theta: "500000", maxContext: 8192, source: "meta-llama/Meta-Llama-3-8B config.json", confidence: .checked),
-        llamaLike("llama-3.1-8b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 128256,
-                  theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
-                  source: "meta-llama/Llama-3.1-8B config.json", confidence: .checked),
-        llamaLike("llama-3.1-70b", layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 128256,
-                  theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
-                  source: "meta-llama/Llama-3.1-70B config.json (shape checked)", confidence: .checked),
-        llamaLike("llama-3.1-405b", layers: 126, hidden: 16384, heads: 128, kvHeads: 8, ffn: 53248, vocab: 128256,
-                  theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
-                  source: "meta-llama/Llama-3.1-405B config.json", confidence: .quoted),
-        llamaLike("llama-3.2-3b", layers: 28, hidden: 3072, heads: 24, kvHeads: 8, ffn: 8192, vocab: 128256,
-                  theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 32), tied: true,
-                  source: "meta-llama/Llama-3.2-3B config.json", confidence: .checked),
-        llamaLike("mistral-7b-v0.1", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000,
-                  theta: "10000", maxContext: 32768, window: 4096,
-                  source: "mistralai/Mistral-7B-v0.1 config.json; window: Mistral 7B paper (arXiv 2310.06825) sec. 2",
-                  confidence: .quoted),
-        llamaLike("mistral-7b-v0.2", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000,
-                  theta: "1000000", maxContext: 32768,
-                  source: "mistralai/Mistral-7B-Instruct-v0.2 config.json", confidence: .checked),
+        llamaLike(
+            "llama-2-7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 32, ffn: 11008, vocab: 32000,
+            theta: "10000", maxContext: 4096, source: "meta-llama/Llama-2-7b-hf config.json", confidence: .checked),
+        llamaLike(
+            "llama-2-70b", layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 32000,
+            theta: "10000", maxContext: 4096, source: "meta-llama/Llama-2-70b-hf config.json", confidence: .quoted),
+        llamaLike(
+            "llama-3-8b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 128256,
+            theta: "500000", maxContext: 8192, source: "meta-llama/Meta-Llama-3-8B config.json", confidence: .checked),
+        llamaLike(
+            "llama-3.1-8b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 128256,
+            theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
+            source: "meta-llama/Llama-3.1-8B config.json", confidence: .checked),
+        llamaLike(
+            "llama-3.1-70b", layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 128256,
+            theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
+            source: "meta-llama/Llama-3.1-70B config.json (shape checked)", confidence: .checked),
+        llamaLike(
+            "llama-3.1-405b", layers: 126, hidden: 16384, heads: 128, kvHeads: 8, ffn: 53248, vocab: 128256,
+            theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
+            source: "meta-llama/Llama-3.1-405B config.json", confidence: .quoted),
+        llamaLike(
+            "llama-3.2-3b", layers: 28, hidden: 3072, heads: 24, kvHeads: 8, ffn: 8192, vocab: 128256,
+            theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 32), tied: true,
+            source: "meta-llama/Llama-3.2-3B config.json", confidence: .checked),
+        llamaLike(
+            "mistral-7b-v0.1", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000,
+            theta: "10000", maxContext: 32768, window: 4096,
+            source: "mistralai/Mistral-7B-v0.1 config.json; window: Mistral 7B paper (arXiv 2310.06825) sec. 2",
+            confidence: .quoted),
+        llamaLike(
+            "mistral-7b-v0.2", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000,
+            theta: "1000000", maxContext: 32768,
+            source: "mistralai/Mistral-7B-Instruct-v0.2 config.json", confidence: .checked),
         {
-            var model = llamaLike("mixtral-8x7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336,
-                                  vocab: 32000, theta: "1000000", maxContext: 32768,
-                                  source: "mistralai/Mixtral-8x7B-v0.1 config.json", confidence: .quoted)
+            var model = llamaLike(
+                "mixtral-8x7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336,
+                vocab: 32000, theta: "1000000", maxContext: 32768,
+                source: "mistralai/Mixtral-8x7B-v0.1 config.json", confidence: .quoted)
             model.moe = MoESpec(experts: 8, active: 2, expertFfn: 14336)
             return model
         }(),
-        llamaLike("qwen2.5-7b", layers: 28, hidden: 3584, heads: 28, kvHeads: 4, ffn: 18944, vocab: 152064,
-                  theta: "1000000", maxContext: 131072, qkvBias: true,
-                  source: "Qwen/Qwen2.5-7B config.json", confidence: .quoted),
-        llamaLike("qwen2.5-7b-1m", layers: 28, hidden: 3584, heads: 28, kvHeads: 4, ffn: 18944, vocab: 152064,
-                  theta: "10000000", maxContext: 1_010_000, qkvBias: true,
-                  source: "Qwen/Qwen2.5-7B-Instruct-1M config.json (theta checked); served with dual-chunk attention",
-                  confidence: .checked),
+        llamaLike(
+            "qwen2.5-7b", layers: 28, hidden: 3584, heads: 28, kvHeads: 4, ffn: 18944, vocab: 152064,
+            theta: "1000000", maxContext: 131072, qkvBias: true,
+            source: "Qwen/Qwen2.5-7B config.json", confidence: .quoted),
+        llamaLike(
+            "qwen2.5-7b-1m", layers: 28, hidden: 3584, heads: 28, kvHeads: 4, ffn: 18944, vocab: 152064,
+            theta: "10000000", maxContext: 1_010_000, qkvBias: true,
+            source: "Qwen/Qwen2.5-7B-Instruct-1M config.json (theta checked); served with dual-chunk attention",
+            confidence: .checked),
         ModelSpec(
             name: "deepseek-v3", layers: 61, hidden: 7168, heads: 128, kvHeads: 128, headDim: 192, ffn: 18432,
             vocab: 129280, maxContext: 163840,
-            attention: AttentionSpec(kind: .mla, mla: MLASpec(qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128,
-                                                              qkRopeHeadDim: 64, vHeadDim: 128)),
+            attention: AttentionSpec(
+                kind: .mla,
+                mla: MLASpec(
+                    qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128,
+                    qkRopeHeadDim: 64, vHeadDim: 128)),
             moe: MoESpec(experts: 256, active: 8, shared: 1, expertFfn: 2048, denseLayers: 3, routerBias: true),
-            rope: RoPESpec(theta: "10000", rotaryDim: 64, trainedContext: 163840,
-                           scaling: RoPEScaling(type: .yarn, factor: 40, originalContext: 4096, betaFast: 32, betaSlow: 1,
-                                                mscale: 1, mscaleAllDim: 1)),
+            rope: RoPESpec(
+                theta: "10000", rotaryDim: 64, trainedContext: 163840,
+                scaling: RoPEScaling(
+                    type: .yarn, factor: 40, originalContext: 4096, betaFast: 32, betaSlow: 1,
+                    mscale: 1, mscaleAllDim: 1)),
             source: "deepseek-ai/DeepSeek-V3 config.json (no MTP module)", confidence: .checked),
-        llamaLike("yi-6b-200k", layers: 32, hidden: 4096, heads: 32, kvHeads: 4, ffn: 11008, vocab: 64000,
-                  theta: "5000000", maxContext: 200000, source: "01-ai/Yi-6B-200K config.json", confidence: .quoted),
-        llamaLike("phi-3-mini-128k", layers: 32, hidden: 3072, heads: 32, kvHeads: 32, ffn: 8192, vocab: 32064,
-                  theta: "10000", maxContext: 131072,
-                  scaling: RoPEScaling(type: .longrope, factor: 32, originalContext: 4096),
-                  source: """
-                      microsoft/Phi-3-mini-128k-instruct config.json; the 48 short and 48 long per-pair LongRoPE factors \
-                      are not reproduced in the preset: import the real config with `hf_config` to analyse them
-                      """,
-                  confidence: .quoted),
+        llamaLike(
+            "yi-6b-200k", layers: 32, hidden: 4096, heads: 32, kvHeads: 4, ffn: 11008, vocab: 64000,
+            theta: "5000000", maxContext: 200000, source: "01-ai/Yi-6B-200K config.json", confidence: .quoted),
+        llamaLike(
+            "phi-3-mini-128k", layers: 32, hidden: 3072, heads: 32, kvHeads: 32, ffn: 8192, vocab: 32064,
+            theta: "10000", maxContext: 131072,
+            scaling: RoPEScaling(type: .longrope, factor: 32, originalContext: 4096),
+            source: """
+                microsoft/Phi-3-mini-128k-instruct config.json; the 48 short and 48 long per-pair LongRoPE factors \
+                are not reproduced in the preset: import the real config with `hf_config` to analyse them
+                """,
+            confidence: .quoted),
         ModelSpec(
             name: "gemma-2-9b", layers: 42, hidden: 3584, heads: 16, kvHeads: 8, headDim: 256, ffn: 14336,
             activation: "gelu_tanh", vocab: 256000, tiedEmbeddings: true, normsPerLayer: 4, maxContext: 8192,
@@ -104,8 +123,9 @@ public enum ModelCatalogue {
             activation: "gelu_tanh", vocab: 262208, tiedEmbeddings: true, normsPerLayer: 4, qkNorm: true,
             maxContext: 131072,
             attention: AttentionSpec(kind: .gqa, window: 1024, pattern: [.local, .local, .local, .local, .local, .global]),
-            rope: RoPESpec(theta: "1000000", rotaryDim: 128, trainedContext: 131072,
-                           scaling: RoPEScaling(type: .linear, factor: 8), localTheta: "10000"),
+            rope: RoPESpec(
+                theta: "1000000", rotaryDim: 128, trainedContext: 131072,
+                scaling: RoPEScaling(type: .linear, factor: 8), localTheta: "10000"),
             source: "google/gemma-3-27b-pt config.json (text model)", confidence: .checked),
         ModelSpec(
             name: "mamba-2.8b", layers: 64, hidden: 2560, heads: 0, kvHeads: 0, headDim: 0, ffn: 0, ffnKind: .none,

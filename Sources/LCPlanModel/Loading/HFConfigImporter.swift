@@ -27,16 +27,19 @@ public enum HFConfigImporter {
         case .success(let root):
             let value = reader.root(root)
             guard case .mapping(let mapping) = root else {
-                reader.report(.hfConfigUnusable, "a config.json must be a JSON object, found \(value.kindName)", at: value,
-                              expected: "a JSON object with model_type")
+                reader.report(
+                    .hfConfigUnusable, "a config.json must be a JSON object, found \(value.kindName)", at: value,
+                    expected: "a JSON object with model_type")
                 return Result(model: nil, ignoredKeys: [], diagnostics: reader.diagnostics)
             }
             var config = ConfigKeys(mapping: mapping, reader: reader, root: value)
             let model = config.build()
             let ignored = config.unusedKeys
             if model != nil && !ignored.isEmpty {
-                reader.report(Diagnostic(.hfConfigIgnoredKeys, "keys of \(file) not used: " + ignored.joined(separator: ", "),
-                                         at: value.location))
+                reader.report(
+                    Diagnostic(
+                        .hfConfigIgnoredKeys, "keys of \(file) not used: " + ignored.joined(separator: ", "),
+                        at: value.location))
             }
             let consistent = model.map { ModelConsistency(reader: reader, at: value).check($0, kvHeadsGiven: true) } ?? false
             let ok = consistent && !reader.diagnostics.hasErrors
@@ -73,8 +76,9 @@ private struct ConfigKeys {
     }
 
     private func bad(_ value: YAMLValue, _ expected: String) {
-        reader.report(.hfConfigUnusable, "config key `\(value.path)` must be \(expected), found \(value.kindName)", at: value,
-                      expected: expected)
+        reader.report(
+            .hfConfigUnusable, "config key `\(value.path)` must be \(expected), found \(value.kindName)", at: value,
+            expected: expected)
     }
 
     /// A non-negative integer; at most 2^24 (the spec's limit on shapes) unless the key is a token count
@@ -82,7 +86,8 @@ private struct ConfigKeys {
     mutating func int(_ keys: String...) -> Int? {
         for key in keys {
             guard let value = raw(key) else { continue }
-            let limit = key.hasSuffix("position_embeddings") || key.hasSuffix("n_positions") || key.hasSuffix("n_ctx")
+            let limit =
+                key.hasSuffix("position_embeddings") || key.hasSuffix("n_positions") || key.hasSuffix("n_ctx")
                 ? SpecShapes.maxTokens : SpecShapes.maxShape
             guard let text = value.scalarText, let number = Int(text), number >= 0, number <= limit else {
                 bad(value, "an integer from 0 to \(limit)")
@@ -165,14 +170,16 @@ private struct ConfigKeys {
 
     mutating func build() -> ModelSpec? {
         guard let type = string("model_type") else {
-            reader.report(.hfConfigUnusable, "config has no `model_type`", at: root,
-                          expected: "model_type: one of " + HFConfigImporter.supportedTypes.joined(separator: ", "))
+            reader.report(
+                .hfConfigUnusable, "config has no `model_type`", at: root,
+                expected: "model_type: one of " + HFConfigImporter.supportedTypes.joined(separator: ", "))
             return nil
         }
         guard HFConfigImporter.supportedTypes.contains(type) else {
             let suggestion = NearestName.suggest(type, among: HFConfigImporter.supportedTypes)
-            reader.report(.hfConfigUnusable, "model_type '\(type)' is not supported", at: values["model_type"] ?? root,
-                          expected: "one of " + HFConfigImporter.supportedTypes.joined(separator: ", "), suggestion: suggestion)
+            reader.report(
+                .hfConfigUnusable, "model_type '\(type)' is not supported", at: values["model_type"] ?? root,
+                expected: "one of " + HFConfigImporter.supportedTypes.joined(separator: ", "), suggestion: suggestion)
             return nil
         }
         if type == "gemma3", let text = values["text_config"], case .mapping(let inner) = text.node {
@@ -198,9 +205,10 @@ private struct ConfigKeys {
 
     private mutating func llamaFamily(_ p: String, type: String) -> ModelSpec? {
         guard let layers = require(int(p + "num_hidden_layers"), "num_hidden_layers"),
-              let hidden = require(int(p + "hidden_size"), "hidden_size"),
-              let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
-              let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0 else { return nil }
+            let hidden = require(int(p + "hidden_size"), "hidden_size"),
+            let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
+            let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0
+        else { return nil }
         let kvHeads = int(p + "num_key_value_heads") ?? heads
         let headDim = int(p + "head_dim") ?? hidden / heads
         let ffn = int(p + "intermediate_size") ?? 0
@@ -243,13 +251,18 @@ private struct ConfigKeys {
         // Multi-head latent attention.
         if type.hasPrefix("deepseek") {
             guard let kv = int(p + "kv_lora_rank"), let nope = int(p + "qk_nope_head_dim"),
-                  let rope = int(p + "qk_rope_head_dim"), let v = int(p + "v_head_dim") else {
-                reader.report(.hfConfigUnusable, "a DeepSeek config needs kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim and v_head_dim",
-                              at: root, expected: "the four MLA keys")
+                let rope = int(p + "qk_rope_head_dim"), let v = int(p + "v_head_dim")
+            else {
+                reader.report(
+                    .hfConfigUnusable, "a DeepSeek config needs kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim and v_head_dim",
+                    at: root, expected: "the four MLA keys")
                 return nil
             }
-            model.attention = AttentionSpec(kind: .mla, mla: MLASpec(qLoraRank: int(p + "q_lora_rank"), kvLoraRank: kv,
-                                                                     qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: v))
+            model.attention = AttentionSpec(
+                kind: .mla,
+                mla: MLASpec(
+                    qLoraRank: int(p + "q_lora_rank"), kvLoraRank: kv,
+                    qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: v))
             model.headDim = nope + rope
             model.kvHeads = heads
         }
@@ -261,8 +274,9 @@ private struct ConfigKeys {
         var rotary = rotaryBase
         if let factor = fraction(p + "partial_rotary_factor") { rotary = Int(Double(rotaryBase) * factor) }
         let original = int(p + "original_max_position_embeddings")
-        var rope = RoPESpec(theta: theta, rotaryDim: rotary, trainedContext: maxContext,
-                            localTheta: decimalText(p + "rope_local_base_freq"))
+        var rope = RoPESpec(
+            theta: theta, rotaryDim: rotary, trainedContext: maxContext,
+            localTheta: decimalText(p + "rope_local_base_freq"))
         let scalingNode = raw(p + "rope_scaling") ?? parameters
         if let scalingNode { rope.scaling = scaling(scalingNode, originalDefault: original) }
         model.rope = rope
@@ -291,8 +305,9 @@ private struct ConfigKeys {
         }
         if name == "default" { return nil }
         guard let type = types[name] else {
-            reader.report(.hfConfigUnusable, "RoPE scaling type '\(name)' is not supported", at: node,
-                          expected: "one of: default, " + types.keys.sorted().joined(separator: ", "))
+            reader.report(
+                .hfConfigUnusable, "RoPE scaling type '\(name)' is not supported", at: node,
+                expected: "one of: default, " + types.keys.sorted().joined(separator: ", "))
             return nil
         }
         let p = node.path + "."
@@ -314,8 +329,9 @@ private struct ConfigKeys {
 
     private mutating func gpt2(_ p: String) -> ModelSpec? {
         guard let layers = require(int(p + "n_layer"), "n_layer"), let hidden = require(int(p + "n_embd"), "n_embd"),
-              let heads = require(int(p + "n_head"), "n_head"), let vocab = require(int(p + "vocab_size"), "vocab_size"),
-              heads > 0 else { return nil }
+            let heads = require(int(p + "n_head"), "n_head"), let vocab = require(int(p + "vocab_size"), "vocab_size"),
+            heads > 0
+        else { return nil }
         return ModelSpec(
             name: string(p + "_name_or_path") ?? "gpt2", layers: layers, hidden: hidden, heads: heads, kvHeads: heads,
             headDim: hidden / heads, ffn: int(p + "n_inner") ?? 4 * hidden, ffnKind: .plain,
@@ -327,9 +343,10 @@ private struct ConfigKeys {
 
     private mutating func opt(_ p: String) -> ModelSpec? {
         guard let layers = require(int(p + "num_hidden_layers"), "num_hidden_layers"),
-              let hidden = require(int(p + "hidden_size"), "hidden_size"),
-              let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
-              let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0 else { return nil }
+            let hidden = require(int(p + "hidden_size"), "hidden_size"),
+            let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
+            let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0
+        else { return nil }
         return ModelSpec(
             name: string(p + "_name_or_path") ?? "opt", layers: layers, hidden: hidden, heads: heads, kvHeads: heads,
             headDim: hidden / heads, ffn: int(p + "ffn_dim") ?? 4 * hidden, ffnKind: .plain,
@@ -341,9 +358,10 @@ private struct ConfigKeys {
 
     private mutating func neox(_ p: String) -> ModelSpec? {
         guard let layers = require(int(p + "num_hidden_layers"), "num_hidden_layers"),
-              let hidden = require(int(p + "hidden_size"), "hidden_size"),
-              let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
-              let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0 else { return nil }
+            let hidden = require(int(p + "hidden_size"), "hidden_size"),
+            let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
+            let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0
+        else { return nil }
         let headDim = hidden / heads
         let maxContext = int(p + "max_position_embeddings") ?? 2048
         let pct = fraction(p + "rotary_pct") ?? 1
@@ -354,16 +372,18 @@ private struct ConfigKeys {
             tiedEmbeddings: bool(p + "tie_word_embeddings") ?? false, linearBias: true, norm: .layernorm,
             maxContext: maxContext, attention: AttentionSpec(kind: .mha),
             source: "Hugging Face config.json (gpt_neox)", confidence: .user)
-        model.rope = RoPESpec(theta: decimalText(p + "rotary_emb_base") ?? decimalText(p + "rope_theta") ?? "10000",
-                              rotaryDim: Int(Double(headDim) * pct), trainedContext: maxContext)
+        model.rope = RoPESpec(
+            theta: decimalText(p + "rotary_emb_base") ?? decimalText(p + "rope_theta") ?? "10000",
+            rotaryDim: Int(Double(headDim) * pct), trainedContext: maxContext)
         if let node = raw(p + "rope_scaling") { model.rope?.scaling = scaling(node, originalDefault: nil) }
         return model
     }
 
     private mutating func mamba(_ p: String) -> ModelSpec? {
         guard let layers = require(int(p + "num_hidden_layers", p + "n_layer"), "num_hidden_layers"),
-              let hidden = require(int(p + "hidden_size", p + "d_model"), "hidden_size"),
-              var vocab = require(int(p + "vocab_size"), "vocab_size") else { return nil }
+            let hidden = require(int(p + "hidden_size", p + "d_model"), "hidden_size"),
+            var vocab = require(int(p + "vocab_size"), "vocab_size")
+        else { return nil }
         if let multiple = int(p + "pad_vocab_size_multiple"), multiple > 0, vocab % multiple != 0 {
             vocab += multiple - vocab % multiple
         }

@@ -21,20 +21,23 @@ struct HardwareReader {
             efficiency.network = checkedEfficiency(e, "network") ?? efficiency.network
         }
         if perNode > count, let at = fields.value("per_node") {
-            reader.report(.outOfRange, "`hardware.per_node` (\(perNode)) exceeds `hardware.count` (\(count))", at: at,
-                          expected: "per_node <= count")
+            reader.report(
+                .outOfRange, "`hardware.per_node` (\(perNode)) exceeds `hardware.count` (\(count))", at: at,
+                expected: "per_node <= count")
         }
         let workspace = fields.bytes("workspace").map { Bytes($0) }
         guard let device else { return nil }
-        return HardwareSpec(device: device, count: count, perNode: min(perNode, count), intraNode: intra, interNode: inter,
-                            efficiency: efficiency, workspace: workspace)
+        return HardwareSpec(
+            device: device, count: count, perNode: min(perNode, count), intraNode: intra, interNode: inter,
+            efficiency: efficiency, workspace: workspace)
     }
 
     private func checkedEfficiency(_ e: MappingReader, _ key: String) -> Double? {
         guard let value = e.fraction(key) else { return nil }
         if value == 0, let at = e.value(key) {
-            reader.report(.outOfRange, "`\(at.path)` cannot be 0: nothing would ever finish", at: at,
-                          expected: "a fraction above 0 and at most 1")
+            reader.report(
+                .outOfRange, "`\(at.path)` cannot be 0: nothing would ever finish", at: at,
+                expected: "a fraction above 0 and at most 1")
             return nil
         }
         return value
@@ -45,8 +48,9 @@ struct HardwareReader {
             return preset(named: name, at: value)
         }
         guard case .mapping = value.node else {
-            reader.report(.typeMismatch, "`\(value.path)` must be a device preset name or a mapping, found \(value.kindName)",
-                          at: value, expected: "a preset name such as h200, or a mapping of figures")
+            reader.report(
+                .typeMismatch, "`\(value.path)` must be a device preset name or a mapping, found \(value.kindName)",
+                at: value, expected: "a preset name such as h200, or a mapping of figures")
             return nil
         }
         guard let fields = reader.mapping(value, SpecShapes.device) else { return nil }
@@ -65,8 +69,9 @@ struct HardwareReader {
                 complete = false
             }
             guard complete else { return nil }
-            device = DeviceSpec(name: "custom", kind: .gpu, memory: Bytes(1), memoryBandwidth: Bandwidth(bytesPerSecond: 1),
-                                peak: [:], source: "user spec", confidence: .user)
+            device = DeviceSpec(
+                name: "custom", kind: .gpu, memory: Bytes(1), memoryBandwidth: Bandwidth(bytesPerSecond: 1),
+                peak: [:], source: "user spec", confidence: .user)
         }
         if let name = fields.string("name") { device.name = name }
         if let kind = fields.choice("kind", DeviceKind.self) { device.kind = kind }
@@ -80,8 +85,9 @@ struct HardwareReader {
     }
 
     private func readPeaks(_ value: YAMLValue, into device: inout DeviceSpec) {
-        let shape = ObjectShape("peak", "Dense peak per number format.",
-                                SpecShapes.peakKeys.map { Field($0, .flopRate, "Dense peak for \($0).") })
+        let shape = ObjectShape(
+            "peak", "Dense peak per number format.",
+            SpecShapes.peakKeys.map { Field($0, .flopRate, "Dense peak for \($0).") })
         guard let table = reader.mapping(value, shape) else { return }
         for key in SpecShapes.peakKeys {
             if let rate = table.flopRate(key), let format = NumberFormat(rawValue: key) { device.peak[format] = rate }
@@ -95,8 +101,9 @@ struct HardwareReader {
         if let device = DeviceCatalogue.named(name) { return device }
         if let path = library.file(named: name) {
             guard !expanding.contains(name) else {
-                reader.report(.unknownPreset, "user preset '\(name)' refers to itself", at: value,
-                              expected: "presets that do not name each other in a cycle")
+                reader.report(
+                    .unknownPreset, "user preset '\(name)' refers to itself", at: value,
+                    expected: "presets that do not name each other in a cycle")
                 return nil
             }
             return userPreset(path: path, name: name, at: value)
@@ -104,8 +111,9 @@ struct HardwareReader {
         let candidates = DeviceCatalogue.names + library.userPresetNames
         let suggestion = NearestName.suggest(name, among: candidates)
         let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-        reader.report(.unknownPreset, "unknown device preset '\(name)'\(hint)", at: value,
-                      expected: "one of: " + DeviceCatalogue.names.joined(separator: ", "), suggestion: suggestion)
+        reader.report(
+            .unknownPreset, "unknown device preset '\(name)'\(hint)", at: value,
+            expected: "one of: " + DeviceCatalogue.names.joined(separator: ", "), suggestion: suggestion)
         return nil
     }
 

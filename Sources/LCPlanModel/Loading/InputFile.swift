@@ -7,12 +7,16 @@ public enum InputFile {
     public static let defaultLimit = 16 << 20
 
     /// The text of the file, or an LC100 diagnostic. `displayName` is how findings name the file.
-    public static func read(_ path: String, displayName: String? = nil, limit: Int = defaultLimit,
-                            keyPath: String? = nil, referencedAt: SourceLocation? = nil) -> Result<String, Diagnostic> {
+    public static func read(
+        _ path: String, displayName: String? = nil, limit: Int = defaultLimit,
+        keyPath: String? = nil, referencedAt: SourceLocation? = nil
+    ) -> Result<String, Diagnostic> {
         let name = displayName ?? (path == "-" ? "<stdin>" : path)
         func failure(_ message: String) -> Result<String, Diagnostic> {
-            .failure(Diagnostic(.inputUnreadable, message, at: referencedAt ?? SourceLocation(file: name), keyPath: keyPath,
-                                expected: "a readable UTF-8 text file of at most \(limit >> 20) MiB"))
+            .failure(
+                Diagnostic(
+                    .inputUnreadable, message, at: referencedAt ?? SourceLocation(file: name), keyPath: keyPath,
+                    expected: "a readable UTF-8 text file of at most \(limit >> 20) MiB"))
         }
         let data: Data
         if path == "-" {

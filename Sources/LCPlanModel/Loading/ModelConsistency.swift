@@ -16,20 +16,23 @@ struct ModelConsistency {
             if model.heads == 0 { fail("the model has attention layers but 0 heads", expected: "heads >= 1") }
             if model.attention.kind != .mla {
                 if model.kvHeads == 0 || model.kvHeads > model.heads || (model.heads > 0 && model.heads % max(model.kvHeads, 1) != 0) {
-                    fail("heads (\(model.heads)) must be a multiple of kv_heads (\(model.kvHeads))",
-                         expected: "kv_heads dividing heads: \(divisors(model.heads))")
+                    fail(
+                        "heads (\(model.heads)) must be a multiple of kv_heads (\(model.kvHeads))",
+                        expected: "kv_heads dividing heads: \(divisors(model.heads))")
                 }
                 switch model.attention.kind {
                 case .mqa where model.kvHeads != 1:
                     fail("attention kind mqa needs kv_heads 1, found \(model.kvHeads)", expected: "kv_heads: 1, or kind gqa")
                 case .mha where model.kvHeads != model.heads:
-                    fail("attention kind mha needs kv_heads = heads (\(model.heads)), found \(model.kvHeads)",
-                         expected: "kv_heads: \(model.heads), or kind gqa")
+                    fail(
+                        "attention kind mha needs kv_heads = heads (\(model.heads)), found \(model.kvHeads)",
+                        expected: "kv_heads: \(model.heads), or kind gqa")
                 default: break
                 }
             } else if model.attention.mla == nil {
-                fail("attention kind mla needs kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim and v_head_dim",
-                     expected: "the MLA ranks under model.attention")
+                fail(
+                    "attention kind mla needs kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim and v_head_dim",
+                    expected: "the MLA ranks under model.attention")
             }
             if model.ffnKind == .none && model.moe == nil {
                 // Attention-only blocks are legal (no FFN); nothing to check.
@@ -58,22 +61,26 @@ struct ModelConsistency {
         if let rope = model.rope {
             let limit = model.attention.mla?.qkRopeHeadDim ?? model.headDim
             if rope.rotaryDim % 2 != 0 || rope.rotaryDim > limit || rope.rotaryDim < 2 {
-                fail("rope rotary_dim \(rope.rotaryDim) must be even and between 2 and the head's \(limit) dims",
-                     expected: "an even rotary_dim <= \(limit)")
+                fail(
+                    "rope rotary_dim \(rope.rotaryDim) must be even and between 2 and the head's \(limit) dims",
+                    expected: "an even rotary_dim <= \(limit)")
             }
             if let scaling = rope.scaling, scaling.type == .longrope {
                 let pairs = rope.rotaryDim / 2
                 for (name, list) in [("short_factor", scaling.shortFactor), ("long_factor", scaling.longFactor)] {
                     if let list, list.count != pairs {
-                        fail("rope.scaling.\(name) has \(list.count) entries; a \(rope.rotaryDim)-dim rotary head has \(pairs) pairs",
-                             expected: "\(pairs) factors")
+                        fail(
+                            "rope.scaling.\(name) has \(list.count) entries; a \(rope.rotaryDim)-dim rotary head has \(pairs) pairs",
+                            expected: "\(pairs) factors")
                     }
                 }
             }
             if let scaling = rope.scaling, scaling.type == .llama3,
-               scaling.originalContext == nil || scaling.lowFreqFactor == nil || scaling.highFreqFactor == nil {
-                fail("llama3 scaling needs original_context, low_freq_factor and high_freq_factor",
-                     expected: "all three llama3 parameters")
+                scaling.originalContext == nil || scaling.lowFreqFactor == nil || scaling.highFreqFactor == nil
+            {
+                fail(
+                    "llama3 scaling needs original_context, low_freq_factor and high_freq_factor",
+                    expected: "all three llama3 parameters")
             }
         }
         let after = reader.diagnostics.filter { $0.severity == .error }.count

@@ -26,8 +26,11 @@ struct ModelOverrides {
         let heads = fields.int("heads") ?? base?.heads ?? 0
         let explicitHeadDim = fields.int("head_dim")
         let kvHeadsGiven = fields.int("kv_heads")
-        var model = base ?? ModelSpec(name: "custom", layers: layers, hidden: hidden, heads: heads, kvHeads: heads,
-                                      headDim: heads > 0 ? max(1, hidden / heads) : 0, ffn: 0, vocab: 1, maxContext: 1)
+        var model =
+            base
+            ?? ModelSpec(
+                name: "custom", layers: layers, hidden: hidden, heads: heads, kvHeads: heads,
+                headDim: heads > 0 ? max(1, hidden / heads) : 0, ffn: 0, vocab: 1, maxContext: 1)
         if let name = fields.string("name") { model.name = name }
         model.layers = layers
         model.hidden = hidden
@@ -61,16 +64,18 @@ struct ModelOverrides {
             model.headDim = base.headDim
             let baseConsistent = base.headDim * base.heads == base.hidden
             if shapeChanged && baseConsistent && model.headDim * heads != hidden {
-                reader.report(.headDimMismatch,
-                              "head_dim \(model.headDim) (from \(base.name)) x heads \(heads) = \(model.headDim * heads), not hidden (\(hidden))",
-                              at: fields.value("hidden") ?? fields.value("heads") ?? fields.value, expected: "head_dim stated explicitly")
+                reader.report(
+                    .headDimMismatch,
+                    "head_dim \(model.headDim) (from \(base.name)) x heads \(heads) = \(model.headDim * heads), not hidden (\(hidden))",
+                    at: fields.value("hidden") ?? fields.value("heads") ?? fields.value, expected: "head_dim stated explicitly")
             }
         } else if heads > 0 {
             model.headDim = max(1, hidden / heads)
             if hidden % heads != 0 {
-                reader.report(.headDimMismatch,
-                              "hidden (\(hidden)) is not a multiple of heads (\(heads)): head_dim taken as \(model.headDim)",
-                              at: fields.value("hidden") ?? fields.value, expected: "head_dim stated explicitly")
+                reader.report(
+                    .headDimMismatch,
+                    "hidden (\(hidden)) is not a multiple of heads (\(heads)): head_dim taken as \(model.headDim)",
+                    at: fields.value("hidden") ?? fields.value, expected: "head_dim stated explicitly")
             }
         }
 
@@ -103,8 +108,9 @@ struct ModelOverrides {
                 guard let text = item.scalarText, let kind = LayerKind(rawValue: text.lowercased()) else {
                     let names = LayerKind.allCases.map(\.rawValue)
                     let suggestion = item.scalarText.flatMap { NearestName.suggest($0, among: names) }
-                    reader.report(.invalidChoice, "`\(item.path)` cannot be \(item.kindName)", at: item,
-                                  expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
+                    reader.report(
+                        .invalidChoice, "`\(item.path)` cannot be \(item.kindName)", at: item,
+                        expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
                     continue
                 }
                 kinds.append(kind)
@@ -150,16 +156,22 @@ struct ModelOverrides {
     private func applySSM(_ ssm: MappingReader, to model: inout ModelSpec) {
         let current = model.ssm
         guard let state = ssm.int("state") ?? current?.state else { _ = ssm.required("state"); return }
-        model.ssm = SSMSpec(state: state, conv: ssm.int("conv") ?? current?.conv ?? 4,
-                            expand: ssm.int("expand") ?? current?.expand ?? 2,
-                            dtRank: ssm.int("dt_rank") ?? current?.dtRank ?? (model.hidden + 15) / 16)
+        model.ssm = SSMSpec(
+            state: state, conv: ssm.int("conv") ?? current?.conv ?? 4,
+            expand: ssm.int("expand") ?? current?.expand ?? 2,
+            dtRank: ssm.int("dt_rank") ?? current?.dtRank ?? (model.hidden + 15) / 16)
     }
 
-    private func applyRoPE(_ rope: MappingReader?, _ scaling: MappingReader?, to model: inout ModelSpec,
-                           headDimChanged: Bool, isNew: Bool) {
+    private func applyRoPE(
+        _ rope: MappingReader?, _ scaling: MappingReader?, to model: inout ModelSpec,
+        headDimChanged: Bool, isNew: Bool
+    ) {
         guard model.positions == .rope else {
-            if let rope { reader.report(.inconsistentHeads, "`model.rope` is set but `model.positions` is \(model.positions.rawValue)",
-                                        at: rope.value, expected: "positions: rope") }
+            if let rope {
+                reader.report(
+                    .inconsistentHeads, "`model.rope` is set but `model.positions` is \(model.positions.rawValue)",
+                    at: rope.value, expected: "positions: rope")
+            }
             model.rope = nil
             return
         }
@@ -178,8 +190,9 @@ struct ModelOverrides {
                 if rope.has("rotary_dim") {
                     reader.report(.typeMismatch, "give `rotary_dim` or `partial_factor`, not both", at: at, expected: "one of them")
                 } else if dims != dims.rounded() || Int(dims) % 2 != 0 || dims < 2 {
-                    reader.report(.outOfRange, "head_dim \(model.headDim) x partial_factor \(factor) = \(dims) is not an even whole number of dims",
-                                  at: at, expected: "a factor giving an even number of rotary dims")
+                    reader.report(
+                        .outOfRange, "head_dim \(model.headDim) x partial_factor \(factor) = \(dims) is not an even whole number of dims",
+                        at: at, expected: "a factor giving an even number of rotary dims")
                 } else {
                     spec.rotaryDim = Int(dims)
                 }
@@ -202,8 +215,9 @@ struct ModelOverrides {
             var values: [Double] = []
             for item in items {
                 guard let text = item.scalarText, let number = DecimalNumber(Substring(text)), number.doubleValue > 0 else {
-                    reader.report(.typeMismatch, "`\(item.path)` must be a positive number, found \(item.kindName)", at: item,
-                                  expected: "a positive number")
+                    reader.report(
+                        .typeMismatch, "`\(item.path)` must be a positive number, found \(item.kindName)", at: item,
+                        expected: "a positive number")
                     return nil
                 }
                 values.append(number.doubleValue)

@@ -16,8 +16,9 @@ struct ModelReader {
             return preset(named: name.trimmingWhitespace, at: value)
         }
         guard case .mapping = value.node else {
-            reader.report(.typeMismatch, "`\(value.path)` must be a preset name or a mapping, found \(value.kindName)",
-                          at: value, expected: FieldKind.either([.text, .object(SpecShapes.model)]).expectation)
+            reader.report(
+                .typeMismatch, "`\(value.path)` must be a preset name or a mapping, found \(value.kindName)",
+                at: value, expected: FieldKind.either([.text, .object(SpecShapes.model)]).expectation)
             return nil
         }
         guard let fields = reader.mapping(value, SpecShapes.model) else { return nil }
@@ -25,8 +26,9 @@ struct ModelReader {
         let presetName = fields.string("preset")
         let configPath = fields.string("hf_config")
         if presetName != nil, configPath != nil, let at = fields.value("hf_config") {
-            reader.report(.typeMismatch, "give `model.preset` or `model.hf_config`, not both", at: at,
-                          expected: "one starting point")
+            reader.report(
+                .typeMismatch, "give `model.preset` or `model.hf_config`, not both", at: at,
+                expected: "one starting point")
             return nil
         }
         if let presetName, let at = fields.value("preset") {
@@ -45,8 +47,9 @@ struct ModelReader {
         if let builtIn = ModelCatalogue.named(name) { return builtIn }
         if let path = library.file(named: name) {
             guard !expanding.contains(name) else {
-                reader.report(.unknownPreset, "user preset '\(name)' refers to itself", at: value,
-                              expected: "a preset that does not name itself")
+                reader.report(
+                    .unknownPreset, "user preset '\(name)' refers to itself", at: value,
+                    expected: "a preset that does not name itself")
                 return nil
             }
             return userPreset(path: path, name: name, at: value)
@@ -54,15 +57,17 @@ struct ModelReader {
         let candidates = ModelCatalogue.names + Array(ModelCatalogue.aliases.keys).sorted() + library.userPresetNames
         let suggestion = NearestName.suggest(name, among: candidates)
         let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-        reader.report(.unknownPreset, "unknown model preset '\(name)'\(hint)", at: value,
-                      expected: "a preset from `lcplan presets` or a user preset file", suggestion: suggestion)
+        reader.report(
+            .unknownPreset, "unknown model preset '\(name)'\(hint)", at: value,
+            expected: "a preset from `lcplan presets` or a user preset file", suggestion: suggestion)
         return nil
     }
 
     private func userPreset(path: String, name: String, at value: YAMLValue) -> ModelSpec? {
         UserPresetFile.read(path: path, key: "model", at: value, into: reader) { presetReader, body in
-            var nested = ModelReader(reader: presetReader, library: library,
-                                     baseDirectory: (path as NSString).deletingLastPathComponent)
+            var nested = ModelReader(
+                reader: presetReader, library: library,
+                baseDirectory: (path as NSString).deletingLastPathComponent)
             nested.expanding = expanding + [name]
             var model = nested.read(body)
             if model?.name == "custom" { model?.name = name }
@@ -72,11 +77,15 @@ struct ModelReader {
     }
 
     private func importConfig(_ path: String, at value: YAMLValue) -> ModelSpec? {
-        let resolved = path.hasPrefix("/") || baseDirectory == "." ? path
+        let resolved =
+            path.hasPrefix("/") || baseDirectory == "."
+            ? path
             : ((baseDirectory as NSString).appendingPathComponent(path) as NSString).standardizingPath
         let text: String
-        switch InputFile.read(resolved, displayName: resolved, keyPath: value.path,
-                              referencedAt: value.location) {
+        switch InputFile.read(
+            resolved, displayName: resolved, keyPath: value.path,
+            referencedAt: value.location)
+        {
         case .failure(let diagnostic): reader.report(diagnostic); return nil
         case .success(let read): text = read
         }
@@ -88,17 +97,21 @@ struct ModelReader {
 
 /// The top level of a user preset file.
 enum PresetFileShape {
-    static let shape = ObjectShape("preset_file", "A user preset: one model or one device.", [
-        Field("model", .either([.text, .object(SpecShapes.model)]), "A model mapping."),
-        Field("device", .either([.text, .object(SpecShapes.device)]), "A device mapping."),
-    ])
+    static let shape = ObjectShape(
+        "preset_file", "A user preset: one model or one device.",
+        [
+            Field("model", .either([.text, .object(SpecShapes.model)]), "A model mapping."),
+            Field("device", .either([.text, .object(SpecShapes.device)]), "A device mapping."),
+        ])
 }
 
 /// Reads a user preset file: its `model:` or `device:` body is handed to `build` with a reader of its
 /// own, whose findings (located in the preset file) are passed on to `reader`.
 enum UserPresetFile {
-    static func read<T>(path: String, key: String, at value: YAMLValue, into reader: SpecReader,
-                        _ build: (SpecReader, YAMLValue) -> T?) -> T? {
+    static func read<T>(
+        path: String, key: String, at value: YAMLValue, into reader: SpecReader,
+        _ build: (SpecReader, YAMLValue) -> T?
+    ) -> T? {
         let text: String
         switch InputFile.read(path, keyPath: value.path, referencedAt: value.location) {
         case .failure(let diagnostic): reader.report(diagnostic); return nil

@@ -20,8 +20,10 @@ public enum SpecLoader {
         }
     }
 
-    public static func load(text: String, file: String, baseDirectory: String = ".",
-                            library: PresetLibrary = PresetLibrary()) -> LoadResult {
+    public static func load(
+        text: String, file: String, baseDirectory: String = ".",
+        library: PresetLibrary = PresetLibrary()
+    ) -> LoadResult {
         let reader = SpecReader(file: file)
         let root: YAMLValue
         switch YAMLDocument.parse(text, file: file) {
@@ -33,8 +35,9 @@ public enum SpecLoader {
         }
         if let version = top.required("version") {
             if version.scalarText?.trimmingWhitespace != "1" {
-                reader.report(.unsupportedVersion, "spec version \(version.kindName) is not supported", at: version,
-                              expected: "version: 1")
+                reader.report(
+                    .unsupportedVersion, "spec version \(version.kindName) is not supported", at: version,
+                    expected: "version: 1")
             }
         }
         let model = top.required("model").flatMap {
@@ -66,13 +69,16 @@ public enum SpecLoader {
         let compute = workload.dtype.computeFormat
         if hardware.device.peakEntry(for: compute) == nil {
             let listed = hardware.device.peak.keys.sorted().map(\.rawValue).joined(separator: ", ")
-            reader.report(Diagnostic(.noPeakForFormat,
-                                     "\(hardware.device.name) lists no peak for \(compute.rawValue) (the compute format of \(workload.dtype.rawValue)) nor a wider format; it lists \(listed)",
-                                     at: hardwareFields?.value("device")?.location, keyPath: "hardware.device.peak",
-                                     expected: "a peak for \(compute.rawValue), fp16, bf16 or fp32"))
+            reader.report(
+                Diagnostic(
+                    .noPeakForFormat,
+                    "\(hardware.device.name) lists no peak for \(compute.rawValue) (the compute format of \(workload.dtype.rawValue)) nor a wider format; it lists \(listed)",
+                    at: hardwareFields?.value("device")?.location, keyPath: "hardware.device.peak",
+                    expected: "a peak for \(compute.rawValue), fp16, bf16 or fp32"))
         }
-        var spec = Spec(file: file, model: model, hardware: hardware, workload: workload, plan: plan,
-                        constraints: constraints, checks: checks, conventions: conventions)
+        var spec = Spec(
+            file: file, model: model, hardware: hardware, workload: workload, plan: plan,
+            constraints: constraints, checks: checks, conventions: conventions)
         spec.keyLocations = reader.keyLocations
         return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)
     }
@@ -81,8 +87,9 @@ public enum SpecLoader {
         var constraints = ConstraintsSpec.defaults
         if let headroom = fields.fraction("memory_headroom") {
             if headroom >= 1, let at = fields.value("memory_headroom") {
-                fields.reader.report(.outOfRange, "memory_headroom of 1 leaves no memory at all", at: at,
-                                     expected: "a fraction below 1, such as 0.1")
+                fields.reader.report(
+                    .outOfRange, "memory_headroom of 1 leaves no memory at all", at: at,
+                    expected: "a fraction below 1, such as 0.1")
             } else {
                 constraints.memoryHeadroom = headroom
             }
@@ -98,19 +105,22 @@ public enum SpecLoader {
         if let severity = fields.choice("fail_on", Severity.self) { checks.failOn = severity }
         for item in fields.list("suppress") ?? [] {
             guard let id = item.scalarText?.trimmingWhitespace else {
-                reader.report(.typeMismatch, "`\(item.path)` must be a rule id, found \(item.kindName)", at: item,
-                              expected: "a rule id such as LC109")
+                reader.report(
+                    .typeMismatch, "`\(item.path)` must be a rule id, found \(item.kindName)", at: item,
+                    expected: "a rule id such as LC109")
                 continue
             }
             guard let rule = Rule.named(id) else {
                 let suggestion = NearestName.suggest(id, among: Rule.all.map(\.id))
-                reader.report(.unknownRule, "`\(item.path)`: there is no rule '\(id)'", at: item,
-                              expected: "a rule id from `lcplan explain`", suggestion: suggestion)
+                reader.report(
+                    .unknownRule, "`\(item.path)`: there is no rule '\(id)'", at: item,
+                    expected: "a rule id from `lcplan explain`", suggestion: suggestion)
                 continue
             }
             guard rule.isSuppressible else {
-                reader.report(.unknownRule, "`\(item.path)`: \(rule.id) reports invalid input and cannot be suppressed", at: item,
-                              expected: "a warning or note rule")
+                reader.report(
+                    .unknownRule, "`\(item.path)`: \(rule.id) reports invalid input and cannot be suppressed", at: item,
+                    expected: "a warning or note rule")
                 continue
             }
             checks.suppress.append(rule.id)
@@ -125,13 +135,17 @@ public enum SpecLoader {
         let path = at?.path ?? "workload.context"
         switch model.positions {
         case .learned:
-            reader.report(Diagnostic(.beyondTrainedContext,
-                                     "context \(workload.context) exceeds the \(model.maxContext) learned positions of \(model.name): there is no embedding for later positions",
-                                     at: location, keyPath: path, expected: "context <= \(model.maxContext)", severity: .error))
+            reader.report(
+                Diagnostic(
+                    .beyondTrainedContext,
+                    "context \(workload.context) exceeds the \(model.maxContext) learned positions of \(model.name): there is no embedding for later positions",
+                    at: location, keyPath: path, expected: "context <= \(model.maxContext)", severity: .error))
         case .rope where model.rope?.scaling == nil:
-            reader.report(Diagnostic(.beyondTrainedContext,
-                                     "context \(workload.context) is beyond the trained context of \(model.name) (\(model.maxContext) tokens) and no RoPE scaling is configured",
-                                     at: location, keyPath: path, expected: "context <= \(model.maxContext), or model.rope.scaling"))
+            reader.report(
+                Diagnostic(
+                    .beyondTrainedContext,
+                    "context \(workload.context) is beyond the trained context of \(model.name) (\(model.maxContext) tokens) and no RoPE scaling is configured",
+                    at: location, keyPath: path, expected: "context <= \(model.maxContext), or model.rope.scaling"))
         default: break
         }
     }

@@ -13,10 +13,14 @@ public final class SpecReader {
 
     public func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
 
-    public func report(_ rule: Rule, _ message: String, at value: YAMLValue, expected: String? = nil,
-                       suggestion: String? = nil, severity: Severity? = nil) {
-        diagnostics.append(Diagnostic(rule, message, at: value.location, keyPath: value.path.isEmpty ? nil : value.path,
-                                      expected: expected, suggestion: suggestion, severity: severity))
+    public func report(
+        _ rule: Rule, _ message: String, at value: YAMLValue, expected: String? = nil,
+        suggestion: String? = nil, severity: Severity? = nil
+    ) {
+        diagnostics.append(
+            Diagnostic(
+                rule, message, at: value.location, keyPath: value.path.isEmpty ? nil : value.path,
+                expected: expected, suggestion: suggestion, severity: severity))
     }
 
     public func root(_ node: Node) -> YAMLValue { YAMLValue(node, path: "", file: file) }
@@ -24,8 +28,9 @@ public final class SpecReader {
     /// Opens a mapping against its shape: reports a non-mapping, duplicate keys and unknown keys.
     public func mapping(_ value: YAMLValue, _ shape: ObjectShape) -> MappingReader? {
         guard case .mapping(let mapping) = value.node else {
-            report(.typeMismatch, "\(value.path.isEmpty ? "the spec" : "`\(value.path)`") must be a mapping, found \(value.kindName)",
-                   at: value, expected: FieldKind.object(shape).expectation)
+            report(
+                .typeMismatch, "\(value.path.isEmpty ? "the spec" : "`\(value.path)`") must be a mapping, found \(value.kindName)",
+                at: value, expected: FieldKind.object(shape).expectation)
             return nil
         }
         var entries: [(String, YAMLValue)] = []
@@ -33,16 +38,18 @@ public final class SpecReader {
         for (keyNode, valueNode) in mapping {
             let keyValue = YAMLValue(keyNode, path: value.path, file: file)
             guard let key = keyNode.scalar?.string else {
-                report(.typeMismatch, "a key in `\(value.path)` is \(keyValue.kindName), not a name", at: keyValue,
-                       expected: "a plain key name")
+                report(
+                    .typeMismatch, "a key in `\(value.path)` is \(keyValue.kindName), not a name", at: keyValue,
+                    expected: "a plain key name")
                 continue
             }
             let path = value.path.isEmpty ? key : value.path + "." + key
             let child = YAMLValue(valueNode, path: path, file: file)
             let keyAt = YAMLValue(keyNode, path: path, file: file)
             if seen.contains(key) {
-                report(.duplicateKey, "key '\(key)' appears more than once in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")",
-                       at: keyAt, expected: "each key once")
+                report(
+                    .duplicateKey, "key '\(key)' appears more than once in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")",
+                    at: keyAt, expected: "each key once")
                 continue
             }
             seen.insert(key)
@@ -51,8 +58,9 @@ public final class SpecReader {
                 let names = shape.fields.map(\.name)
                 let suggestion = NearestName.suggest(key, among: names)
                 let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-                report(.unknownKey, "unknown key '\(key)' in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")\(hint)",
-                       at: keyAt, expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
+                report(
+                    .unknownKey, "unknown key '\(key)' in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")\(hint)",
+                    at: keyAt, expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
                 continue
             }
             entries.append((key, child))
@@ -81,8 +89,10 @@ public struct MappingReader {
     private func missing(_ key: String) {
         let path = value.path.isEmpty ? key : value.path + "." + key
         let kind = shape.field(key)?.kind.expectation ?? "a value"
-        reader.report(Diagnostic(.missingKey, "missing required key '\(key)' in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")",
-                                 at: value.location, keyPath: path, expected: kind))
+        reader.report(
+            Diagnostic(
+                .missingKey, "missing required key '\(key)' in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")",
+                at: value.location, keyPath: path, expected: kind))
     }
 
     /// The value under `key`, reporting LC104 when it is absent.
@@ -95,8 +105,9 @@ public struct MappingReader {
     public func scalar(_ key: String) -> (String, YAMLValue)? {
         guard let found = value(key) else { return nil }
         guard let text = found.scalarText else {
-            reader.report(.typeMismatch, "`\(found.path)` must be a single value, found \(found.kindName)", at: found,
-                          expected: shape.field(key)?.kind.expectation)
+            reader.report(
+                .typeMismatch, "`\(found.path)` must be a single value, found \(found.kindName)", at: found,
+                expected: shape.field(key)?.kind.expectation)
             return nil
         }
         return (text.trimmingWhitespace, found)
@@ -150,8 +161,9 @@ public struct MappingReader {
             reader.report(.badUnit, "`\(at.path)`: \(problem.message)", at: at, expected: problem.expected)
             return nil
         case .success(let count):
-            return checkRange(count, minimum: 1, maximum: ExactInt(10).power(24), at: at,
-                              expected: "a positive byte size up to 1e24 bytes")
+            return checkRange(
+                count, minimum: 1, maximum: ExactInt(10).power(24), at: at,
+                expected: "a positive byte size up to 1e24 bytes")
         }
     }
 
@@ -163,8 +175,9 @@ public struct MappingReader {
             return nil
         case .success(let number):
             guard number > 0, number.isFinite, number <= limit else {
-                reader.report(.outOfRange, "`\(at.path)` must be positive and at most \(limit) in base units, found '\(text)'",
-                              at: at, expected: shape.field(key)?.kind.expectation)
+                reader.report(
+                    .outOfRange, "`\(at.path)` must be positive and at most \(limit) in base units, found '\(text)'",
+                    at: at, expected: shape.field(key)?.kind.expectation)
                 return nil
             }
             return number
@@ -241,8 +254,9 @@ public struct MappingReader {
     func reportChoice<T>(_ text: String, names: [String], at: YAMLValue) -> T? {
         let suggestion = NearestName.suggest(text, among: names)
         let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-        reader.report(.invalidChoice, "`\(at.path)` cannot be '\(text)'\(hint)", at: at,
-                      expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
+        reader.report(
+            .invalidChoice, "`\(at.path)` cannot be '\(text)'\(hint)", at: at,
+            expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
         return nil
     }
 
@@ -250,8 +264,9 @@ public struct MappingReader {
     public func list(_ key: String) -> [YAMLValue]? {
         guard let found = value(key) else { return nil }
         guard case .sequence(let sequence) = found.node else {
-            reader.report(.typeMismatch, "`\(found.path)` must be a list, found \(found.kindName)", at: found,
-                          expected: shape.field(key)?.kind.expectation)
+            reader.report(
+                .typeMismatch, "`\(found.path)` must be a list, found \(found.kindName)", at: found,
+                expected: shape.field(key)?.kind.expectation)
             return nil
         }
         return sequence.enumerated().map { YAMLValue($1, path: "\(found.path)[\($0)]", file: reader.file) }

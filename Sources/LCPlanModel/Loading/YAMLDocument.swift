@@ -49,18 +49,21 @@ public enum YAMLDocument {
         } catch let error as YamlError {
             if case .duplicatedKeysInMapping(let duplicates, let context) = error, let key = duplicates.sorted().first {
                 let position = duplicateKeyPosition(key, in: text, after: context.mark)
-                return .failure(Diagnostic(
-                    .duplicateKey, "key '\(key)' appears more than once in the same mapping",
-                    at: SourceLocation(file: file, line: position?.0 ?? context.mark.line, column: position?.1 ?? context.mark.column),
-                    keyPath: nil, expected: "each key once"))
+                return .failure(
+                    Diagnostic(
+                        .duplicateKey, "key '\(key)' appears more than once in the same mapping",
+                        at: SourceLocation(file: file, line: position?.0 ?? context.mark.line, column: position?.1 ?? context.mark.column),
+                        keyPath: nil, expected: "each key once"))
             }
             return .failure(diagnostic(for: error, file: file))
         } catch {
             return .failure(Diagnostic(.yamlSyntax, "cannot parse: \(error)", at: SourceLocation(file: file)))
         }
         guard let root else {
-            return .failure(Diagnostic(.missingKey, "the file is empty", at: SourceLocation(file: file, line: 1, column: 1),
-                                       expected: "a mapping starting with `version: 1`"))
+            return .failure(
+                Diagnostic(
+                    .missingKey, "the file is empty", at: SourceLocation(file: file, line: 1, column: 1),
+                    expected: "a mapping starting with `version: 1`"))
         }
         return .success(root)
     }
@@ -95,9 +98,10 @@ public enum YAMLDocument {
             case " ", "\t": continue
             case "&", "*":
                 if startsNode(previousSignificant) {
-                    return Diagnostic(.unsupportedYAML, "YAML \(character == "&" ? "anchors" : "aliases") are not accepted in lcplan input",
-                                      at: SourceLocation(file: file, line: line, column: column),
-                                      expected: "plain values written out")
+                    return Diagnostic(
+                        .unsupportedYAML, "YAML \(character == "&" ? "anchors" : "aliases") are not accepted in lcplan input",
+                        at: SourceLocation(file: file, line: line, column: column),
+                        expected: "plain values written out")
                 }
                 previousSignificant = character
             default:
@@ -151,9 +155,10 @@ public enum YAMLDocument {
                 if character == " " { indent += 1; continue }
                 lineStart = false
                 if indent > maxDepth * 4 {
-                    return Diagnostic(.yamlSyntax, "indentation deeper than lcplan accepts (\(indent) columns)",
-                                      at: SourceLocation(file: file, line: line, column: column),
-                                      expected: "at most \(maxDepth) levels of nesting")
+                    return Diagnostic(
+                        .yamlSyntax, "indentation deeper than lcplan accepts (\(indent) columns)",
+                        at: SourceLocation(file: file, line: line, column: column),
+                        expected: "at most \(maxDepth) levels of nesting")
                 }
             }
             if let open = quote {
@@ -165,9 +170,10 @@ public enum YAMLDocument {
             case "[", "{":
                 depth += 1
                 if depth > maxDepth {
-                    return Diagnostic(.yamlSyntax, "brackets nested deeper than lcplan accepts",
-                                      at: SourceLocation(file: file, line: line, column: column),
-                                      expected: "at most \(maxDepth) levels of nesting")
+                    return Diagnostic(
+                        .yamlSyntax, "brackets nested deeper than lcplan accepts",
+                        at: SourceLocation(file: file, line: line, column: column),
+                        expected: "at most \(maxDepth) levels of nesting")
                 }
             case "]", "}": depth = max(0, depth - 1)
             default: break
@@ -179,12 +185,13 @@ public enum YAMLDocument {
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text), " } ?? ""
-            return Diagnostic(.yamlSyntax, "malformed YAML: \(detail)\(problem)",
-                              at: SourceLocation(file: file, line: mark.line, column: mark.column),
-                              expected: "well-formed YAML or JSON")
+            return Diagnostic(
+                .yamlSyntax, "malformed YAML: \(detail)\(problem)",
+                at: SourceLocation(file: file, line: mark.line, column: mark.column),
+                expected: "well-formed YAML or JSON")
         case .reader(let problem, _, _, _):
             return Diagnostic(.yamlSyntax, "cannot read the text: \(problem)", at: SourceLocation(file: file))
         default:

@@ -11,186 +11,221 @@ public enum SpecShapes {
     static let formats = NumberFormat.allCases.map(\.rawValue)
     static let ratio = FieldKind.number(minimum: 0, maximum: 1e6)
 
-    public static let ropeScaling = ObjectShape("rope_scaling", "A RoPE scaling method and its parameters.", [
-        Field("type", .choice(RoPEScalingType.allCases.map(\.rawValue)), "Scaling method.", required: true),
-        Field("factor", .number(minimum: 1, maximum: 1e6), "Scale factor s (context extension ratio).", required: true),
-        Field("original_context", .tokens, "Context before extension (original_max_position_embeddings)."),
-        Field("low_freq_factor", ratio, "llama3: low-frequency factor."),
-        Field("high_freq_factor", ratio, "llama3: high-frequency factor."),
-        Field("beta_fast", ratio, "yarn: beta_fast (default 32)."),
-        Field("beta_slow", ratio, "yarn: beta_slow (default 1)."),
-        Field("mscale", ratio, "yarn: mscale."),
-        Field("mscale_all_dim", ratio, "yarn: mscale_all_dim."),
-        Field("attention_factor", ratio, "Explicit attention factor (overrides the method's formula)."),
-        Field("truncate", .boolean, "yarn: round correction dims to integers (default true)."),
-        Field("short_factor", .list(ratio), "longrope: per-pair factors below original_context."),
-        Field("long_factor", .list(ratio), "longrope: per-pair factors above original_context."),
-    ])
+    public static let ropeScaling = ObjectShape(
+        "rope_scaling", "A RoPE scaling method and its parameters.",
+        [
+            Field("type", .choice(RoPEScalingType.allCases.map(\.rawValue)), "Scaling method.", required: true),
+            Field("factor", .number(minimum: 1, maximum: 1e6), "Scale factor s (context extension ratio).", required: true),
+            Field("original_context", .tokens, "Context before extension (original_max_position_embeddings)."),
+            Field("low_freq_factor", ratio, "llama3: low-frequency factor."),
+            Field("high_freq_factor", ratio, "llama3: high-frequency factor."),
+            Field("beta_fast", ratio, "yarn: beta_fast (default 32)."),
+            Field("beta_slow", ratio, "yarn: beta_slow (default 1)."),
+            Field("mscale", ratio, "yarn: mscale."),
+            Field("mscale_all_dim", ratio, "yarn: mscale_all_dim."),
+            Field("attention_factor", ratio, "Explicit attention factor (overrides the method's formula)."),
+            Field("truncate", .boolean, "yarn: round correction dims to integers (default true)."),
+            Field("short_factor", .list(ratio), "longrope: per-pair factors below original_context."),
+            Field("long_factor", .list(ratio), "longrope: per-pair factors above original_context."),
+        ])
 
-    public static let rope = ObjectShape("rope", "Rotary position embedding.", [
-        Field("theta", .number(minimum: 1, maximum: 1e30), "Base b (rope_theta)."),
-        Field("rotary_dim", positive, "Rotated channels per head (default head_dim)."),
-        Field("partial_factor", .number(minimum: 0, maximum: 1), "Fraction of head_dim that rotates."),
-        Field("trained_context", .tokens, "Context the model was trained at."),
-        Field("local_theta", .number(minimum: 1, maximum: 1e30), "Base of sliding-window layers, if different."),
-        Field("scaling", .object(ropeScaling), "Scaling method."),
-    ])
+    public static let rope = ObjectShape(
+        "rope", "Rotary position embedding.",
+        [
+            Field("theta", .number(minimum: 1, maximum: 1e30), "Base b (rope_theta)."),
+            Field("rotary_dim", positive, "Rotated channels per head (default head_dim)."),
+            Field("partial_factor", .number(minimum: 0, maximum: 1), "Fraction of head_dim that rotates."),
+            Field("trained_context", .tokens, "Context the model was trained at."),
+            Field("local_theta", .number(minimum: 1, maximum: 1e30), "Base of sliding-window layers, if different."),
+            Field("scaling", .object(ropeScaling), "Scaling method."),
+        ])
 
-    public static let attention = ObjectShape("attention", "Attention kind and layer pattern.", [
-        Field("kind", .choice(AttentionKind.allCases.map(\.rawValue)), "mha, gqa, mqa or mla (default from kv_heads)."),
-        Field("window", .tokens, "Sliding-window size of local layers."),
-        Field("pattern", .list(.choice(LayerKind.allCases.map(\.rawValue))), "Layer kinds, repeated over the depth."),
-        Field("q_lora_rank", positive, "MLA query compression rank (omit for none)."),
-        Field("kv_lora_rank", positive, "MLA KV compression rank."),
-        Field("qk_nope_head_dim", positive, "MLA non-rotary query/key dims per head."),
-        Field("qk_rope_head_dim", positive, "MLA rotary query/key dims per head."),
-        Field("v_head_dim", positive, "MLA value dims per head."),
-    ])
+    public static let attention = ObjectShape(
+        "attention", "Attention kind and layer pattern.",
+        [
+            Field("kind", .choice(AttentionKind.allCases.map(\.rawValue)), "mha, gqa, mqa or mla (default from kv_heads)."),
+            Field("window", .tokens, "Sliding-window size of local layers."),
+            Field("pattern", .list(.choice(LayerKind.allCases.map(\.rawValue))), "Layer kinds, repeated over the depth."),
+            Field("q_lora_rank", positive, "MLA query compression rank (omit for none)."),
+            Field("kv_lora_rank", positive, "MLA KV compression rank."),
+            Field("qk_nope_head_dim", positive, "MLA non-rotary query/key dims per head."),
+            Field("qk_rope_head_dim", positive, "MLA rotary query/key dims per head."),
+            Field("v_head_dim", positive, "MLA value dims per head."),
+        ])
 
-    public static let moe = ObjectShape("moe", "Mixture of experts.", [
-        Field("experts", positive, "Routed experts per MoE layer.", required: true),
-        Field("active", positive, "Routed experts per token (top-k).", required: true),
-        Field("shared", nonNegative, "Shared experts (default 0)."),
-        Field("expert_ffn", positive, "FFN inner size of one expert (default ffn)."),
-        Field("dense_layers", nonNegative, "Leading layers with a dense FFN (default 0)."),
-        Field("every", positive, "MoE on every n-th layer (default 1)."),
-        Field("offset", nonNegative, "First MoE layer within each period (default 0)."),
-        Field("router_bias", .boolean, "Per-expert routing bias parameters (default false)."),
-    ])
+    public static let moe = ObjectShape(
+        "moe", "Mixture of experts.",
+        [
+            Field("experts", positive, "Routed experts per MoE layer.", required: true),
+            Field("active", positive, "Routed experts per token (top-k).", required: true),
+            Field("shared", nonNegative, "Shared experts (default 0)."),
+            Field("expert_ffn", positive, "FFN inner size of one expert (default ffn)."),
+            Field("dense_layers", nonNegative, "Leading layers with a dense FFN (default 0)."),
+            Field("every", positive, "MoE on every n-th layer (default 1)."),
+            Field("offset", nonNegative, "First MoE layer within each period (default 0)."),
+            Field("router_bias", .boolean, "Per-expert routing bias parameters (default false)."),
+        ])
 
-    public static let ssm = ObjectShape("ssm", "State-space (Mamba) layers.", [
-        Field("state", positive, "State size per channel (d_state).", required: true),
-        Field("conv", positive, "Convolution width (default 4)."),
-        Field("expand", positive, "Inner expansion factor (default 2)."),
-        Field("dt_rank", positive, "Time-step projection rank (default ceil(hidden/16))."),
-    ])
+    public static let ssm = ObjectShape(
+        "ssm", "State-space (Mamba) layers.",
+        [
+            Field("state", positive, "State size per channel (d_state).", required: true),
+            Field("conv", positive, "Convolution width (default 4)."),
+            Field("expand", positive, "Inner expansion factor (default 2)."),
+            Field("dt_rank", positive, "Time-step projection rank (default ceil(hidden/16))."),
+        ])
 
-    public static let model = ObjectShape("model", "A model: a preset with overrides, an imported config, or every field.", [
-        Field("preset", .text, "Start from this catalogue preset."),
-        Field("hf_config", .text, "Start from a Hugging Face config.json (path relative to the spec)."),
-        Field("name", .text, "Name shown in reports."),
-        Field("layers", positive, "Transformer (or SSM) layers."),
-        Field("hidden", positive, "Hidden size."),
-        Field("heads", nonNegative, "Query heads."),
-        Field("kv_heads", nonNegative, "Key/value heads (default heads)."),
-        Field("head_dim", positive, "Dims per head (default hidden / heads)."),
-        Field("ffn", nonNegative, "Dense FFN inner size."),
-        Field("ffn_kind", .choice(FFNKind.allCases.map(\.rawValue)), "gated (SwiGLU/GeGLU, 3 matrices) or plain (2)."),
-        Field("activation", .text, "Activation function name."),
-        Field("vocab", positive, "Vocabulary size."),
-        Field("tied_embeddings", .boolean, "Output layer shares the embedding matrix."),
-        Field("qkv_bias", .boolean, "Biases on Q, K, V projections."),
-        Field("linear_bias", .boolean, "Biases on every linear layer and norm."),
-        Field("norm", .choice(NormKind.allCases.map(\.rawValue)), "rmsnorm or layernorm."),
-        Field("norms_per_layer", .integer(minimum: 0, maximum: 8), "Norms per layer (default 2)."),
-        Field("qk_norm", .boolean, "Per-head norms on queries and keys."),
-        Field("positions", .choice(PositionKind.allCases.map(\.rawValue)), "rope, learned or none."),
-        Field("max_context", .tokens, "Longest context the model supports."),
-        Field("attention", .object(attention), "Attention settings."),
-        Field("moe", .object(moe), "Mixture of experts."),
-        Field("ssm", .object(ssm), "State-space layers."),
-        Field("rope", .object(rope), "Rotary embedding."),
-    ])
+    public static let model = ObjectShape(
+        "model", "A model: a preset with overrides, an imported config, or every field.",
+        [
+            Field("preset", .text, "Start from this catalogue preset."),
+            Field("hf_config", .text, "Start from a Hugging Face config.json (path relative to the spec)."),
+            Field("name", .text, "Name shown in reports."),
+            Field("layers", positive, "Transformer (or SSM) layers."),
+            Field("hidden", positive, "Hidden size."),
+            Field("heads", nonNegative, "Query heads."),
+            Field("kv_heads", nonNegative, "Key/value heads (default heads)."),
+            Field("head_dim", positive, "Dims per head (default hidden / heads)."),
+            Field("ffn", nonNegative, "Dense FFN inner size."),
+            Field("ffn_kind", .choice(FFNKind.allCases.map(\.rawValue)), "gated (SwiGLU/GeGLU, 3 matrices) or plain (2)."),
+            Field("activation", .text, "Activation function name."),
+            Field("vocab", positive, "Vocabulary size."),
+            Field("tied_embeddings", .boolean, "Output layer shares the embedding matrix."),
+            Field("qkv_bias", .boolean, "Biases on Q, K, V projections."),
+            Field("linear_bias", .boolean, "Biases on every linear layer and norm."),
+            Field("norm", .choice(NormKind.allCases.map(\.rawValue)), "rmsnorm or layernorm."),
+            Field("norms_per_layer", .integer(minimum: 0, maximum: 8), "Norms per layer (default 2)."),
+            Field("qk_norm", .boolean, "Per-head norms on queries and keys."),
+            Field("positions", .choice(PositionKind.allCases.map(\.rawValue)), "rope, learned or none."),
+            Field("max_context", .tokens, "Longest context the model supports."),
+            Field("attention", .object(attention), "Attention settings."),
+            Field("moe", .object(moe), "Mixture of experts."),
+            Field("ssm", .object(ssm), "State-space layers."),
+            Field("rope", .object(rope), "Rotary embedding."),
+        ])
 
     public static let peakKeys = NumberFormat.allCases.map(\.rawValue)
 
-    public static let device = ObjectShape("device", "A device: a preset with overrides, or every figure.", [
-        Field("preset", .text, "Start from this device preset."),
-        Field("name", .text, "Name shown in reports."),
-        Field("kind", .choice(DeviceKind.allCases.map(\.rawValue)), "gpu or cpu."),
-        Field("memory", .bytes, "Memory capacity."),
-        Field("memory_bandwidth", .bandwidth, "Memory bandwidth."),
-        Field("peak", .table(keys: peakKeys, value: .flopRate), "Dense peak per number format."),
-        Field("intra_node", .bandwidth, "Per-direction link bandwidth to node peers."),
-        Field("host_memory", .bytes, "Host memory available to this device."),
-        Field("host_link", .bandwidth, "Per-direction host link bandwidth."),
-    ])
+    public static let device = ObjectShape(
+        "device", "A device: a preset with overrides, or every figure.",
+        [
+            Field("preset", .text, "Start from this device preset."),
+            Field("name", .text, "Name shown in reports."),
+            Field("kind", .choice(DeviceKind.allCases.map(\.rawValue)), "gpu or cpu."),
+            Field("memory", .bytes, "Memory capacity."),
+            Field("memory_bandwidth", .bandwidth, "Memory bandwidth."),
+            Field("peak", .table(keys: peakKeys, value: .flopRate), "Dense peak per number format."),
+            Field("intra_node", .bandwidth, "Per-direction link bandwidth to node peers."),
+            Field("host_memory", .bytes, "Host memory available to this device."),
+            Field("host_link", .bandwidth, "Per-direction host link bandwidth."),
+        ])
 
-    public static let efficiency = ObjectShape("efficiency", "Fractions of peak that real kernels reach.", [
-        Field("compute", .fraction, "Of dense peak FLOP/s (default 0.5)."),
-        Field("memory", .fraction, "Of memory bandwidth (default 0.5)."),
-        Field("network", .fraction, "Of link bandwidth (default 0.7)."),
-    ])
+    public static let efficiency = ObjectShape(
+        "efficiency", "Fractions of peak that real kernels reach.",
+        [
+            Field("compute", .fraction, "Of dense peak FLOP/s (default 0.5)."),
+            Field("memory", .fraction, "Of memory bandwidth (default 0.5)."),
+            Field("network", .fraction, "Of link bandwidth (default 0.7)."),
+        ])
 
-    public static let hardware = ObjectShape("hardware", "The devices a plan runs on.", [
-        Field("device", .either([.text, .object(device)]), "A device preset name or a mapping.", required: true),
-        Field("count", degree, "Devices in all (default 1)."),
-        Field("per_node", degree, "Devices per node (default min(count, 8) for GPUs, 1 for CPUs)."),
-        Field("intra_node", .bandwidth, "Per-direction bandwidth between devices of a node."),
-        Field("inter_node", .bandwidth, "Per-direction bandwidth per device between nodes."),
-        Field("efficiency", .object(efficiency), "Efficiency factors."),
-        Field("workspace", .bytes, "Memory reserved per device for the runtime (default 1 GiB on GPUs, 256 MiB on CPUs)."),
-    ])
+    public static let hardware = ObjectShape(
+        "hardware", "The devices a plan runs on.",
+        [
+            Field("device", .either([.text, .object(device)]), "A device preset name or a mapping.", required: true),
+            Field("count", degree, "Devices in all (default 1)."),
+            Field("per_node", degree, "Devices per node (default min(count, 8) for GPUs, 1 for CPUs)."),
+            Field("intra_node", .bandwidth, "Per-direction bandwidth between devices of a node."),
+            Field("inter_node", .bandwidth, "Per-direction bandwidth per device between nodes."),
+            Field("efficiency", .object(efficiency), "Efficiency factors."),
+            Field("workspace", .bytes, "Memory reserved per device for the runtime (default 1 GiB on GPUs, 256 MiB on CPUs)."),
+        ])
 
-    public static let kvCache = ObjectShape("kv_cache", "KV cache format.", [
-        Field("dtype", .choice(formats), "Element format (default the workload dtype)."),
-        Field("block_tokens", positive, "Tokens per paged block (default 16)."),
-        Field("group_size", positive, "Elements per quantization scale."),
-        Field("scale_dtype", .choice(formats), "Format of the stored scales (default fp16)."),
-    ])
+    public static let kvCache = ObjectShape(
+        "kv_cache", "KV cache format.",
+        [
+            Field("dtype", .choice(formats), "Element format (default the workload dtype)."),
+            Field("block_tokens", positive, "Tokens per paged block (default 16)."),
+            Field("group_size", positive, "Elements per quantization scale."),
+            Field("scale_dtype", .choice(formats), "Format of the stored scales (default fp16)."),
+        ])
 
-    public static let workload = ObjectShape("workload", "What runs.", [
-        Field("mode", .choice(WorkloadMode.allCases.map(\.rawValue)), "inference or training (default inference)."),
-        Field("context", .tokens, "Target context (sequence length) in tokens.", required: true),
-        Field("batch", positive, "Concurrent sequences (default 1)."),
-        Field("prompt_tokens", .tokens, "Prompt length (default context - output_tokens)."),
-        Field("output_tokens", .tokens, "Generated tokens (default 0)."),
-        Field("dtype", .choice(formats), "Weight and compute format (default bf16)."),
-        Field("prefill_chunk", .tokens, "Chunked-prefill chunk size."),
-        Field("kv_cache", .object(kvCache), "KV cache format."),
-        Field("global_batch", positive, "Training: sequences per step (default batch)."),
-        Field("micro_batch", positive, "Training: sequences per micro-batch (default 1)."),
-        Field("optimizer", .choice(Optimizer.allCases.map(\.rawValue)), "Training: optimizer (default adamw)."),
-        Field("zero", .integer(minimum: 0, maximum: 3), "Training: ZeRO stage (default 0)."),
-        Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Training: activation recompute (default none)."),
-        Field("grad_dtype", .choice(formats), "Training: gradient format (default bf16; fp32 for Megatron main grads)."),
-    ])
+    public static let workload = ObjectShape(
+        "workload", "What runs.",
+        [
+            Field("mode", .choice(WorkloadMode.allCases.map(\.rawValue)), "inference or training (default inference)."),
+            Field("context", .tokens, "Target context (sequence length) in tokens.", required: true),
+            Field("batch", positive, "Concurrent sequences (default 1)."),
+            Field("prompt_tokens", .tokens, "Prompt length (default context - output_tokens)."),
+            Field("output_tokens", .tokens, "Generated tokens (default 0)."),
+            Field("dtype", .choice(formats), "Weight and compute format (default bf16)."),
+            Field("prefill_chunk", .tokens, "Chunked-prefill chunk size."),
+            Field("kv_cache", .object(kvCache), "KV cache format."),
+            Field("global_batch", positive, "Training: sequences per step (default batch)."),
+            Field("micro_batch", positive, "Training: sequences per micro-batch (default 1)."),
+            Field("optimizer", .choice(Optimizer.allCases.map(\.rawValue)), "Training: optimizer (default adamw)."),
+            Field("zero", .integer(minimum: 0, maximum: 3), "Training: ZeRO stage (default 0)."),
+            Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Training: activation recompute (default none)."),
+            Field("grad_dtype", .choice(formats), "Training: gradient format (default bf16; fp32 for Megatron main grads)."),
+        ])
 
-    public static let plan = ObjectShape("plan", "Fixed choices of the parallel layout.", [
-        Field("tp", degree, "Tensor-parallel degree."),
-        Field("pp", degree, "Pipeline-parallel degree."),
-        Field("vpp", degree, "Virtual pipeline stages per device."),
-        Field("dp", degree, "Data-parallel degree."),
-        Field("cp", degree, "Context-parallel degree."),
-        Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "ring, ulysses or allgather."),
-        Field("ep", degree, "Expert-parallel degree."),
-        Field("sequence_parallel", .boolean, "Megatron sequence parallelism with TP."),
-        Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
-        Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Activation recompute."),
-        Field("micro_batch", positive, "Sequences per micro-batch."),
-    ])
+    public static let plan = ObjectShape(
+        "plan", "Fixed choices of the parallel layout.",
+        [
+            Field("tp", degree, "Tensor-parallel degree."),
+            Field("pp", degree, "Pipeline-parallel degree."),
+            Field("vpp", degree, "Virtual pipeline stages per device."),
+            Field("dp", degree, "Data-parallel degree."),
+            Field("cp", degree, "Context-parallel degree."),
+            Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "ring, ulysses or allgather."),
+            Field("ep", degree, "Expert-parallel degree."),
+            Field("sequence_parallel", .boolean, "Megatron sequence parallelism with TP."),
+            Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
+            Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Activation recompute."),
+            Field("micro_batch", positive, "Sequences per micro-batch."),
+        ])
 
-    public static let constraints = ObjectShape("constraints", "Limits the plan must meet.", [
-        Field("memory_headroom", .fraction, "Fraction of device memory kept free (default 0.1)."),
-        Field("ttft", .duration, "Largest acceptable time to first token."),
-        Field("tpot", .duration, "Largest acceptable time per output token."),
-        Field("step_time", .duration, "Largest acceptable training step time."),
-    ])
+    public static let constraints = ObjectShape(
+        "constraints", "Limits the plan must meet.",
+        [
+            Field("memory_headroom", .fraction, "Fraction of device memory kept free (default 0.1)."),
+            Field("ttft", .duration, "Largest acceptable time to first token."),
+            Field("tpot", .duration, "Largest acceptable time per output token."),
+            Field("step_time", .duration, "Largest acceptable training step time."),
+        ])
 
-    public static let checks = ObjectShape("checks", "How findings fail a check.", [
-        Field("fail_on", .choice(Severity.allCases.map(\.rawValue)), "Lowest severity that fails (default error)."),
-        Field("suppress", .list(.text), "Rule ids to suppress."),
-    ])
+    public static let checks = ObjectShape(
+        "checks", "How findings fail a check.",
+        [
+            Field("fail_on", .choice(Severity.allCases.map(\.rawValue)), "Lowest severity that fails (default error)."),
+            Field("suppress", .list(.text), "Rule ids to suppress."),
+        ])
 
-    public static let conventions = ObjectShape("conventions", "Counting conventions where sources disagree.", [
-        Field("attention_flops", .choice(AttentionFLOPConvention.allCases.map(\.rawValue)),
-              "causal (halve QK^T and PV, as Megatron-LM) or full (as PaLM, Korthikanti 2022); default causal."),
-        Field("fused_attention", .boolean, "Attention kernels that keep no s^2 scores (FlashAttention); default true."),
-        Field("dropout", .boolean, "Training keeps dropout masks (Korthikanti 2022 counts them); default false."),
-        Field("rope_phase_dtype", .choice(formats), "Format in which RoPE phases m x theta are formed (default fp32)."),
-        Field("rope_position_dtype", .choice(formats), "Format of position ids in the phase computation (default fp32)."),
-        Field("rope_eps", .number(minimum: 0.000001, maximum: 0.999999), "Coherence threshold eps of the phase-modulation bounds (default 0.5, an assumption)."),
-        Field("rope_depth", positive, "Depth N of the depth-tightened bound (default: the model's layers)."),
-    ])
+    public static let conventions = ObjectShape(
+        "conventions", "Counting conventions where sources disagree.",
+        [
+            Field(
+                "attention_flops", .choice(AttentionFLOPConvention.allCases.map(\.rawValue)),
+                "causal (halve QK^T and PV, as Megatron-LM) or full (as PaLM, Korthikanti 2022); default causal."),
+            Field("fused_attention", .boolean, "Attention kernels that keep no s^2 scores (FlashAttention); default true."),
+            Field("dropout", .boolean, "Training keeps dropout masks (Korthikanti 2022 counts them); default false."),
+            Field("rope_phase_dtype", .choice(formats), "Format in which RoPE phases m x theta are formed (default fp32)."),
+            Field("rope_position_dtype", .choice(formats), "Format of position ids in the phase computation (default fp32)."),
+            Field(
+                "rope_eps", .number(minimum: 0.000001, maximum: 0.999999),
+                "Coherence threshold eps of the phase-modulation bounds (default 0.5, an assumption)."),
+            Field("rope_depth", positive, "Depth N of the depth-tightened bound (default: the model's layers)."),
+        ])
 
-    public static let spec = ObjectShape("spec", "An lcplan spec, version 1.", [
-        Field("version", .integer(minimum: 1, maximum: 1), "Spec language version.", required: true),
-        Field("model", .either([.text, .object(model)]), "A model preset name or a mapping.", required: true),
-        Field("hardware", .object(hardware), "The hardware.", required: true),
-        Field("workload", .object(workload), "The workload.", required: true),
-        Field("plan", .object(plan), "Fixed layout choices."),
-        Field("constraints", .object(constraints), "Limits."),
-        Field("checks", .object(checks), "Check settings."),
-        Field("conventions", .object(conventions), "Counting conventions."),
-    ])
+    public static let spec = ObjectShape(
+        "spec", "An lcplan spec, version 1.",
+        [
+            Field("version", .integer(minimum: 1, maximum: 1), "Spec language version.", required: true),
+            Field("model", .either([.text, .object(model)]), "A model preset name or a mapping.", required: true),
+            Field("hardware", .object(hardware), "The hardware.", required: true),
+            Field("workload", .object(workload), "The workload.", required: true),
+            Field("plan", .object(plan), "Fixed layout choices."),
+            Field("constraints", .object(constraints), "Limits."),
+            Field("checks", .object(checks), "Check settings."),
+            Field("conventions", .object(conventions), "Counting conventions."),
+        ])
 }

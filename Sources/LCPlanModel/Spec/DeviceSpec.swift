@@ -17,9 +17,11 @@ public struct DeviceSpec: Sendable, Equatable {
     public var source: String
     public var confidence: Confidence
 
-    public init(name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
-                intraNode: Bandwidth? = nil, hostMemory: Bytes? = nil, hostLink: Bandwidth? = nil,
-                source: String, confidence: Confidence) {
+    public init(
+        name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
+        intraNode: Bandwidth? = nil, hostMemory: Bytes? = nil, hostLink: Bandwidth? = nil,
+        source: String, confidence: Confidence
+    ) {
         self.name = name
         self.kind = kind
         self.memory = memory
@@ -116,8 +118,10 @@ public struct HardwareSpec: Sendable, Equatable {
         Bytes(kind == .gpu ? 1 << 30 : 1 << 28)
     }
 
-    public init(device: DeviceSpec, count: Int, perNode: Int, intraNode: Bandwidth?, interNode: Bandwidth?, efficiency: Efficiency,
-                workspace: Bytes? = nil) {
+    public init(
+        device: DeviceSpec, count: Int, perNode: Int, intraNode: Bandwidth?, interNode: Bandwidth?, efficiency: Efficiency,
+        workspace: Bytes? = nil
+    ) {
         self.workspace = workspace ?? HardwareSpec.defaultWorkspace(for: device.kind)
         self.device = device
         self.count = count

@@ -37,7 +37,8 @@ public struct ModelSpec: Sendable, Equatable {
     public init(
         name: String, layers: Int, hidden: Int, heads: Int, kvHeads: Int, headDim: Int, ffn: Int,
         ffnKind: FFNKind = .gated, activation: String = "silu", vocab: Int, tiedEmbeddings: Bool = false,
-        qkvBias: Bool = false, linearBias: Bool = false, norm: NormKind = .rmsnorm, normsPerLayer: Int = 2, qkNorm: Bool = false, positions: PositionKind = .rope,
+        qkvBias: Bool = false, linearBias: Bool = false, norm: NormKind = .rmsnorm, normsPerLayer: Int = 2, qkNorm: Bool = false,
+        positions: PositionKind = .rope,
         maxContext: Int, attention: AttentionSpec = AttentionSpec(), moe: MoESpec? = nil, ssm: SSMSpec? = nil,
         rope: RoPESpec? = nil, source: String = "user spec", confidence: Confidence = .user
     ) {
@@ -146,8 +147,10 @@ public struct MoESpec: Sendable, Equatable {
     /// A learned per-expert routing bias (DeepSeek-V3's `e_score_correction_bias`).
     public var routerBias: Bool
 
-    public init(experts: Int, active: Int, shared: Int = 0, expertFfn: Int, denseLayers: Int = 0,
-                every: Int = 1, offset: Int = 0, routerBias: Bool = false) {
+    public init(
+        experts: Int, active: Int, shared: Int = 0, expertFfn: Int, denseLayers: Int = 0,
+        every: Int = 1, offset: Int = 0, routerBias: Bool = false
+    ) {
         self.experts = experts
         self.active = active
         self.shared = shared

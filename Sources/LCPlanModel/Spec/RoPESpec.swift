@@ -39,10 +39,12 @@ public struct RoPEScaling: Sendable, Equatable {
     public var shortFactor: [Double]?
     public var longFactor: [Double]?
 
-    public init(type: RoPEScalingType, factor: Double, originalContext: Int? = nil, lowFreqFactor: Double? = nil,
-                highFreqFactor: Double? = nil, betaFast: Double? = nil, betaSlow: Double? = nil, mscale: Double? = nil,
-                mscaleAllDim: Double? = nil, attentionFactor: Double? = nil, truncate: Bool? = nil,
-                shortFactor: [Double]? = nil, longFactor: [Double]? = nil) {
+    public init(
+        type: RoPEScalingType, factor: Double, originalContext: Int? = nil, lowFreqFactor: Double? = nil,
+        highFreqFactor: Double? = nil, betaFast: Double? = nil, betaSlow: Double? = nil, mscale: Double? = nil,
+        mscaleAllDim: Double? = nil, attentionFactor: Double? = nil, truncate: Bool? = nil,
+        shortFactor: [Double]? = nil, longFactor: [Double]? = nil
+    ) {
         self.type = type
         self.factor = factor
         self.originalContext = originalContext

@@ -21,8 +21,10 @@ public struct WorkloadSpec: Sendable, Equatable {
     public var prefillChunk: Int?
     public var training: TrainingSpec?
 
-    public init(mode: WorkloadMode, context: Int, batch: Int, promptTokens: Int, outputTokens: Int, dtype: NumberFormat,
-                kvCache: KVCacheSpec, prefillChunk: Int?, training: TrainingSpec?) {
+    public init(
+        mode: WorkloadMode, context: Int, batch: Int, promptTokens: Int, outputTokens: Int, dtype: NumberFormat,
+        kvCache: KVCacheSpec, prefillChunk: Int?, training: TrainingSpec?
+    ) {
         self.mode = mode
         self.context = context
         self.batch = batch
@@ -58,8 +60,10 @@ public struct TrainingSpec: Sendable, Equatable {
     public var recompute: Recompute
     public var gradDtype: NumberFormat
 
-    public init(globalBatch: Int, microBatch: Int, optimizer: Optimizer, zero: Int, recompute: Recompute,
-                gradDtype: NumberFormat = .bf16) {
+    public init(
+        globalBatch: Int, microBatch: Int, optimizer: Optimizer, zero: Int, recompute: Recompute,
+        gradDtype: NumberFormat = .bf16
+    ) {
         self.gradDtype = gradDtype
         self.globalBatch = globalBatch
         self.microBatch = microBatch
@@ -161,8 +165,10 @@ public struct Spec: Sendable, Equatable {
         }
     }
 
-    public init(file: String, model: ModelSpec, hardware: HardwareSpec, workload: WorkloadSpec, plan: PlanSpec,
-                constraints: ConstraintsSpec, checks: ChecksSpec, conventions: ConventionsSpec) {
+    public init(
+        file: String, model: ModelSpec, hardware: HardwareSpec, workload: WorkloadSpec, plan: PlanSpec,
+        constraints: ConstraintsSpec, checks: ChecksSpec, conventions: ConventionsSpec
+    ) {
         self.file = file
         self.model = model
         self.hardware = hardware

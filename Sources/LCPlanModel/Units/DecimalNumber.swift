@@ -20,7 +20,9 @@ public struct DecimalNumber: Sendable, Equatable {
         var fraction = 0
         var seenPoint = false
         while let c = rest.first, c.isASCII, c.isNumber || (c == "." && !seenPoint) {
-            if c == "." { seenPoint = true } else {
+            if c == "." {
+                seenPoint = true
+            } else {
                 mantissa.append(c)
                 if seenPoint { fraction += 1 }
             }
@@ -36,7 +38,8 @@ public struct DecimalNumber: Sendable, Equatable {
                 rest = rest.dropFirst()
             }
             guard !rest.isEmpty, rest.count <= 3, rest.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let value = Int(rest), value <= 400 else { return nil }
+                let value = Int(rest), value <= 400
+            else { return nil }
             exponent = exponentNegative ? -value : value
             rest = rest.dropFirst(rest.count)
         }

@@ -10,10 +10,14 @@ public enum QuantityParser {
         public let expected: String
     }
 
-    public static let tokensExpected = "a token count: an integer, or a number with k (x1024), M (x1024^2) or G (x1024^3), e.g. 131072, 128k, 1M"
-    public static let bytesExpected = "a byte size: an integer number of bytes, or a number with kB, MB, GB, TB, PB (powers of 1000) or KiB, MiB, GiB, TiB, PiB (powers of 1024), e.g. 141GB, 80GiB"
-    public static let bandwidthExpected = "a bandwidth: a number with B/s, kB/s, MB/s, GB/s, TB/s, GiB/s... or bits b/s, Mb/s, Gb/s, Tb/s (also Gbps), e.g. 4.8TB/s, 400Gb/s"
-    public static let flopRateExpected = "a compute rate: a number with FLOPS (or FLOP/s) and an optional prefix k, M, G, T, P, E, e.g. 989TFLOPS"
+    public static let tokensExpected =
+        "a token count: an integer, or a number with k (x1024), M (x1024^2) or G (x1024^3), e.g. 131072, 128k, 1M"
+    public static let bytesExpected =
+        "a byte size: an integer number of bytes, or a number with kB, MB, GB, TB, PB (powers of 1000) or KiB, MiB, GiB, TiB, PiB (powers of 1024), e.g. 141GB, 80GiB"
+    public static let bandwidthExpected =
+        "a bandwidth: a number with B/s, kB/s, MB/s, GB/s, TB/s, GiB/s... or bits b/s, Mb/s, Gb/s, Tb/s (also Gbps), e.g. 4.8TB/s, 400Gb/s"
+    public static let flopRateExpected =
+        "a compute rate: a number with FLOPS (or FLOP/s) and an optional prefix k, M, G, T, P, E, e.g. 989TFLOPS"
     public static let durationExpected = "a duration: a number with ns, us, ms, s, min or h, e.g. 50ms, 2s"
     public static let fractionExpected = "a fraction: a number from 0 to 1, or a percentage such as 10%"
 
@@ -29,10 +33,12 @@ public enum QuantityParser {
         var previous: Character? = nil
         while end < trimmed.endIndex {
             let c = trimmed[end]
-            let isNumberPart = c.isASCII && (c.isNumber || c == "." || c == "+" || c == "-"
-                || ((c == "e" || c == "E") && previous?.isNumber == true
-                    && trimmed.index(after: end) < trimmed.endIndex
-                    && (trimmed[trimmed.index(after: end)].isNumber || "+-".contains(trimmed[trimmed.index(after: end)]))))
+            let isNumberPart =
+                c.isASCII
+                && (c.isNumber || c == "." || c == "+" || c == "-"
+                    || ((c == "e" || c == "E") && previous?.isNumber == true
+                        && trimmed.index(after: end) < trimmed.endIndex
+                        && (trimmed[trimmed.index(after: end)].isNumber || "+-".contains(trimmed[trimmed.index(after: end)]))))
             guard isNumberPart else { break }
             previous = c
             end = trimmed.index(after: end)
@@ -112,7 +118,11 @@ public enum QuantityParser {
             return .failure(Problem(message: "'\(text)' is not a compute rate", expected: flopRateExpected))
         }
         var body = unit.uppercased()
-        if body.hasSuffix("FLOP/S") { body.removeLast(6) } else if body.hasSuffix("FLOPS") { body.removeLast(5) } else {
+        if body.hasSuffix("FLOP/S") {
+            body.removeLast(6)
+        } else if body.hasSuffix("FLOPS") {
+            body.removeLast(5)
+        } else {
             return .failure(Problem(message: "unknown compute-rate unit '\(unit)' in '\(text)'", expected: flopRateExpected))
         }
         let prefixes = ["": 0, "K": 1, "M": 2, "G": 3, "T": 4, "P": 5, "E": 6]
