@@ -55,6 +55,7 @@ man: build
 schemas: build
 	.build/debug/lcplan schema spec > schemas/lcplan.spec.v1.schema.json
 	.build/debug/lcplan schema report > schemas/lcplan.report.v1.schema.json
+	.build/debug/lcplan schema rope > schemas/lcplan.rope.v1.schema.json
 
 ## check-generated: fail when the committed man page or schemas differ from what the code generates.
 check-generated: build
@@ -65,6 +66,8 @@ check-generated: build
 	  || { echo "schemas/lcplan.spec.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
 	@.build/debug/lcplan schema report | diff -u schemas/lcplan.report.v1.schema.json - \
 	  || { echo "schemas/lcplan.report.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
+	@.build/debug/lcplan schema rope | diff -u schemas/lcplan.rope.v1.schema.json - \
+	  || { echo "schemas/lcplan.rope.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
 	@echo "generated files are current"
 
 ## format: apply .swift-format to every Swift file; lint: fail when one is not formatted.

@@ -64,6 +64,24 @@ public enum ReportSchema {
         return .object(pairs)
     }
 
+    /// The JSON Schema of `lcplan rope --format json` (`schema: "lcplan.rope/v1"`).
+    public static func ropeDocument() -> JSONValue {
+        let body = S.object(
+            "The RoPE analysis of one model at one context.",
+            [
+                ("schema", .object([("type", .string("string")), ("enum", .array([.string("lcplan.rope/v1")]))])),
+                ("model", S.type("string")),
+                ("context", count),
+                ("rope", S.array(rope)),
+                ("diagnostics", S.array(diagnostic)),
+            ])
+        guard case .object(var pairs) = body else { return body }
+        pairs.insert(("$schema", .string("http://json-schema.org/draft-07/schema#")), at: 0)
+        pairs.insert(("$id", .string("lcplan.rope.v1.schema.json")), at: 1)
+        pairs.insert(("title", .string("lcplan rope output, version 1")), at: 2)
+        return .object(pairs)
+    }
+
     static let int = S.integer()
     static let count = S.integer(minimum: 0)
     static let nullableInt = S.nullable(S.integer())

@@ -28,6 +28,17 @@ struct RoPECommandTests {
         }
     }
 
+    /// `lcplan rope --format json` validates against its published schema, for a preset and for a spec.
+    @Test func ropeJSONValidatesAgainstItsSchema() throws {
+        let validator = try CLI.schema("schemas/lcplan.rope.v1.schema.json")
+        for args in [["rope", "--model", "gemma-3-27b", "--context", "32k"], ["rope", "examples/deepseek-v3-serving.yaml"]] {
+            let result = try CLI.run(args + ["--format", "json", "--men-limit", "1000000"])
+            let errors = validator.validate(try JSONDocument.parse(result.stdout))
+            #expect(errors.isEmpty, "\(errors)")
+        }
+        #expect(try CLI.run(["schema", "rope"]).stdout == CLI.read("schemas/lcplan.rope.v1.schema.json"))
+    }
+
     @Test func beyondTrainedContextWithoutScaling() throws {
         let result = try CLI.run(["rope", "--model", "llama-2-7b", "--context", "32k"])
         #expect(result.stdout.contains("[LC301]"))
