@@ -49,3 +49,28 @@ struct ExampleTests {
         #expect(result.stdout.contains("\"total\": 671026419200,"))
     }
 }
+
+/// Counts beyond 2^63 are written as exact JSON integer literals, never through a double.
+struct ExactJSONIntegerTests {
+    @Test func trainingFLOPsBeyondInt64StayExact() throws {
+        let json = try CLI.run(["plan", "examples/llama-3.1-405b-train-h100-128k.yaml", "--format", "json"])
+        let document = try JSONDocument.parse(json.stdout)
+        guard case .integer(let model)? = document["flops"]?["training_step"]?["model"],
+            case .integer(let forward)? = document["flops"]?["training_step"]?["forward"]?["total"]
+        else {
+            Issue.record("training FLOPs are not integer literals")
+            return
+        }
+        #expect(model.count >= 20, "above 2^63 ≈ 9.2e18")
+        // model = 3 x forward, checked digit by digit with schoolbook multiplication.
+        var carry = 0
+        var digits: [Character] = []
+        for character in forward.reversed() {
+            let value = (Int(String(character)) ?? 100) * 3 + carry  // a non-digit breaks the comparison below
+            digits.append(Character(String(value % 10)))
+            carry = value / 10
+        }
+        if carry > 0 { digits.append(Character(String(carry))) }
+        #expect(String(digits.reversed()) == model)
+    }
+}
