@@ -30,7 +30,7 @@ public struct ActivationMemory: Sendable {
     /// Bytes kept by one layer of `kind` for `tokens` = s x b tokens of sequence length `sequence`, on one
     /// device of a tensor-parallel group of `tp` with or without sequence parallelism.
     public func layer(
-        _ kind: LayerCensus.Kind, tokens: ExactInt, sequence: ExactInt, microBatch: ExactInt,
+        _ kind: LayerCensus.Kind, tokens: ExactInt, sequence: ExactInt,
         tp: Int, sequenceParallel: Bool, recompute: Recompute
     ) -> ExactInt {
         let a = ExactInt(elementBytes)

@@ -159,7 +159,7 @@ public struct MemoryModel: Sendable {
                 perMicroBatch +=
                     ExactInt(count)
                     * activations.layer(
-                        kind, tokens: tokens, sequence: sequence, microBatch: ExactInt(layout.microBatch), tp: layout.tp,
+                        kind, tokens: tokens, sequence: sequence, tp: layout.tp,
                         sequenceParallel: layout.sequenceParallel, recompute: layout.recompute)
             }
             var held = perMicroBatch * ExactInt(inFlight(stage: stage, microBatches))

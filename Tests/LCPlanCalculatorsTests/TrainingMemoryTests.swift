@@ -19,27 +19,27 @@ struct TrainingMemoryTests {
         let layer = LayerCensus.Kind(kind: .global, moe: false)
         let s = 2048, h = 12288, a = 96
         let none = memory.layer(
-            layer, tokens: ExactInt(s), sequence: ExactInt(s), microBatch: 1, tp: 1,
+            layer, tokens: ExactInt(s), sequence: ExactInt(s), tp: 1,
             sequenceParallel: false, recompute: .none)
         #expect(none == ExactInt(34 * s * h + 5 * a * s * s))
         #expect(abs(none.doubleValue - 2.869e9) / 2.869e9 < 5e-4)
         let tpSP = memory.layer(
-            layer, tokens: ExactInt(s), sequence: ExactInt(s), microBatch: 1, tp: 8,
+            layer, tokens: ExactInt(s), sequence: ExactInt(s), tp: 8,
             sequenceParallel: true, recompute: .selective)
         #expect(tpSP == ExactInt(34 * s * h / 8))
         #expect(abs(tpSP.doubleValue - 1.070e8) / 1.070e8 < 5e-4)
         // The other rows of Table 2: TP without SP, sbh(10 + 24/t + 5as/(ht)); TP + selective, sbh(10 + 24/t);
         // full recompute, 2sbh.
         let tp = memory.layer(
-            layer, tokens: ExactInt(s), sequence: ExactInt(s), microBatch: 1, tp: 8,
+            layer, tokens: ExactInt(s), sequence: ExactInt(s), tp: 8,
             sequenceParallel: false, recompute: .none)
         #expect(tp == ExactInt(10 * s * h + 24 * s * h / 8 + 5 * a * s * s / 8))
         let tpSelective = memory.layer(
-            layer, tokens: ExactInt(s), sequence: ExactInt(s), microBatch: 1, tp: 8,
+            layer, tokens: ExactInt(s), sequence: ExactInt(s), tp: 8,
             sequenceParallel: false, recompute: .selective)
         #expect(tpSelective == ExactInt(10 * s * h + 24 * s * h / 8))
         let full = memory.layer(
-            layer, tokens: ExactInt(s), sequence: ExactInt(s), microBatch: 1, tp: 8,
+            layer, tokens: ExactInt(s), sequence: ExactInt(s), tp: 8,
             sequenceParallel: false, recompute: .full)
         #expect(full == ExactInt(2 * s * h))
     }

@@ -4,7 +4,6 @@ public enum SpecShapes {
     public static let maxTokens = 1 << 40
     public static let maxDevices = 1 << 24
 
-    static func shape(_ summary: String) -> FieldKind { .integer(minimum: 1, maximum: maxShape) }
     static let positive = FieldKind.integer(minimum: 1, maximum: maxShape)
     static let nonNegative = FieldKind.integer(minimum: 0, maximum: maxShape)
     static let degree = FieldKind.integer(minimum: 1, maximum: maxDevices)
