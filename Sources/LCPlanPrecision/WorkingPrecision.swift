@@ -27,8 +27,6 @@ public struct WorkingPrecision: Sendable, Equatable {
         return WorkingPrecision(bits: needed + guardBits)
     }
 
-    public func with(rounding: Rounding) -> WorkingPrecision { WorkingPrecision(bits: bits, rounding: rounding) }
-
     private func make(_ body: (UnsafeMutablePointer<__mpfr_struct>, mpfr_rnd_t) -> Void) -> BigFloat {
         let result = MPFRNumber(bits: bits)
         body(result.pointer, rounding.mpfr)

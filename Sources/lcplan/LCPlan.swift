@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LCPlanPrecision
 
 /// The root command. `lcplan SPEC` runs `lcplan plan SPEC`.
 struct LCPlan: ParsableCommand {
@@ -10,7 +11,7 @@ struct LCPlan: ParsableCommand {
             Exit status: 0 no finding at or above the fail level; 1 the plan is infeasible or a check failed; \
             2 the input is invalid or the command line is wrong.
             """,
-        version: "lcplan 0.1.0",
+        version: "lcplan 0.1.0 (GMP \(LibraryVersions.gmp), MPFR \(LibraryVersions.mpfr))",
         subcommands: [
             PlanCommand.self, CheckCommand.self, RoPECommand.self, PresetsCommand.self, ImportHFCommand.self,
             ExplainCommand.self, SchemaCommand.self,

@@ -30,8 +30,6 @@ public struct Diagnostic: Error, Sendable, Equatable {
 }
 
 extension Array where Element == Diagnostic {
-    /// The most severe finding's severity, or nil when there is none.
-    public var worstSeverity: Severity? { map(\.severity).max() }
     public var hasErrors: Bool { contains { $0.severity == .error } }
 
     /// Findings in a stable order: by file, line, column, then rule and message.

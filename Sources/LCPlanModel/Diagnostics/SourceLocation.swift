@@ -15,7 +15,7 @@ public struct SourceLocation: Sendable, Equatable, Hashable {
     public var description: String {
         var text = file
         if let line { text += ":\(line)" }
-        if let line = line, let column { _ = line; text += ":\(column)" }
+        if line != nil, let column { text += ":\(column)" }
         return text
     }
 }

@@ -98,23 +98,10 @@ struct HardwareReader {
     }
 
     private func preset(named name: String, at value: YAMLValue) -> DeviceSpec? {
-        if let device = DeviceCatalogue.named(name) { return device }
-        if let path = library.file(named: name) {
-            guard !expanding.contains(name) else {
-                reader.report(
-                    .unknownPreset, "user preset '\(name)' refers to itself", at: value,
-                    expected: "presets that do not name each other in a cycle")
-                return nil
-            }
-            return userPreset(path: path, name: name, at: value)
-        }
-        let candidates = DeviceCatalogue.names + library.userPresetNames
-        let suggestion = NearestName.suggest(name, among: candidates)
-        let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-        reader.report(
-            .unknownPreset, "unknown device preset '\(name)'\(hint)", at: value,
-            expected: "one of: " + DeviceCatalogue.names.joined(separator: ", "), suggestion: suggestion)
-        return nil
+        UserPresetFile.resolve(
+            name, kind: "device", builtIn: DeviceCatalogue.named(name), candidates: DeviceCatalogue.names,
+            library: library, expanding: expanding, at: value, into: reader
+        ) { path in userPreset(path: path, name: name, at: value) }
     }
 
     private func userPreset(path: String, name: String, at value: YAMLValue) -> DeviceSpec? {

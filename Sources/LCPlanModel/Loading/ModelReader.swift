@@ -44,23 +44,11 @@ struct ModelReader {
 
     /// A catalogue preset, or a user preset file; LC106 with the nearest name otherwise.
     func preset(named name: String, at value: YAMLValue) -> ModelSpec? {
-        if let builtIn = ModelCatalogue.named(name) { return builtIn }
-        if let path = library.file(named: name) {
-            guard !expanding.contains(name) else {
-                reader.report(
-                    .unknownPreset, "user preset '\(name)' refers to itself", at: value,
-                    expected: "a preset that does not name itself")
-                return nil
-            }
-            return userPreset(path: path, name: name, at: value)
-        }
-        let candidates = ModelCatalogue.names + Array(ModelCatalogue.aliases.keys).sorted() + library.userPresetNames
-        let suggestion = NearestName.suggest(name, among: candidates)
-        let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-        reader.report(
-            .unknownPreset, "unknown model preset '\(name)'\(hint)", at: value,
-            expected: "a preset from `lcplan presets` or a user preset file", suggestion: suggestion)
-        return nil
+        UserPresetFile.resolve(
+            name, kind: "model", builtIn: ModelCatalogue.named(name),
+            candidates: ModelCatalogue.names + ModelCatalogue.aliases.keys.sorted(), library: library,
+            expanding: expanding, at: value, into: reader
+        ) { path in userPreset(path: path, name: name, at: value) }
     }
 
     private func userPreset(path: String, name: String, at value: YAMLValue) -> ModelSpec? {
@@ -108,6 +96,30 @@ enum PresetFileShape {
 /// Reads a user preset file: its `model:` or `device:` body is handed to `build` with a reader of its
 /// own, whose findings (located in the preset file) are passed on to `reader`.
 enum UserPresetFile {
+    /// A built-in preset, else a user preset file (refusing one already being expanded, i.e. a cycle),
+    /// else LC106 with the nearest name among the built-in and user presets.
+    static func resolve<T>(
+        _ name: String, kind: String, builtIn: T?, candidates: [String], library: PresetLibrary, expanding: [String],
+        at value: YAMLValue, into reader: SpecReader, load: (String) -> T?
+    ) -> T? {
+        if let builtIn { return builtIn }
+        if let path = library.file(named: name) {
+            guard !expanding.contains(name) else {
+                reader.report(
+                    .unknownPreset, "user preset '\(name)' refers to itself, directly or through other presets", at: value,
+                    expected: "presets that do not name each other in a cycle")
+                return nil
+            }
+            return load(path)
+        }
+        let suggestion = NearestName.suggest(name, among: candidates + library.userPresetNames)
+        let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+        reader.report(
+            .unknownPreset, "unknown \(kind) preset '\(name)'\(hint)", at: value,
+            expected: "a \(kind) preset from `lcplan presets`, or a user preset file", suggestion: suggestion)
+        return nil
+    }
+
     static func read<T>(
         path: String, key: String, at value: YAMLValue, into reader: SpecReader,
         _ build: (SpecReader, YAMLValue) -> T?
