@@ -27,9 +27,7 @@ struct ExplainCommand: ParsableCommand {
         }
         var out = "\(found.id) \(found.name) (\(found.severity.rawValue), \(found.area.rawValue))\n\n"
         out += found.summary + "\n\n" + found.help + "\n"
-        if !found.triggering.isEmpty {
-            out += "\nExample that triggers it:\n\n" + indent(found.triggering) + "\n"
-        }
+        out += "\nExample that triggers it:\n\n" + indent(found.triggering) + "\n"
         out += "\nExample that does not:\n\n" + indent(found.nonTriggering) + "\n"
         if found.isSuppressible {
             out += "\nSuppress it in a spec with `checks: {suppress: [\(found.id)]}`.\n"

@@ -144,7 +144,7 @@ extension Rule {
             lcplan lists every key of config.json it did not use, so that a setting that matters (a scaling \
             method it does not know, say) is never dropped silently. Most are training or tokenizer details.
             """,
-        triggering: "",
+        triggering: "version: 1\nmodel: {hf_config: ./config.json}\nhardware: {device: h200}\nworkload: {context: 8k}\n",
         nonTriggering: base)
 
     public static let duplicateKey = Rule(
