@@ -66,8 +66,8 @@ struct RoPECommand: ParsableCommand {
         let sources = [spec != nil, model != nil, theta != nil].filter { $0 }.count
         if sources != 1 { throw ValidationError("give exactly one of: a spec file, --model, --theta") }
         if !(1...1000).contains(digits) { throw ValidationError("--digits must be from 1 to 1000") }
-        if rotaryDim < 2 || rotaryDim % 2 != 0 || rotaryDim > SpecShapes.maxShape {
-            throw ValidationError("--rotary-dim must be even, 2 to 2^24")
+        if rotaryDim < 2 || rotaryDim % 2 != 0 || rotaryDim > RoPEAnalysis.maxRotaryDim {
+            throw ValidationError("--rotary-dim must be even, 2 to \(RoPEAnalysis.maxRotaryDim)")
         }
         if layers < 1 || layers > SpecShapes.maxShape { throw ValidationError("--layers must be 1 to 2^24") }
         if let eps, !(eps > 0 && eps < 1) { throw ValidationError("--eps must lie strictly between 0 and 1") }
@@ -122,8 +122,11 @@ struct RoPECommand: ParsableCommand {
         let target = length ?? resolved.maxContext
         let analyses = RoPEAnalysis.all(model: resolved, context: target, settings: settings, file: file)
         guard !analyses.isEmpty else {
-            Output.standardError(
-                "lcplan: error: \(resolved.name) has no rotary position embedding (positions: \(resolved.positions.rawValue))\n")
+            let reason =
+                (resolved.rope?.rotaryDim ?? 0) > RoPEAnalysis.maxRotaryDim
+                ? "rotary heads wider than \(RoPEAnalysis.maxRotaryDim) dims are not analysed"
+                : "it has no rotary position embedding (positions: \(resolved.positions.rawValue))"
+            Output.standardError("lcplan: error: \(resolved.name): \(reason)\n")
             throw ExitCode(2)
         }
         var findings = analyses.flatMap(\.diagnostics)

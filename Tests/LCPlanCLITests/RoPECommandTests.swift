@@ -67,5 +67,6 @@ struct RoPECommandTests {
         #expect(try CLI.run(["rope", "--model", "mamba-2.8b"]).status == 2)
         #expect(try CLI.run(["rope", "--model", "llama-3-8bb"]).status == 2)
         #expect(try CLI.run(["rope", "--theta", "1e4", "--context", "1e30"]).status == 2)
+        #expect(try CLI.run(["rope", "--theta", "1e4", "--rotary-dim", "16384"]).status == 2)
     }
 }
