@@ -6,7 +6,7 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test asan deps build release generate man schemas check-generated format lint static bench clean
+.PHONY: run test snapshots asan deps build release generate man schemas check-generated format lint static bench clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
@@ -16,6 +16,11 @@ run: deps release
 test: deps build
 	$(MAKE) --no-print-directory check-generated lint
 	$(SWIFT) test --disable-xctest
+
+## snapshots: re-record the golden outputs under Tests/Snapshots (review the diff before committing).
+snapshots: deps build
+	SNAPSHOT_TESTING_RECORD=all $(SWIFT) test --disable-xctest --filter SnapshotTests || true
+	$(SWIFT) test --disable-xctest --filter SnapshotTests
 
 ## asan: every test under AddressSanitizer. The precision module (the C interop) also runs with leak
 ## detection; the rest without, since static tables alive at exit() count as leaks in child processes.

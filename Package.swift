@@ -9,6 +9,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        // Golden snapshots in the CLI tests (its SnapshotTesting target has no dependencies of its own).
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
     ],
     targets: [
         // GMP and MPFR from the system (Debian: libgmp-dev, libmpfr-dev). No `pkgConfig:` so that
@@ -34,6 +36,12 @@ let package = Package(
             dependencies: ["LCPlanReport", "LCPlanModel", "LCPlanCalculators", "Yams"]
         ),
         // End-to-end tests run the built `lcplan` binary (a dependency, so `swift test` builds it).
-        .testTarget(name: "LCPlanCLITests", dependencies: ["lcplan", "LCPlanReport", "LCPlanModel", "Yams"]),
+        .testTarget(
+            name: "LCPlanCLITests",
+            dependencies: [
+                "lcplan", "LCPlanReport", "LCPlanModel", "Yams",
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ]
+        ),
     ]
 )

@@ -1,0 +1,58 @@
+import Foundation
+import SnapshotTesting
+import Testing
+
+/// Golden outputs, compared byte for byte with the files under `Tests/Snapshots/`: every example's
+/// report in every format, its SARIF, and `--help` of every command. Re-record with
+/// `SNAPSHOT_TESTING_RECORD=all swift test --filter SnapshotTests` (or `make snapshots`) and review
+/// the diff in git; a failure prints a unified diff of what changed.
+struct SnapshotTests {
+    static let directory = CLI.path("Tests/Snapshots")
+
+    /// Compares `text` with the snapshot `group/name.txt`.
+    static func expectSnapshot(_ text: String, group: String, name: String) {
+        let failure = verifySnapshot(
+            of: text, as: .lines, named: name, snapshotDirectory: directory + "/" + group, testName: group)
+        #expect(failure == nil, "\(failure ?? "")")
+    }
+
+    /// The snapshot name of an example: its file name without the extension.
+    static func stem(_ example: String) -> String {
+        URL(fileURLWithPath: example).deletingPathExtension().lastPathComponent
+    }
+
+    @Test(arguments: CLI.examples)
+    func reports(example: String) throws {
+        for format in ["text", "markdown", "json"] {
+            let result = try CLI.run(["plan", example, "--format", format, "--color", "never"])
+            #expect(result.status != 2, "\(result.stderr)")
+            Self.expectSnapshot(result.stdout, group: "plan-\(format)", name: Self.stem(example))
+        }
+    }
+
+    @Test(arguments: CLI.examples)
+    func checks(example: String) throws {
+        for format in ["text", "json", "sarif"] {
+            let result = try CLI.run(["check", example, "--format", format, "--color", "never"])
+            #expect(result.status != 2, "\(result.stderr)")
+            Self.expectSnapshot(result.stdout + result.stderr, group: "check-\(format)", name: Self.stem(example))
+        }
+    }
+
+    static let commands = ["", "plan", "check", "rope", "presets", "import-hf", "explain", "schema"]
+
+    @Test(arguments: commands)
+    func help(command: String) throws {
+        let result = try CLI.run(command.isEmpty ? ["--help"] : [command, "--help"])
+        #expect(result.status == 0)
+        Self.expectSnapshot(result.stdout, group: "help", name: command.isEmpty ? "lcplan" : command)
+    }
+
+    @Test func presetListing() throws {
+        for format in ["text", "json"] {
+            let result = try CLI.run(["presets", "--format", format])
+            #expect(result.status == 0)
+            Self.expectSnapshot(result.stdout, group: "presets", name: format)
+        }
+    }
+}
