@@ -4,8 +4,15 @@ import LCPlanPrecision
 /// Everything the calculators compute for one resolved spec, and the findings about it.
 public struct Analysis: Sendable {
     public let spec: Spec
-    public let parameters: ParameterCount
+    /// What no layout changes: parameters, phase FLOPs, coefficients, the RoPE analysis.
+    public let profile: ModelProfile
+    public let system: System
+    public var parameters: ParameterCount { profile.parameters }
     public let layout: Layout
+    /// The plan keys the spec left open (costed at their defaults until a planner chooses).
+    public let defaulted: [String]
+    /// The layout's evaluation: communication by kind and the time of each phase.
+    public let evaluation: LayoutProfile
     public let flops: PhaseFLOPs
     public let memory: MemoryProfile
     public let maxContext: Int?
@@ -19,15 +26,19 @@ public struct Analysis: Sendable {
 
     public init(_ spec: Spec) {
         self.spec = spec
-        parameters = ParameterCount(spec.model)
-        layout = Layout(spec)
-        flops = PhaseFLOPs(spec)
-        let memoryModel = MemoryModel(spec, layout: layout)
+        let profile = ModelProfile(spec)
+        self.profile = profile
+        let resolved = ResolvedLayout(spec)
+        layout = resolved.layout
+        defaulted = resolved.defaulted
+        flops = profile.flops
+        system = System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat)
+        evaluation = LayoutEvaluator(profile: profile, system: system).evaluate(layout)
+        let memoryModel = MemoryModel(profile, layout: layout)
         memory = memoryModel.profile()
         maxContext = memoryModel.maxContext()
-        time = TimeProfile(spec, layout: layout, flops: flops, memory: memory)
-        rope = RoPEAnalysis.all(
-            model: spec.model, context: spec.workload.context, settings: RoPESettings(spec.conventions), file: spec.file)
+        time = evaluation.time
+        rope = profile.rope
         // Findings about derived values point at the key they concern, or its nearest written ancestor.
         diagnostics = (Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)).map { d in
             guard d.location?.line == nil, let path = d.keyPath else { return d }
@@ -35,7 +46,7 @@ public struct Analysis: Sendable {
                 d.rule, d.message, at: spec.location(of: path), keyPath: path, expected: d.expected,
                 suggestion: d.suggestion, severity: d.severity)
         }
-        assumptions = Self.assumptions(spec, layout: layout, time: time)
+        assumptions = Self.assumptions(spec, layout: layout, defaulted: defaulted, time: time)
     }
 
     static func findings(_ spec: Spec, memory: MemoryProfile, maxContext: Int?, time: TimeProfile) -> [Diagnostic] {
@@ -90,7 +101,7 @@ public struct Analysis: Sendable {
         return found
     }
 
-    static func assumptions(_ spec: Spec, layout: Layout, time: TimeProfile) -> [String] {
+    static func assumptions(_ spec: Spec, layout: Layout, defaulted: [String], time: TimeProfile) -> [String] {
         var list: [String] = []
         let c = spec.conventions
         list.append(
@@ -99,9 +110,9 @@ public struct Analysis: Sendable {
                 : "attention FLOPs: QK^T and PV counted in full, masked half included (PaLM, Korthikanti 2022)")
         list.append(
             "FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted")
-        if !layout.defaulted.isEmpty {
+        if !defaulted.isEmpty {
             list.append(
-                "layout degrees not fixed by the spec (\(layout.defaulted.joined(separator: ", "))) are costed at 1, with data parallelism over the remaining devices"
+                "layout degrees not fixed by the spec (\(defaulted.joined(separator: ", "))) are costed at 1, with data parallelism over the remaining devices"
             )
         }
         if layout.pp > 1 && spec.model.layers % layout.pp != 0 {

@@ -95,7 +95,7 @@ enum ProfileJSON {
             ("tp", .int(l.tp)), ("pp", .int(l.pp)), ("vpp", .int(l.vpp)), ("dp", .int(l.dp)), ("cp", .int(l.cp)),
             ("ep", .int(l.ep)), ("cp_kind", .string(l.cpKind.rawValue)), ("sequence_parallel", .bool(l.sequenceParallel)),
             ("zero", .int(l.zero)), ("recompute", .string(l.recompute.rawValue)), ("micro_batch", .int(l.microBatch)),
-            ("devices", .int(l.devices)), ("defaulted", .array(l.defaulted.map(JSONValue.string))),
+            ("devices", .int(l.devices)), ("defaulted", .array(a.defaulted.map(JSONValue.string))),
         ])
     }
 }

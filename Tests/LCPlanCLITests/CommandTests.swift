@@ -22,7 +22,7 @@ struct CommandTests {
         #expect(try CLI.run(["check", example]).status == 0)
         let strict = try CLI.run(["check", example, "--fail-on", "warning"])
         #expect(strict.status == 1)
-        #expect(strict.stdout.contains("warning: [LC110]"))
+        #expect(strict.stdout.contains("warning: [LC401]"))
         let clean = try CLI.run(
             ["check", "-", "--fail-on", "warning"],
             stdin: "version: 1\nmodel: llama-3-8b\nhardware: {device: h200}\nworkload: {context: 8k}\n")
@@ -33,7 +33,7 @@ struct CommandTests {
             return
         }
         #expect(entries.count == 1 && entry["verdict"]?.stringValue == "warnings")
-        #expect(json.stdout.contains("\"rule\": \"LC110\""))
+        #expect(json.stdout.contains("\"rule\": \"LC401\""))
     }
 
     @Test func specFailOnAndSuppression() throws {

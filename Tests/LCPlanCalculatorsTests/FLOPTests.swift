@@ -140,10 +140,11 @@ struct ExpertTrafficTests {
             resolve(
                 "version: 1\nmodel: deepseek-v3\nhardware: {device: h200, count: 16}\nworkload: {context: 4k, dtype: fp8}\nplan: {tp: 8, ep: 2}\n"
             ))
-        let bytes = TimeProfile.expertTraffic(spec, layout: Layout(spec), tokens: 1000, activationBytes: 2)
+        let evaluator = LayoutEvaluator(profile: ModelProfile(spec, analyseRoPE: false), system: System(spec.hardware, computeFormat: .fp8))
+        let bytes = evaluator.expertTraffic(ResolvedLayout(spec).layout, tokens: 1000).bytesPerRank
         #expect(abs(bytes - 2 * 1000 * 0.99609375 * 7168 * 2 * 58) < 1e-3)
         var dense = spec
         dense.plan.ep = nil
-        #expect(TimeProfile.expertTraffic(dense, layout: Layout(dense), tokens: 1000, activationBytes: 2) == 0)
+        #expect(evaluator.expertTraffic(ResolvedLayout(dense).layout, tokens: 1000).bytesPerRank == 0)
     }
 }

@@ -127,16 +127,16 @@ struct PropertyTests {
                 var s = base
                 s.workload.context = context
                 s.workload.promptTokens = context - s.workload.outputTokens
-                let total = MemoryModel(s, layout: Layout(s)).profile().total
+                let total = MemoryModel(s, layout: ResolvedLayout(s).layout).profile().total
                 #expect(total >= previous, "context \(context)")
                 previous = total
             }
             var more = base
             more.workload.batch = 64
-            #expect(MemoryModel(more, layout: Layout(more)).profile().total >= MemoryModel(base, layout: Layout(base)).profile().total)
+            #expect(MemoryModel(more, layout: ResolvedLayout(more).layout).profile().total >= MemoryModel(base, layout: ResolvedLayout(base).layout).profile().total)
             var deeper = base
             deeper.model.layers += 16
-            #expect(MemoryModel(deeper, layout: Layout(deeper)).profile().total >= MemoryModel(base, layout: Layout(base)).profile().total)
+            #expect(MemoryModel(deeper, layout: ResolvedLayout(deeper).layout).profile().total >= MemoryModel(base, layout: ResolvedLayout(base).layout).profile().total)
         }
     }
 
@@ -147,7 +147,7 @@ struct PropertyTests {
         for _ in 0..<40 {
             let m = Self.model(&g)
             let s = Self.spec(m, &g)
-            let memory = MemoryModel(s, layout: Layout(s))
+            let memory = MemoryModel(s, layout: ResolvedLayout(s).layout)
             guard let longest = memory.maxContext(), longest < SpecShapes.maxTokens else { continue }
             #expect(memory.profile(context: longest).fits)
             #expect(!memory.profile(context: longest + 1).fits)

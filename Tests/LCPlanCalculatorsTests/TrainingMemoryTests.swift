@@ -54,7 +54,7 @@ struct TrainingMemoryTests {
                 workload: {mode: training, context: 4k, global_batch: \(dp), zero: \(zero), grad_dtype: \(grad)}
                 plan: {dp: \(dp)}
                 """))
-        let memory = MemoryModel(spec, layout: Layout(spec)).profile()
+        let memory = MemoryModel(spec, layout: ResolvedLayout(spec).layout).profile()
         return (memory.parametersPerDevice, memory)
     }
 

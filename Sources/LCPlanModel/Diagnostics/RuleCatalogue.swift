@@ -482,7 +482,7 @@ extension Rule {
         hfConfigUnusable, hfConfigIgnoredKeys, duplicateKey, invalidChoice, planDeviceMismatch,
         unknownRule, unsupportedYAML, noPeakForFormat, doesNotFit, headroomBelowConstraint, kvCacheDominates, beyondTrainedContext,
         ropeBaseTooSmall, ropeBaseAboveCeiling, ropeScalingInconsistent, positionsUnrepresentable, menCriterionFails,
-        ttftOverConstraint, tpotOverConstraint, stepOverConstraint,
+        unevenPipelineStages, layoutUnsupported, ttftOverConstraint, tpotOverConstraint, stepOverConstraint,
     ]
 
     /// The rule with this id (case-insensitive), or nil.

@@ -33,46 +33,63 @@ public struct ActivationMemory: Sendable {
         _ kind: LayerCensus.Kind, tokens: ExactInt, sequence: ExactInt,
         tp: Int, sequenceParallel: Bool, recompute: Recompute
     ) -> ExactInt {
-        let a = ExactInt(elementBytes)
-        let h = ExactInt(model.hidden)
-        let t = ExactInt(max(tp, 1))
-        let mask = dropout ? ExactInt.one : .zero
+        Self.layer(
+            coefficients(kind), elementBytes: elementBytes, hidden: model.hidden, tokens: tokens, sequence: sequence,
+            tp: tp, sequenceParallel: sequenceParallel, recompute: recompute)
+    }
+
+    /// The same from a layer kind's coefficients, in any count arithmetic (exact for reports, double for search).
+    @inline(__always)
+    static func layer<N: CountArithmetic>(
+        _ c: ModelProfile.ActivationCoefficients, elementBytes: Int, hidden: Int, tokens: N, sequence: N,
+        tp: Int, sequenceParallel: Bool, recompute: Recompute
+    ) -> N {
+        let t = N(max(tp, 1))
         if recompute == .full {
             // Only the layer input is kept (Korthikanti Table 2: 2sbh, split with sequence parallelism).
-            let input = a * tokens * h
-            return sequenceParallel ? (input.ceilDivided(by: t) ?? input) : input
+            let input = N(elementBytes * hidden) * tokens
+            return sequenceParallel ? input.ceilDiv(t) : input
         }
-        // Parts every tensor-parallel rank holds whole unless sequence parallelism splits them: each
-        // sublayer's norm input, its output (the sublayer's input) and the dropout mask after it.
-        let sublayers = ExactInt(kind.moe || model.ffnKind != .none ? 2 : 1)
-        let unsplit = sublayers * (ExactInt(2) * a + mask) * tokens * h
-        var split = ExactInt.zero
+        let unsplit = N(c.unsplit) * tokens
+        var split = N(c.split + c.fused) * tokens
+        if recompute == .none && c.scorePerKey > 0 {
+            let keys = c.window.map { N.smaller(sequence, N($0)) } ?? sequence
+            split = split + N(c.scorePerKey) * tokens * keys
+        }
+        return (sequenceParallel ? unsplit.ceilDiv(t) : unsplit) + split.ceilDiv(t)
+    }
+
+    /// Bytes per token (and per token and key for unfused scores) that one layer of `kind` keeps.
+    ///
+    /// Every tensor-parallel rank holds whole, unless sequence parallelism splits them, each sublayer's norm
+    /// input, its output and the dropout mask after it; the rest is split: Q, K, V and the output
+    /// projection's input (or the SSM's tensors), the FFN's or the visited experts' intermediates and the
+    /// router's fp32 logits, and either the softmax output, its mask and the dropout output per key
+    /// (unfused attention) or a fused kernel's fp32 log-sum-exp per head.
+    func coefficients(_ kind: LayerCensus.Kind) -> ModelProfile.ActivationCoefficients {
+        let a = elementBytes, h = model.hidden
+        let mask = dropout ? 1 : 0
+        let sublayers = kind.moe || model.ffnKind != .none ? 2 : 1
+        var split = 0, scorePerKey = 0, fused = 0
+        var window: Int? = nil
         switch kind.kind {
         case .global, .local, .linear:
-            split += a * tokens * attentionWidth
-            if kind.kind != .linear && !fusedAttention && recompute == .none {
-                // Softmax output, its dropout mask and the dropout output, per head, over the keys each query sees.
-                let keys = kind.kind == .local ? ExactInt.min(sequence, ExactInt(model.attention.window ?? Int.max)) : sequence
-                let perScore = a + mask + (dropout ? a : .zero)
-                split += perScore * ExactInt(model.heads) * tokens * keys
-            } else if kind.kind != .linear && fusedAttention {
-                split += ExactInt(4 * model.heads) * tokens  // log-sum-exp of a fused kernel, fp32
+            split += a * (attentionWidth.intValue ?? 0)
+            if kind.kind != .linear {
+                if fusedAttention { fused = 4 * model.heads } else { scorePerKey = (a + mask + (dropout ? a : 0)) * model.heads }
+                if kind.kind == .local { window = model.attention.window }
             }
         case .ssm:
-            if let ssm = model.ssm {
-                let inner = ssm.expand * model.hidden
-                split += a * tokens * ExactInt(6 * inner + ssm.dtRank + 2 * ssm.state)
-            }
+            if let ssm = model.ssm { split += a * (6 * ssm.expand * h + ssm.dtRank + 2 * ssm.state) }
         }
         if kind.moe, let moe = model.moe {
-            let perExpert = ExactInt(model.ffnKind == .plain ? 2 : 3) * ExactInt(moe.expertFfn)
-            split += a * tokens * ExactInt(moe.active + moe.shared) * perExpert + ExactInt(4) * tokens * ExactInt(moe.experts)
+            let perExpert = (model.ffnKind == .plain ? 2 : 3) * moe.expertFfn
+            split += a * (moe.active + moe.shared) * perExpert + 4 * moe.experts
         } else if model.ffnKind != .none {
-            split += a * tokens * ExactInt(model.ffnKind == .plain ? 2 : 3) * ExactInt(model.ffn)
+            split += a * (model.ffnKind == .plain ? 2 : 3) * model.ffn
         }
-        let splitPart = split.ceilDivided(by: t) ?? split
-        let unsplitPart = sequenceParallel ? (unsplit.ceilDivided(by: t) ?? unsplit) : unsplit
-        return unsplitPart + splitPart
+        return ModelProfile.ActivationCoefficients(
+            unsplit: sublayers * (2 * a + mask) * h, split: split, scorePerKey: scorePerKey, fused: fused, window: window)
     }
 
     /// Width of the attention tensors kept per token: Q, K, V and the output projection's input.

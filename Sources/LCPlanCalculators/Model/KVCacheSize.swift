@@ -66,15 +66,26 @@ public struct KVCacheSize: Sendable {
             case .local:
                 let window = ExactInt(model.attention.window ?? Int.max)
                 total += n * stored(ExactInt.min(perDevice, window)) * perLayer
-            case .ssm:
-                total += n * (bits(elements: ssmStateElements(tp: tp)).ceilDivided(by: 8) ?? .zero)
-            case .linear:
-                let heads = max(1, (model.heads + tp - 1) / max(tp, 1))
-                let state = ExactInt(heads) * ExactInt(model.headDim) * ExactInt(model.headDim)
-                total += n * (bits(elements: state).ceilDivided(by: 8) ?? .zero)
+            case .ssm, .linear:
+                total += n * stateBytes(kind.kind, tp: tp)
             }
         }
         return total
+    }
+
+    /// Bytes of the constant recurrent state of one SSM or linear-attention layer on one device (0 for
+    /// attention layers): the SSM's d_inner x (state + conv - 1), or a d_h x d_h state per head.
+    public func stateBytes(_ kind: LayerKind, tp: Int) -> ExactInt {
+        switch kind {
+        case .ssm:
+            return bits(elements: ssmStateElements(tp: tp)).ceilDivided(by: 8) ?? .zero
+        case .linear:
+            let heads = max(1, (model.heads + tp - 1) / max(tp, 1))
+            let state = ExactInt(heads) * ExactInt(model.headDim) * ExactInt(model.headDim)
+            return bits(elements: state).ceilDivided(by: 8) ?? .zero
+        case .global, .local:
+            return .zero
+        }
     }
 
     /// Elements of one SSM layer's recurrent state on one device: d_inner x state + d_inner x (conv - 1).

@@ -1,0 +1,110 @@
+import LCPlanModel
+import LCPlanPrecision
+
+/// Everything about a model at a workload's context that no layout changes, computed once: exact
+/// parameter counts, the FLOPs of each phase, per-layer parameter and activation coefficients by layer
+/// kind, KV bytes per token per layer kind, and the RoPE analysis. A layout evaluation reads these and
+/// never recomputes them.
+public struct ModelProfile: Sendable {
+    public let spec: Spec
+    public let model: ModelSpec
+    public let parameters: ParameterCount
+    /// FLOPs of each phase for the whole workload (exact), and their totals as doubles for the time model.
+    public let flops: PhaseFLOPs
+    let prefillFLOPs: Double
+    let decodeFLOPsPerToken: Double
+    let trainingModelFLOPs: Double
+    let trainingHardwareNone: Double
+    let trainingHardwareSelective: Double
+    let trainingHardwareFull: Double
+    /// The attention core's share of a training forward pass (the part context-parallel traffic overlaps).
+    let trainingAttentionShare: Double
+    /// The layer kinds present (attention kind x dense or MoE), in a fixed order.
+    public let kinds: [LayerCensus.Kind]
+    /// Per kind: the parameters of one layer outside and inside the experts.
+    let denseParameters: [ExactInt]
+    let expertParameters: [ExactInt]
+    /// prefix[k][i]: layers of kind k among the first i layers (a stage's census in O(kinds)).
+    let prefix: [[Int]]
+    /// Per kind, bytes per token of activations kept for the backward pass (see `ActivationMemory`).
+    let activation: [ActivationCoefficients]
+    /// Bytes per activation element: 2 for 16- and 8-bit training, 4 for fp32.
+    public let activationBytes: Int
+    /// Bytes per cached token over all attention layers (no parallel split, no paging).
+    public let kvBytesPerToken: ExactInt
+    /// The KV cache's size rules for this model and cache format.
+    let kvCache: KVCacheSize
+    /// KV elements per token per attention layer and the width of the K and V tensors exchanged by context
+    /// parallelism (2 n_kv d_h, or MLA's latent).
+    public let kvElementsPerToken: Int
+    /// The RoPE analyses at the workload's context, per layer kind (empty without rotary embeddings).
+    public let rope: [RoPEAnalysis]
+
+    /// Bytes per token (per key for scores) one layer of a kind keeps for its backward pass.
+    struct ActivationCoefficients: Sendable {
+        /// Held whole by every tensor-parallel rank unless sequence parallelism splits it.
+        let unsplit: Int
+        /// Split over the tensor-parallel ranks.
+        let split: Int
+        /// Softmax scores per key (unfused attention without recompute), split over tp.
+        let scorePerKey: Int
+        /// The log-sum-exp of a fused attention kernel, split over tp.
+        let fused: Int
+        /// The key window of a local layer (nil: the whole sequence).
+        let window: Int?
+    }
+
+    public init(_ spec: Spec, analyseRoPE: Bool = true) {
+        self.spec = spec
+        let model = spec.model
+        self.model = model
+        parameters = ParameterCount(model)
+        let flops = PhaseFLOPs(spec)
+        self.flops = flops
+        prefillFLOPs = flops.prefill.total.doubleValue
+        decodeFLOPsPerToken = flops.decodePerToken.total.doubleValue
+        trainingModelFLOPs = flops.trainingModel?.doubleValue ?? 0
+        trainingHardwareNone = flops.trainingHardware(recompute: .none)?.doubleValue ?? 0
+        trainingHardwareSelective = flops.trainingHardware(recompute: .selective)?.doubleValue ?? 0
+        trainingHardwareFull = flops.trainingHardware(recompute: .full)?.doubleValue ?? 0
+        trainingAttentionShare = flops.trainingForward.map { $0.attentionCore.doubleValue / max($0.total.doubleValue, 1) } ?? 0
+        let census = LayerCensus(model)
+        kinds = census.counts.map(\.0)
+        denseParameters = kinds.map { ParameterCount.layer(model, $0).dense }
+        expertParameters = kinds.map { ParameterCount.layer(model, $0).experts }
+        var prefix = kinds.map { _ in [0] }
+        let pattern = model.attention.pattern ?? []
+        let fallback = model.layerKinds.first ?? .global
+        for index in 0..<model.layers {
+            let kind = LayerCensus.Kind(kind: pattern.isEmpty ? fallback : pattern[index % pattern.count], moe: model.isMoELayer(index))
+            for k in kinds.indices { prefix[k].append(prefix[k][index] + (kinds[k] == kind ? 1 : 0)) }
+        }
+        self.prefix = prefix
+        let activations = ActivationMemory(
+            model, dtype: spec.workload.dtype, dropout: spec.conventions.dropout, fusedAttention: spec.conventions.fusedAttention)
+        activation = kinds.map { activations.coefficients($0) }
+        activationBytes = activations.elementBytes
+        let cache = KVCacheSize(model, cache: spec.workload.kvCache)
+        kvCache = cache
+        kvBytesPerToken = cache.bytesPerToken
+        kvElementsPerToken = cache.elementsPerToken().intValue ?? 0
+        rope =
+            analyseRoPE
+            ? RoPEAnalysis.all(model: model, context: spec.workload.context, settings: RoPESettings(spec.conventions), file: spec.file)
+            : []
+    }
+
+    /// Layers of kind index `k` among layers `range`.
+    @inline(__always) func layers(ofKind k: Int, in range: Range<Int>) -> Int {
+        prefix[k][range.upperBound] - prefix[k][range.lowerBound]
+    }
+
+    /// Hardware FLOPs of a training step under a recompute policy, as a double.
+    @inline(__always) func trainingHardware(_ recompute: Recompute) -> Double {
+        switch recompute {
+        case .none: return trainingHardwareNone
+        case .selective: return trainingHardwareSelective
+        case .full: return trainingHardwareFull
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import LCPlanModel
+
+/// A level of the memory hierarchy a device can keep data in (KV offload tiers stand on these).
+public struct MemoryTier: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case hbm, hostDRAM = "host_dram", cxl, nvme }
+    public let kind: Kind
+    /// Bytes of this tier available to one device.
+    public let capacityBytes: Double
+    /// Per-direction bytes per second between this tier and the device.
+    public let bandwidthBytesPerSecond: Double
+}
+
+/// A network a collective can run on: within a node (NVLink, or the host link without one) or across
+/// nodes (InfiniBand, RoCE), per-direction bytes per second per device.
+public struct NetworkTier: Sendable, Equatable {
+    public enum Kind: String, Sendable { case intraNode = "intra_node", interNode = "inter_node" }
+    public let kind: Kind
+    /// The stated per-direction bandwidth, before efficiency.
+    public let bandwidthBytesPerSecond: Double
+    /// The bandwidth a collective gets: stated x the network efficiency.
+    public let effectiveBytesPerSecond: Double
+    /// Whether the spec and the device preset were silent and the stated fallback is in use.
+    public let isFallback: Bool
+}
+
+/// The machine a plan runs on, described once: devices, how they are grouped into nodes, the networks
+/// between them and the memory tiers beside them, and the efficiencies that turn peaks into rates.
+///
+/// Fallback when neither the spec nor the device preset states a bandwidth: 25 GB/s per direction
+/// (InfiniBand HDR, 200 Gb/s; accounting.md convention 6), reported as the effective value in use.
+public struct System: Sendable {
+    public static let fallbackLinkBytesPerSecond = 25e9
+
+    public let device: DeviceSpec
+    public let devices: Int
+    public let perNode: Int
+    public let intraNode: NetworkTier
+    public let interNode: NetworkTier
+    public let memoryTiers: [MemoryTier]
+    public let efficiency: Efficiency
+    /// The dense peak FLOP/s of the compute format used, and that format.
+    public let peakFLOPPerSecond: Double
+    public let computeFormat: NumberFormat
+    /// Peak x compute efficiency, and memory bandwidth x memory efficiency (at least 1, never zero).
+    public let flopRate: Double
+    public let byteRate: Double
+
+    public init(_ hardware: HardwareSpec, computeFormat wanted: NumberFormat) {
+        device = hardware.device
+        devices = hardware.count
+        perNode = max(hardware.perNode, 1)
+        efficiency = hardware.efficiency
+        let intra = hardware.intraNode ?? hardware.device.intraNode ?? hardware.device.hostLink
+        intraNode = NetworkTier(
+            kind: .intraNode, bandwidthBytesPerSecond: intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
+            effectiveBytesPerSecond: (intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * efficiency.network,
+            isFallback: intra == nil)
+        let inter = hardware.interNode
+        interNode = NetworkTier(
+            kind: .interNode, bandwidthBytesPerSecond: inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
+            effectiveBytesPerSecond: (inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * efficiency.network,
+            isFallback: inter == nil)
+        var tiers = [
+            MemoryTier(
+                kind: .hbm, capacityBytes: hardware.device.memory.value.doubleValue,
+                bandwidthBytesPerSecond: hardware.device.memoryBandwidth.bytesPerSecond)
+        ]
+        if let host = hardware.device.hostMemory, let link = hardware.device.hostLink {
+            tiers.append(MemoryTier(kind: .hostDRAM, capacityBytes: host.value.doubleValue, bandwidthBytesPerSecond: link.bytesPerSecond))
+        }
+        memoryTiers = tiers
+        let entry = hardware.device.peakEntry(for: wanted)
+        computeFormat = entry?.0 ?? wanted
+        peakFLOPPerSecond = entry?.1.flopsPerSecond ?? 0
+        flopRate = max(peakFLOPPerSecond * efficiency.compute, 1)
+        byteRate = max(hardware.device.memoryBandwidth.bytesPerSecond * efficiency.memory, 1)
+    }
+
+    /// The network a group of `span` consecutive ranks uses: within a node when it fits in one.
+    @inline(__always) public func network(spanning span: Int) -> NetworkTier { span <= perNode ? intraNode : interNode }
+}

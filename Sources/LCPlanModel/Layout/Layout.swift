@@ -1,0 +1,103 @@
+/// A parallel layout: how a model and its batch are split over devices.
+///
+/// A plain value with no defaults of its own: `ResolvedLayout` fills what a spec leaves open, and
+/// `LayoutRules` says whether a layout is legal. Degree names follow Megatron-LM (`parallel_state.py`):
+/// tensor (tp), pipeline (pp) with virtual stages (vpp), data (dp), context (cp) and expert (ep)
+/// parallelism, with expert tensor parallelism (etp) inside each expert-parallel rank.
+public struct Layout: Sendable, Equatable, Hashable {
+    public var tp: Int
+    public var pp: Int
+    public var vpp: Int
+    public var dp: Int
+    public var cp: Int
+    public var cpKind: ContextParallelKind
+    public var ep: Int
+    /// Tensor parallelism inside the experts; Megatron's default is the dense tp (planner.md K2).
+    public var etp: Int
+    public var sequenceParallel: Bool
+    /// ZeRO stage 0-3 (DeepSpeed, arXiv 1910.02054); shards over the dp x cp group.
+    public var zero: Int
+    public var recompute: Recompute
+    public var microBatch: Int
+
+    public init(
+        tp: Int = 1, pp: Int = 1, vpp: Int = 1, dp: Int = 1, cp: Int = 1, cpKind: ContextParallelKind = .ring,
+        ep: Int = 1, etp: Int? = nil, sequenceParallel: Bool = false, zero: Int = 0, recompute: Recompute = .none,
+        microBatch: Int = 1
+    ) {
+        self.tp = tp
+        self.pp = pp
+        self.vpp = vpp
+        self.dp = dp
+        self.cp = cp
+        self.cpKind = cpKind
+        self.ep = ep
+        self.etp = etp ?? tp
+        self.sequenceParallel = sequenceParallel
+        self.zero = zero
+        self.recompute = recompute
+        self.microBatch = microBatch
+    }
+
+    /// Devices that hold one copy of the model: tp x pp x cp.
+    public var modelParallel: Int { tp * pp * cp }
+
+    /// Devices in all: tp x pp x cp x dp (expert parallelism folds into dp x cp; planner.md K1, K2).
+    public var devices: Int { modelParallel * dp }
+
+    /// Layers of pipeline stage `stage` (0-based): the first `layers % pp` stages take one extra layer.
+    public func stageLayers(_ stage: Int, of layers: Int) -> Range<Int> {
+        let base = layers / pp, extra = layers % pp
+        let start = stage * base + min(stage, extra)
+        let count = base + (stage < extra ? 1 : 0)
+        return start..<(start + count)
+    }
+
+    /// This layout as a fully fixed plan (every degree named).
+    public var plan: PlanSpec {
+        var plan = PlanSpec()
+        plan.tp = tp
+        plan.pp = pp
+        plan.vpp = vpp
+        plan.dp = dp
+        plan.cp = cp
+        plan.cpKind = cpKind
+        plan.ep = ep
+        plan.sequenceParallel = sequenceParallel
+        plan.zero = zero
+        plan.recompute = recompute
+        plan.microBatch = microBatch
+        return plan
+    }
+}
+
+/// The layout a spec asks for: its fixed choices, with what it leaves open filled by stated defaults
+/// (no parallelism but data parallelism over the remaining devices) until a planner chooses.
+public struct ResolvedLayout: Sendable, Equatable {
+    public let layout: Layout
+    /// The plan keys the spec did not fix, in plan order.
+    public let defaulted: [String]
+
+    public init(_ spec: Spec) {
+        let plan = spec.plan
+        var defaulted: [String] = []
+        func pick(_ value: Int?, _ name: String, _ fallback: Int) -> Int {
+            if let value { return value }
+            defaulted.append(name)
+            return fallback
+        }
+        let tp = pick(plan.tp, "tp", 1)
+        let pp = pick(plan.pp, "pp", 1)
+        let vpp = pick(plan.vpp, "vpp", 1)
+        let cp = pick(plan.cp, "cp", 1)
+        let ep = pick(plan.ep, "ep", 1)
+        let dp = pick(plan.dp, "dp", max(spec.hardware.count / max(tp * pp * cp, 1), 1))
+        let training = spec.workload.training
+        layout = Layout(
+            tp: tp, pp: pp, vpp: vpp, dp: dp, cp: cp, cpKind: plan.cpKind ?? .ring, ep: ep,
+            sequenceParallel: plan.sequenceParallel ?? false, zero: plan.zero ?? training?.zero ?? 0,
+            recompute: plan.recompute ?? training?.recompute ?? .none,
+            microBatch: plan.microBatch ?? training?.microBatch ?? 1)
+        self.defaulted = defaulted
+    }
+}

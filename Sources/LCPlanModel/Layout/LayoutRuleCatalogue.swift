@@ -1,0 +1,32 @@
+/// The parallelism rules `LayoutRules` raises beside the spec-area LC110 and LC116 (kept there, since
+/// their ids are stable): declared here, next to their checks.
+extension Rule {
+    private static let trainingBase = """
+        version: 1
+        model: llama-3.1-8b
+        hardware: {device: h100-sxm, count: 8}
+        workload: {mode: training, context: 8k, global_batch: 64}
+        """
+
+    public static let unevenPipelineStages = Rule(
+        id: "LC401", name: "uneven-pipeline-stages", area: .parallelism, severity: .warning,
+        summary: "The pipeline degree does not divide the layers, so stages differ in size.",
+        help: """
+            Uneven stages are normal (Llama 3.1 405B's 126 layers on 16 stages; Megatron-LM's \
+            --decoder-first/last-pipeline-num-layers), but the largest stage sets the pace and the memory: \
+            lcplan costs it. Choose pp dividing the layers for even stages, or accept the imbalance.
+            """,
+        triggering: trainingBase.replacingOccurrences(of: "count: 8", with: "count: 6") + "\nplan: {pp: 6, dp: 1}",
+        nonTriggering: trainingBase + "\nplan: {pp: 8, dp: 1}")
+
+    public static let layoutUnsupported = Rule(
+        id: "LC402", name: "layout-unsupported", area: .parallelism, severity: .error,
+        summary: "A combination of parallel settings that frameworks refuse to start.",
+        help: """
+            Sequence parallelism splits activations over the tensor-parallel ranks, so it needs tp > 1; \
+            interleaved virtual pipeline stages need pp > 1 (Megatron-LM megatron/training/arguments.py). \
+            Drop the setting or raise the degree it depends on.
+            """,
+        triggering: trainingBase + "\nplan: {tp: 1, sequence_parallel: true}",
+        nonTriggering: trainingBase + "\nplan: {tp: 2, sequence_parallel: true}")
+}

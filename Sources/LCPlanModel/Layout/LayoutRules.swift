@@ -1,0 +1,196 @@
+import LCPlanPrecision
+
+/// One way a layout breaks a rule: the rule, the plan key it concerns, and what was expected.
+public struct LayoutViolation: Sendable, Equatable {
+    public let rule: Rule
+    /// The `plan` key the finding points at (`tp`, `pp`, ...), or nil for the plan as a whole.
+    public let key: String?
+    public let message: String
+    public let expected: String
+    public let severity: Severity
+
+    init(_ rule: Rule, _ key: String?, _ message: String, expected: String) {
+        self.rule = rule
+        self.key = key
+        self.message = message
+        self.expected = expected
+        self.severity = rule.severity
+    }
+}
+
+/// The single definition of a legal layout: what the frameworks check at start-up
+/// (../shared/reference/planner.md, rules K1-K11), for the loader (fixed degrees only, mapped to located
+/// diagnostics) and for a search (every degree).
+///
+/// - tp divides the query heads and the FFN, and divides or is a multiple of the KV heads (K4, K15);
+/// - pp is at most the layers; uneven stages are allowed with a warning (K7); pp x vpp divides the
+///   layers and interleaving needs pp > 1 (K7);
+/// - cp splits the context into 2 cp load-balanced chunks (cp for Ulysses), and Ulysses cp divides the
+///   query heads and the KV heads of each tensor-parallel rank (K3, K6);
+/// - ep divides the experts, and dp x cp, the devices experts fold over (K2);
+/// - micro-batch x dp divides the global batch (K9); sequence parallelism needs tp > 1 (K11);
+/// - tp x pp x cp x dp equals the device count (K1).
+public struct LayoutRules: Sendable {
+    public let model: ModelSpec
+    public let devices: Int
+    public let context: Int
+    /// The global batch of a training workload (nil for inference).
+    public let globalBatch: Int?
+
+    public init(model: ModelSpec, devices: Int, context: Int, globalBatch: Int?) {
+        self.model = model
+        self.devices = devices
+        self.context = context
+        self.globalBatch = globalBatch
+    }
+
+    public init(_ spec: Spec) {
+        self.init(
+            model: spec.model, devices: spec.hardware.count, context: spec.workload.context,
+            globalBatch: spec.workload.training?.globalBatch)
+    }
+
+    /// Whether a complete layout breaks no rule at error level.
+    public func isLegal(_ layout: Layout) -> Bool {
+        !violations(layout.plan, microBatch: layout.microBatch).contains { $0.severity == .error }
+    }
+
+    /// Every rule a complete layout breaks.
+    public func violations(_ layout: Layout) -> [LayoutViolation] {
+        violations(layout.plan, microBatch: layout.microBatch)
+    }
+
+    /// The rules the degrees a plan fixes break; degrees it leaves open are not judged. `microBatch` is the
+    /// micro-batch in force (the plan's, else the workload's).
+    public func violations(_ plan: PlanSpec, microBatch: Int) -> [LayoutViolation] {
+        var found: [LayoutViolation] = []
+        func notDivisible(_ key: String, _ message: String, expected: String) {
+            found.append(LayoutViolation(.planNotDivisible, key, message, expected: expected))
+        }
+        if let tp = plan.tp, tp > 1 {
+            if model.heads > 0 && model.heads % tp != 0 {
+                notDivisible("tp", "tp \(tp) does not divide the \(model.heads) query heads", expected: "tp dividing \(model.heads)")
+            } else if model.attention.kind != .mla && model.kvHeads > 0 && model.kvHeads % tp != 0 && tp % model.kvHeads != 0 {
+                notDivisible(
+                    "tp", "tp \(tp) neither divides nor is a multiple of the \(model.kvHeads) KV heads",
+                    expected: "tp dividing kv_heads, or a multiple of it (KV heads replicated)")
+            }
+            let ffn = model.ffn > 0 ? model.ffn : (model.moe?.expertFfn ?? 0)
+            if ffn > 0 && ffn % tp != 0 {
+                notDivisible("tp", "tp \(tp) does not divide the FFN size \(ffn)", expected: "tp dividing \(ffn)")
+            }
+        }
+        if plan.sequenceParallel == true && (plan.tp ?? 1) <= 1 && plan.tp != nil {
+            found.append(
+                LayoutViolation(
+                    .layoutUnsupported, "sequence_parallel", "sequence parallelism splits activations over tensor-parallel ranks, but tp is 1",
+                    expected: "tp > 1, or sequence_parallel: false"))
+        }
+        pipelineViolations(plan, into: &found)
+        contextViolations(plan, into: &found)
+        if let ep = plan.ep, ep > 1 {
+            if let moe = model.moe {
+                if moe.experts % ep != 0 {
+                    notDivisible("ep", "ep \(ep) does not divide the \(moe.experts) experts", expected: "ep dividing \(moe.experts)")
+                }
+            } else {
+                notDivisible("ep", "ep \(ep) is set but the model has no experts", expected: "ep: 1 for a dense model")
+            }
+        }
+        if let dp = plan.dp, let batch = globalBatch, batch % (dp * microBatch) != 0 {
+            notDivisible(
+                "dp",
+                microBatch == 1
+                    ? "dp \(dp) does not divide the global batch \(batch)"
+                    : "dp x micro_batch = \(dp * microBatch) does not divide the global batch \(batch)",
+                expected: microBatch == 1 ? "dp dividing global_batch" : "dp x micro_batch dividing global_batch")
+        }
+        deviceViolations(plan, into: &found)
+        return found
+    }
+
+    func pipelineViolations(_ plan: PlanSpec, into found: inout [LayoutViolation]) {
+        let layers = model.layers
+        if let vpp = plan.vpp, vpp > 1, (plan.pp ?? 1) <= 1, plan.pp != nil {
+            found.append(
+                LayoutViolation(
+                    .layoutUnsupported, "vpp", "interleaved virtual stages (vpp \(vpp)) need pipeline parallelism, but pp is 1",
+                    expected: "pp > 1, or vpp: 1"))
+        }
+        guard let pp = plan.pp, pp > 1 else { return }
+        if pp > layers {
+            found.append(LayoutViolation(.planNotDivisible, "pp", "pp \(pp) exceeds the \(layers) layers", expected: "pp <= layers"))
+        } else if layers % pp != 0 {
+            found.append(
+                LayoutViolation(
+                    .unevenPipelineStages, "pp",
+                    "pp \(pp) does not divide the \(layers) layers: stages get \(layers / pp) or \(layers / pp + 1) layers, and the largest is costed",
+                    expected: "pp dividing \(layers) for even stages"))
+        }
+        if let vpp = plan.vpp, vpp > 1, layers % (pp * vpp) != 0 {
+            found.append(
+                LayoutViolation(
+                    .planNotDivisible, "vpp", "pp x vpp = \(pp * vpp) does not divide the \(layers) layers",
+                    expected: "pp x vpp dividing \(layers)"))
+        }
+    }
+
+    func contextViolations(_ plan: PlanSpec, into found: inout [LayoutViolation]) {
+        guard let cp = plan.cp, cp > 1 else { return }
+        let ulysses = (plan.cpKind ?? .ring) == .ulysses
+        let chunks = ulysses ? cp : 2 * cp
+        if context % chunks != 0 {
+            found.append(
+                LayoutViolation(
+                    .planNotDivisible, "cp", "the context \(context) does not split into \(chunks) equal chunks for cp \(cp)",
+                    expected: "a context divisible by \(chunks)"))
+        }
+        guard ulysses else { return }
+        if model.heads > 0 && model.heads % cp != 0 {
+            found.append(
+                LayoutViolation(
+                    .planNotDivisible, "cp", "ulysses cp \(cp) does not divide the \(model.heads) heads", expected: "cp dividing heads"))
+        } else if model.attention.kind != .mla, model.kvHeads > 0 {
+            // Each tensor-parallel rank holds max(1, n_kv / tp) KV heads (replicated beyond the groups).
+            let perRank = max(1, model.kvHeads / max(plan.tp ?? 1, 1))
+            if perRank % cp != 0 {
+                found.append(
+                    LayoutViolation(
+                        .planNotDivisible, "cp",
+                        "ulysses cp \(cp) does not divide the \(perRank) KV heads of each tensor-parallel rank",
+                        expected: "cp dividing kv_heads / tp (or ring / allgather context parallelism)"))
+            }
+        }
+    }
+
+    func deviceViolations(_ plan: PlanSpec, into found: inout [LayoutViolation]) {
+        // Degrees are at most 2^24 each, so their product is formed exactly before it is compared.
+        let exact = ExactInt(plan.tp ?? 1) * ExactInt(plan.pp ?? 1) * ExactInt(plan.cp ?? 1) * ExactInt(plan.dp ?? 1)
+        if exact > ExactInt(devices) {
+            found.append(
+                LayoutViolation(
+                    .planDeviceMismatch, nil, "tp x pp x cp x dp = \(exact) devices, but hardware.count is \(devices)",
+                    expected: "a product of degrees <= \(devices)"))
+            return
+        }
+        let fixed = (plan.tp ?? 1) * (plan.pp ?? 1) * (plan.cp ?? 1)
+        if let dp = plan.dp, fixed * dp != devices {
+            found.append(
+                LayoutViolation(
+                    .planDeviceMismatch, "dp", "tp x pp x cp x dp = \(fixed * dp) devices, but hardware.count is \(devices)",
+                    expected: "tp x pp x cp x dp = \(devices)"))
+        } else if plan.dp == nil && devices % fixed != 0 {
+            found.append(
+                LayoutViolation(
+                    .planDeviceMismatch, nil,
+                    "tp x pp x cp = \(fixed) does not divide hardware.count \(devices), so no data-parallel degree fits",
+                    expected: "tp x pp x cp dividing \(devices)"))
+        }
+        if let ep = plan.ep, ep > 1, ((plan.dp ?? max(devices / fixed, 1)) * (plan.cp ?? 1)) % ep != 0 {
+            found.append(
+                LayoutViolation(
+                    .planDeviceMismatch, "ep", "ep \(ep) does not divide dp x cp, the devices experts are spread over",
+                    expected: "ep dividing dp x cp"))
+        }
+    }
+}
