@@ -77,10 +77,10 @@ check-generated: build
 
 ## format: apply .swift-format to every Swift file; lint: fail when one is not formatted.
 format:
-	$(SWIFT) format -i -r Sources Tests Package.swift
+	$(SWIFT) format -i -r Sources Tests Benchmarks Package.swift
 
 lint:
-	@$(SWIFT) format lint --strict -r Sources Tests Package.swift || { echo "run 'make format'" >&2; exit 1; }
+	@$(SWIFT) format lint --strict -r Sources Tests Benchmarks Package.swift || { echo "run 'make format'" >&2; exit 1; }
 	@echo "formatting is clean"
 
 ## static: a fully static single binary (glibc, -static-executable) at .build/static/lcplan.
@@ -91,7 +91,7 @@ static: deps
 	strip .build/static/lcplan
 	@file .build/static/lcplan
 
-## bench: median wall time of `lcplan plan` on every example (release build).
+## bench: median wall time of `lcplan plan` on every example, and layout evaluations per second (release build).
 bench: deps release
 	scripts/bench.sh
 

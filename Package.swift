@@ -28,6 +28,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Layout evaluations per second (make bench).
+        .executableTarget(
+            name: "lcplan-bench", dependencies: ["LCPlanCalculators", "LCPlanModel"], path: "Benchmarks/lcplan-bench"),
         .testTarget(name: "LCPlanPrecisionTests", dependencies: ["LCPlanPrecision"]),
         .testTarget(name: "LCPlanModelTests", dependencies: ["LCPlanModel", "LCPlanCalculators"]),
         .testTarget(name: "LCPlanCalculatorsTests", dependencies: ["LCPlanCalculators", "LCPlanModel"]),

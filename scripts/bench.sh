@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Median wall time of `lcplan plan` on every example (release build), over N runs each, and of the
-# Men criterion at 1M positions (`lcplan rope`).
+# Median wall time of `lcplan plan` on every example (release build), over N runs each, of the
+# Men criterion at 1M positions (`lcplan rope`), and layout evaluations per second (lcplan-bench).
 # Usage: scripts/bench.sh [runs]   (make bench builds the release binary first; LCPLAN_BIN=.build/static/lcplan
 # measures the fully static one)
 set -euo pipefail
@@ -33,3 +33,10 @@ done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 awk -v s="rope --theta 500000 --rotary-dim 128 --context 1M" -v m="${sorted[$(( runs / 2 ))]}" -v n="${sorted[0]}" \
   'BEGIN { printf "%-52s %10.2f %10.2f\n", s, m / 1000, n / 1000 }'
+
+# Layout evaluations per second on one core (issue target: at least 1,000,000), medians of N runs.
+bench_bin=${LCPLAN_BENCH_BIN:-.build/release/lcplan-bench}
+if [ -x "$bench_bin" ]; then
+  echo
+  "$bench_bin" "$runs"
+fi

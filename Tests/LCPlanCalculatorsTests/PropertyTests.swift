@@ -133,10 +133,14 @@ struct PropertyTests {
             }
             var more = base
             more.workload.batch = 64
-            #expect(MemoryModel(more, layout: ResolvedLayout(more).layout).profile().total >= MemoryModel(base, layout: ResolvedLayout(base).layout).profile().total)
+            #expect(
+                MemoryModel(more, layout: ResolvedLayout(more).layout).profile().total
+                    >= MemoryModel(base, layout: ResolvedLayout(base).layout).profile().total)
             var deeper = base
             deeper.model.layers += 16
-            #expect(MemoryModel(deeper, layout: ResolvedLayout(deeper).layout).profile().total >= MemoryModel(base, layout: ResolvedLayout(base).layout).profile().total)
+            #expect(
+                MemoryModel(deeper, layout: ResolvedLayout(deeper).layout).profile().total
+                    >= MemoryModel(base, layout: ResolvedLayout(base).layout).profile().total)
         }
     }
 

@@ -31,7 +31,9 @@ public struct LayoutEvaluator: Sendable {
         let spec = profile.spec
         usableBytes = MemoryModel.usable(spec.hardware.device.memory.value, headroom: spec.constraints.memoryHeadroom).doubleValue
         workspaceBytes = spec.hardware.workspace.value.doubleValue
-        moeLayers = profile.kinds.indices.reduce(0) { $0 + (profile.kinds[$1].moe ? profile.layers(ofKind: $1, in: 0..<profile.model.layers) : 0) }
+        moeLayers = profile.kinds.indices.reduce(0) {
+            $0 + (profile.kinds[$1].moe ? profile.layers(ofKind: $1, in: 0..<profile.model.layers) : 0)
+        }
     }
 
     /// The cost of `layout` at the workload's context.

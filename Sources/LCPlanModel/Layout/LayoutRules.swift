@@ -83,7 +83,8 @@ public struct LayoutRules: Sendable {
         if plan.sequenceParallel == true && (plan.tp ?? 1) <= 1 && plan.tp != nil {
             found.append(
                 LayoutViolation(
-                    .layoutUnsupported, "sequence_parallel", "sequence parallelism splits activations over tensor-parallel ranks, but tp is 1",
+                    .layoutUnsupported, "sequence_parallel",
+                    "sequence parallelism splits activations over tensor-parallel ranks, but tp is 1",
                     expected: "tp > 1, or sequence_parallel: false"))
         }
         pipelineViolations(plan, into: &found)

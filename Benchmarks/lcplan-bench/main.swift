@@ -1,0 +1,85 @@
+import Foundation
+import LCPlanCalculators
+import LCPlanModel
+
+// Layout evaluations per second on one core: `LayoutEvaluator.evaluate` over a set of legal layouts of a
+// 405B training job and of a 70B serving job, several runs, median and best. Run it with `make bench`
+// (release build); `swift run -c release lcplan-bench [runs] [evaluations]`.
+
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let runs = arguments.first ?? 11
+let evaluations = arguments.dropFirst().first ?? 2_000_000
+
+/// The spec at `path` with `plan:` replaced by nothing (the layouts below are evaluated directly).
+func spec(_ text: String) -> Spec {
+    let result = SpecLoader.load(text: text, file: "bench.yaml")
+    guard let spec = result.spec else {
+        FileHandle.standardError.write(Data("bench spec does not load: \(result.diagnostics.map(\.message))\n".utf8))
+        exit(2)
+    }
+    return spec
+}
+
+let training = spec(
+    """
+    version: 1
+    model: llama-3.1-405b
+    hardware: {device: h100-sxm, count: 16384, per_node: 8, inter_node: 400Gb/s}
+    workload: {mode: training, context: 128k, global_batch: 2048, micro_batch: 1, dtype: bf16, zero: 1, recompute: full}
+    """)
+let serving = spec(
+    """
+    version: 1
+    model: llama-3.1-70b
+    hardware: {device: h200, count: 8, per_node: 8}
+    workload: {mode: inference, context: 128k, batch: 4, output_tokens: 1024, kv_cache: {dtype: fp8}}
+    """)
+
+/// Legal layouts of a job: degrees that divide what they split and multiply to the device count.
+func layouts(for spec: Spec) -> [Layout] {
+    let rules = LayoutRules(spec)
+    var found: [Layout] = []
+    let devices = spec.hardware.count
+    for tp in [1, 2, 4, 8] {
+        for pp in [1, 2, 4, 8, 16] {
+            for cp in [1, 2, 4, 8, 16] where devices % (tp * pp * cp) == 0 {
+                for recompute in Recompute.allCases {
+                    let layout = Layout(
+                        tp: tp, pp: pp, dp: devices / (tp * pp * cp), cp: cp, sequenceParallel: tp > 1,
+                        zero: 1, recompute: recompute, microBatch: 1)
+                    if rules.isLegal(layout) { found.append(layout) }
+                }
+            }
+        }
+    }
+    return found
+}
+
+func measure(_ name: String, _ spec: Spec) {
+    let profile = ModelProfile(spec, analyseRoPE: false)
+    let evaluator = LayoutEvaluator(profile: profile, system: System(spec.hardware, computeFormat: .bf16))
+    let candidates = layouts(for: spec)
+    var rates: [Double] = []
+    var sink = 0.0
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var index = 0
+        for _ in 0..<evaluations {
+            let result = evaluator.evaluate(candidates[index])
+            sink += result.memory.total + result.time.tokensPerSecond
+            index = index + 1 == candidates.count ? 0 : index + 1
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        rates.append(Double(evaluations) / seconds)
+    }
+    rates.sort()
+    let median = rates[rates.count / 2]
+    print(
+        name.padding(toLength: 44, withPad: " ", startingAt: 0)
+            + String(format: "%12.0f %12.0f %8.3f", median, rates.last ?? 0, 1e6 / median)
+            + "   (\(candidates.count) layouts, checksum \(sink.isFinite ? "ok" : "bad"))")
+}
+
+print("evaluations per second, one core".padding(toLength: 44, withPad: " ", startingAt: 0) + "      median         best   us/eval")
+measure("llama-3.1-405b training, 16384 x H100, 128k", training)
+measure("llama-3.1-70b serving, 8 x H200, 128k", serving)
