@@ -57,22 +57,20 @@ man: build
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
 	{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } > man/lcplan.1
 
+SCHEMAS := spec report check rope presets
+
 schemas: build
-	.build/debug/lcplan schema spec > schemas/lcplan.spec.v1.schema.json
-	.build/debug/lcplan schema report > schemas/lcplan.report.v1.schema.json
-	.build/debug/lcplan schema rope > schemas/lcplan.rope.v1.schema.json
+	for kind in $(SCHEMAS); do .build/debug/lcplan schema $$kind > schemas/lcplan.$$kind.v1.schema.json; done
 
 ## check-generated: fail when the committed man page or schemas differ from what the code generates.
 check-generated: build
 	@$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
 	@{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } | diff -u man/lcplan.1 - \
 	  || { echo "man/lcplan.1 is stale: run 'make generate'" >&2; exit 1; }
-	@.build/debug/lcplan schema spec | diff -u schemas/lcplan.spec.v1.schema.json - \
-	  || { echo "schemas/lcplan.spec.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
-	@.build/debug/lcplan schema report | diff -u schemas/lcplan.report.v1.schema.json - \
-	  || { echo "schemas/lcplan.report.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
-	@.build/debug/lcplan schema rope | diff -u schemas/lcplan.rope.v1.schema.json - \
-	  || { echo "schemas/lcplan.rope.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }
+	@for kind in $(SCHEMAS); do \
+	  .build/debug/lcplan schema $$kind | diff -u schemas/lcplan.$$kind.v1.schema.json - \
+	    || { echo "schemas/lcplan.$$kind.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }; \
+	done
 	@echo "generated files are current"
 
 ## format: apply .swift-format to every Swift file; lint: fail when one is not formatted.

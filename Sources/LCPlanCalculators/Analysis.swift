@@ -22,7 +22,7 @@ public struct Analysis: Sendable {
     public let rope: [RoPEAnalysis]
     public let diagnostics: [Diagnostic]
     /// Every assumption the figures rest on, in words, for the report.
-    public let assumptions: [String]
+    public let assumptions: [Assumption]
 
     public init(_ spec: Spec) {
         self.spec = spec
@@ -46,7 +46,7 @@ public struct Analysis: Sendable {
                 d.rule, d.message, at: spec.location(of: path), keyPath: path, expected: d.expected,
                 suggestion: d.suggestion, severity: d.severity)
         }
-        assumptions = Self.assumptions(spec, layout: layout, defaulted: defaulted, time: time)
+        assumptions = Self.assumptions(spec, layout: layout, defaulted: defaulted, time: time, system: system)
     }
 
     static func findings(_ spec: Spec, memory: MemoryProfile, maxContext: Int?, time: TimeProfile) -> [Diagnostic] {
@@ -101,66 +101,120 @@ public struct Analysis: Sendable {
         return found
     }
 
-    static func assumptions(_ spec: Spec, layout: Layout, defaulted: [String], time: TimeProfile) -> [String] {
-        var list: [String] = []
+    static func assumptions(_ spec: Spec, layout: Layout, defaulted: [String], time: TimeProfile, system: System) -> [Assumption] {
+        var list: [Assumption] = []
         let c = spec.conventions
         list.append(
-            c.attentionFLOPs == .causal
-                ? "attention FLOPs: causal masks halve QK^T and PV in prefill and training (Megatron-LM convention)"
-                : "attention FLOPs: QK^T and PV counted in full, masked half included (PaLM, Korthikanti 2022)")
+            Assumption(
+                "attention_flops",
+                c.attentionFLOPs == .causal
+                    ? "attention FLOPs: causal masks halve QK^T and PV in prefill and training (Megatron-LM convention)"
+                    : "attention FLOPs: QK^T and PV counted in full, masked half included (PaLM, Korthikanti 2022)"))
         list.append(
-            "FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted")
+            Assumption(
+                "flop_scope",
+                "FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted"))
         if !defaulted.isEmpty {
             list.append(
-                "layout degrees not fixed by the spec (\(defaulted.joined(separator: ", "))) are costed at 1, with data parallelism over the remaining devices"
-            )
+                Assumption(
+                    "layout_defaults",
+                    "layout degrees not fixed by the spec (\(defaulted.joined(separator: ", "))) are costed at 1, with data parallelism over the remaining devices"
+                ))
         }
         if layout.pp > 1 && spec.model.layers % layout.pp != 0 {
-            list.append("pipeline stages are uneven; the first \(spec.model.layers % layout.pp) stages take one extra layer")
+            list.append(
+                Assumption(
+                    "uneven_stages", "pipeline stages are uneven; the first \(spec.model.layers % layout.pp) stages take one extra layer",
+                    value: Double(spec.model.layers % layout.pp)))
         }
         let e = spec.hardware.efficiency
         list.append(
-            "efficiency: \(UnitFormat.fixed(e.compute, decimals: 2)) of dense peak FLOP/s, \(UnitFormat.fixed(e.memory, decimals: 2)) of memory bandwidth, \(UnitFormat.fixed(e.network, decimals: 2)) of link bandwidth"
-                + (e == Efficiency.defaults ? " (defaults: mid-range of measured 38-56% MFU and 45-57% decode bandwidth)" : ""))
+            Assumption(
+                "efficiency",
+                "efficiency: \(UnitFormat.fixed(e.compute, decimals: 2)) of dense peak FLOP/s, \(UnitFormat.fixed(e.memory, decimals: 2)) of memory bandwidth, \(UnitFormat.fixed(e.network, decimals: 2)) of link bandwidth"
+                    + (e == Efficiency.defaults ? " (defaults: mid-range of measured 38-56% MFU and 45-57% decode bandwidth)" : "")))
         list.append(
-            "compute at the device's \(time.computeFormat.rawValue) dense peak (the nearest format it lists for \(spec.workload.dtype.rawValue)); weight-only formats (int8, int4, fp4) compute in bf16"
-        )
+            Assumption(
+                "compute_format",
+                "compute at the device's \(time.computeFormat.rawValue) dense peak (the nearest format it lists for \(spec.workload.dtype.rawValue)); weight-only formats (int8, int4, fp4) compute in bf16",
+                value: time.peak, unit: "flop_per_s"))
         if spec.workload.dtype.bits == 4 {
-            list.append("4-bit weights carry one fp16 scale per group of 128")
+            list.append(Assumption("weight_scales", "4-bit weights carry one fp16 scale per group of 128", value: 128))
         }
-        list.append("workspace reserve \(spec.hardware.workspace) per device (runtime, library workspaces)")
-        if spec.hardware.count > spec.hardware.perNode && spec.hardware.interNode == nil {
-            list.append("inter-node bandwidth not stated: 25 GB/s per direction per device (InfiniBand HDR) assumed")
+        list.append(
+            Assumption(
+                "workspace", "workspace reserve \(spec.hardware.workspace) per device (runtime, library workspaces)",
+                value: spec.hardware.workspace.value.doubleValue, unit: "bytes"))
+        if spec.hardware.count > spec.hardware.perNode && system.interNode.isFallback {
+            list.append(
+                Assumption(
+                    "inter_node_fallback", "inter-node bandwidth not stated: 25 GB/s per direction per device (InfiniBand HDR) assumed",
+                    value: System.fallbackLinkBytesPerSecond, unit: "bytes_per_s"))
         }
+        list.append(
+            Assumption(
+                "collective_latency",
+                "collectives cost their bytes over the link's effective bandwidth (ring algorithms); per-message latency is not modelled"))
         if spec.workload.mode == .inference {
             list.append(
-                "inference activations: the working set of one prefill chunk with fused attention; KV cache in paged blocks of \(spec.workload.kvCache.blockTokens) tokens"
-            )
+                Assumption(
+                    "inference_activations",
+                    "inference activations: the working set of one prefill chunk with fused attention; KV cache in paged blocks of \(spec.workload.kvCache.blockTokens) tokens"
+                ))
             list.append(
-                "TTFT is the prefill of one replica's batch; TPOT the decode step at the final context; no queueing, no per-message latency"
-            )
+                Assumption(
+                    "inference_time",
+                    "TTFT is the prefill of one replica's batch; TPOT the decode step at the final context; no queueing, no per-message latency"
+                ))
             if spec.model.attention.kind == .mla {
-                list.append("MLA attention is counted in its expanded form (per-head keys and values), not with absorbed projections")
+                list.append(
+                    Assumption(
+                        "mla_expanded",
+                        "MLA attention is counted in its expanded form (per-head keys and values), not with absorbed projections"))
             }
         } else {
             list.append(
-                "activations: 1F1B schedule, the first stage holds min(pp, micro-batches) micro-batches"
-                    + (c.fusedAttention ? "; fused attention keeps no s^2 scores" : "; unfused attention keeps s^2 scores")
-                    + (c.dropout ? "; dropout masks kept" : "; no dropout"))
+                Assumption(
+                    "training_activations",
+                    "activations: 1F1B schedule, the first stage holds min(pp, micro-batches) micro-batches"
+                        + (c.fusedAttention ? "; fused attention keeps no s^2 scores" : "; unfused attention keeps s^2 scores")
+                        + (c.dropout ? "; dropout masks kept" : "; no dropout")))
             list.append(
-                "ZeRO shards over the data- and context-parallel group; gradients in \(spec.workload.training?.gradDtype.rawValue ?? "bf16"); data-parallel all-reduce overlapped with the backward pass; tensor-parallel all-reduces exposed"
-            )
+                Assumption(
+                    "training_overlap",
+                    "ZeRO shards over the data- and context-parallel group; gradients in \(spec.workload.training?.gradDtype.rawValue ?? "bf16"); data-parallel all-reduce overlapped with the backward pass; tensor-parallel all-reduces exposed"
+                ))
         }
         if layout.ep > 1 && spec.model.moe != nil {
             list.append(
-                "expert parallelism: uniform routing; each token's hidden vector goes once to each other rank holding one of its experts (dispatch and combine all-to-alls, not overlapped)"
-            )
+                Assumption(
+                    "expert_routing",
+                    "expert parallelism: uniform routing; each token's hidden vector goes once to each other rank holding one of its experts (dispatch and combine all-to-alls, not overlapped)"
+                ))
         }
         if spec.model.positions == .rope && spec.model.rope != nil {
             list.append(
-                "RoPE: phases in \(c.ropePhaseDtype.rawValue), positions in \(c.ropePositionDtype.rawValue); coherence threshold eps = \(c.ropeEps) and depth N = \(c.ropeDepth ?? spec.model.layers) for the phase-modulation bounds (eps is an assumption, not a value the paper fixes); the verdict uses the exact-dimension forms on the effective (scaled) frequencies"
-            )
+                Assumption(
+                    "rope_settings",
+                    "RoPE: phases in \(c.ropePhaseDtype.rawValue), positions in \(c.ropePositionDtype.rawValue); coherence threshold eps = \(c.ropeEps) and depth N = \(c.ropeDepth ?? spec.model.layers) for the phase-modulation bounds (eps is an assumption, not a value the paper fixes); the verdict uses the exact-dimension forms on the effective (scaled) frequencies",
+                    value: c.ropeEps))
         }
         return list
+    }
+}
+
+/// One assumption a report's figures rest on: a stable id, the sentence, and its value when it has one.
+public struct Assumption: Sendable, Equatable {
+    public let id: String
+    public let text: String
+    public let value: Double?
+    /// The value's unit (`bytes`, `bytes_per_s`, `flop_per_s`), nil when dimensionless.
+    public let unit: String?
+
+    public init(_ id: String, _ text: String, value: Double? = nil, unit: String? = nil) {
+        self.id = id
+        self.text = text
+        self.value = value
+        self.unit = unit
     }
 }

@@ -103,7 +103,7 @@ public enum MarkdownReporter {
         rows.append(("tokens/s", UnitFormat.threeDigits(t.tokensPerSecond)))
         if let mfu = t.mfu { rows.append(("MFU", ProfileText.percent(mfu))) }
         out += "\n## Time (roofline, \(t.computeFormat.rawValue) dense peak)\n\n" + table(rows)
-        out += "\n## Assumptions\n\n" + a.assumptions.map { "- \(escape($0))\n" }.joined()
+        out += "\n## Assumptions\n\n" + a.assumptions.map { "- \(escape($0.text))\n" }.joined()
         return out
     }
 

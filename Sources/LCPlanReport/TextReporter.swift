@@ -21,7 +21,7 @@ public enum TextReporter {
             out += "\n" + ProfileText.memory(analysis, style)
             out += "\n" + ProfileText.time(analysis, style)
             if !analysis.rope.isEmpty { out += "\n" + RoPEReport.text(analysis.rope, style: style) }
-            out += "\n" + section("Assumptions", style) + analysis.assumptions.map { "  - \($0)\n" }.joined()
+            out += "\n" + section("Assumptions", style) + analysis.assumptions.map { "  - \($0.text)\n" }.joined()
         }
         if !report.diagnostics.isEmpty || !report.suppressed.isEmpty {
             out += "\n" + section("Findings", style)

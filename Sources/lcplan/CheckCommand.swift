@@ -57,15 +57,7 @@ struct CheckCommand: ParsableCommand {
                 return findings + verdict + "\n"
             }.joined()
         case .json:
-            text = JSONValue.array(
-                reports.map { report in
-                    .object([
-                        ("file", .string(report.file)),
-                        ("verdict", .string(report.verdict.rawValue)),
-                        ("diagnostics", .array(report.diagnostics.map(ReportJSON.diagnostic))),
-                    ])
-                }
-            ).serialized()
+            text = ReportDocument.check.encode((reports: reports, status: status)).serialized()
         case .sarif:
             text = SARIFReporter.render(reports).serialized()
         }

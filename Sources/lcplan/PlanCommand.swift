@@ -12,7 +12,8 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             SPEC is a YAML or JSON file, or - for standard input. The report shows the resolved model \
             (presets expanded, exact parameter counts), the hardware and the workload, and every finding. \
-            Exit status: 0 ok or warnings only, 1 infeasible, 2 invalid input.
+            Exit status: 0 no finding at or above the fail level, 1 infeasible or a finding at the fail level \
+            (--fail-on, else the spec's checks.fail_on, default error), 2 invalid input.
             """)
 
     @Argument(help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"))
@@ -26,6 +27,12 @@ struct PlanCommand: ParsableCommand {
     )
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Lowest severity that fails the run: note, warning or error (default: the spec's checks.fail_on, else error).",
+            valueName: "severity"))
+    var failOn: Severity?
+
     @OptionGroup var options: SpecOptions
 
     func run() throws {
@@ -34,7 +41,7 @@ struct PlanCommand: ParsableCommand {
         let text: String
         switch format {
         case .text: text = TextReporter.render(report, style: options.color.style(toFile: output != nil))
-        case .json: text = ReportJSON.encode(report).serialized()
+        case .json: text = ReportDocument.report.encode(report).serialized()
         case .markdown: text = MarkdownReporter.render(report)
         }
         let textOnTerminal = format == .text && (output == nil || output == "-")
@@ -45,7 +52,7 @@ struct PlanCommand: ParsableCommand {
             throw ExitCode(2)
         }
         guard Output.write(text, to: output) else { throw ExitCode(2) }
-        let status = report.exitStatus(failOn: .error)
+        let status = report.exitStatus(failOn: failOn ?? report.spec?.checks.failOn ?? .error)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -21,27 +21,7 @@ struct PresetsCommand: ParsableCommand {
         let user = options.library.userPresetNames
         switch format {
         case .json:
-            let models = ModelCatalogue.all.map { m -> JSONValue in
-                let p = ParameterCount(m)
-                return .object([
-                    ("name", .string(m.name)), ("parameters", .integer(p.total)), ("active_parameters", .integer(p.active)),
-                    ("max_context", .int(m.maxContext)), ("source", .string(m.source)), ("confidence", .string(m.confidence.rawValue)),
-                ])
-            }
-            let devices = DeviceCatalogue.all.map { d -> JSONValue in
-                .object([
-                    ("name", .string(d.name)), ("kind", .string(d.kind.rawValue)), ("memory", .integer(d.memory.value)),
-                    ("memory_bandwidth", .number(d.memoryBandwidth.bytesPerSecond)),
-                    ("peak", .object(d.peak.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .number($0.value.flopsPerSecond)) })),
-                    ("source", .string(d.source)), ("confidence", .string(d.confidence.rawValue)),
-                ])
-            }
-            let aliases = ModelCatalogue.aliases.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }
-            Output.standardOutput(
-                JSONValue.object([
-                    ("models", .array(models)), ("model_aliases", .object(aliases)), ("devices", .array(devices)),
-                    ("user_presets", .array(user.map(JSONValue.string))),
-                ]).serialized())
+            Output.standardOutput(PresetsDocument.shape.encode(user).serialized())
         case .text:
             var out = "Models\n"
             let width = (ModelCatalogue.names + DeviceCatalogue.names).map(\.count).max() ?? 0

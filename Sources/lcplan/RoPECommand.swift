@@ -140,13 +140,8 @@ struct RoPECommand: ParsableCommand {
         switch format {
         case .json:
             Output.standardOutput(
-                JSONValue.object([
-                    ("schema", .string("lcplan.rope/v1")),
-                    ("model", .string(resolved.name)),
-                    ("context", .int(target)),
-                    ("rope", .array(analyses.map(RoPEReport.json))),
-                    ("diagnostics", .array(findings.map(ReportJSON.diagnostic))),
-                ]).serialized())
+                ReportDocument.rope.encode((model: resolved.name, context: target, analyses: analyses, findings: findings))
+                    .serialized())
             if !findings.isEmpty { Output.standardError(DiagnosticText.render(findings, style: options.color.forStandardError)) }
         case .text:
             let style = options.color.style(toFile: false)

@@ -1,22 +1,31 @@
 import ArgumentParser
 import LCPlanReport
 
-enum SchemaKind: String, CaseIterable, ExpressibleByArgument { case spec, report, rope }
+enum SchemaKind: String, CaseIterable, ExpressibleByArgument { case spec, report, check, rope, presets }
 
-/// `lcplan schema spec|report|rope`: the JSON Schemas (the same files ship in schemas/).
+/// `lcplan schema spec|report|check|rope|presets`: the JSON Schemas (the same files ship in schemas/).
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Print the JSON Schema of the spec, the JSON report, or `lcplan rope --format json`.")
+        abstract: "Print the JSON Schema of the spec or of a JSON output (report, check, rope, presets).",
+        discussion: """
+            The published schemas allow keys they do not list: within a version lcplan only adds keys, and \
+            consumers ignore keys they do not know. --strict forbids unknown keys (what lcplan's own tests \
+            validate its outputs against).
+            """)
 
-    @Argument(help: ArgumentHelp("spec, report or rope.", valueName: "kind"))
+    @Argument(help: ArgumentHelp("spec, report, check, rope or presets.", valueName: "kind"))
     var kind: SchemaKind
+
+    @Flag(help: "Forbid keys the schema does not list (additionalProperties false).")
+    var strict = false
 
     func run() throws {
         switch kind {
         case .spec: Output.standardOutput(SpecSchema.document().serialized())
-        case .report: Output.standardOutput(ReportSchema.document().serialized())
-        case .rope: Output.standardOutput(ReportSchema.ropeDocument().serialized())
+        default:
+            guard let document = ReportDocument.schema(kind.rawValue, strict: strict) else { throw ExitCode(2) }
+            Output.standardOutput(document.serialized())
         }
     }
 }

@@ -66,6 +66,12 @@ enum CLI {
         return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "Tests/Fixtures/invalid/" + $0 }
     }
 
+    /// The strict variant of a published schema (`lcplan schema KIND --strict`: no unknown keys), which
+    /// lcplan's own outputs are validated against.
+    static func strictSchema(_ kind: String) throws -> JSONSchemaValidator {
+        JSONSchemaValidator(root: try JSONDocument.parse(try run(["schema", kind, "--strict"]).stdout))
+    }
+
     static func schema(_ relative: String) throws -> JSONSchemaValidator {
         JSONSchemaValidator(
             root: try JSONDocument.parse(try String(contentsOfFile: relative.hasPrefix("/") ? relative : path(relative), encoding: .utf8)))

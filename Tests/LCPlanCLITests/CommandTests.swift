@@ -28,11 +28,14 @@ struct CommandTests {
             stdin: "version: 1\nmodel: llama-3-8b\nhardware: {device: h200}\nworkload: {context: 8k}\n")
         #expect(clean.status == 0, "\(clean.stdout)")
         let json = try CLI.run(["check", example, "--format", "json"])
-        guard case .array(let entries) = try JSONDocument.parse(json.stdout), let entry = entries.first else {
-            Issue.record("check --format json is not an array of per-file results")
+        let document = try JSONDocument.parse(json.stdout)
+        #expect(document["schema"]?.stringValue == "lcplan.check/v1")
+        guard case .array(let entries)? = document["files"], let entry = entries.first else {
+            Issue.record("check --format json has no per-file results")
             return
         }
         #expect(entries.count == 1 && entry["verdict"]?.stringValue == "warnings")
+        #expect(document["exit_status"].map { "\($0)" } == "\(JSONDocument.integer("0"))")
         #expect(json.stdout.contains("\"rule\": \"LC401\""))
     }
 
@@ -110,7 +113,7 @@ struct CommandTests {
         let spec = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h100-nvl}\nworkload: {context: 8k}\n"
         let result = try CLI.run(["-", "--format", "json"], stdin: spec, environment: ["LCPLAN_PRESETS": directory])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("\"memory\": 94000000000,"))
+        #expect(result.stdout.contains("\"memory_bytes\": 94000000000,"))
         // A preset that names itself is refused, not expanded forever.
         try "device: {preset: loop}\n".write(toFile: directory + "/loop.yaml", atomically: true, encoding: .utf8)
         let loop = try CLI.run(

@@ -21,7 +21,7 @@ struct DocumentationTests {
     }
 
     @Test func validatorRejectsWhatTheSchemaForbids() throws {
-        let validator = try CLI.schema("schemas/lcplan.report.v1.schema.json")
+        let validator = try CLI.strictSchema("report")
         let good = try CLI.run(["plan", "examples/llama-3.1-8b-h200-128k.yaml", "--format", "json"]).stdout
         #expect(validator.validate(try JSONDocument.parse(good)).isEmpty)
         let extraKey = good.replacingOccurrences(of: "\"schema\":", with: "\"surprise\": 1,\n  \"schema\":")

@@ -20,7 +20,7 @@ struct ExampleTests {
         #expect(json.status == 0)
         let again = try CLI.run(["plan", example, "--format", "json"])
         #expect(json.stdout == again.stdout, "JSON output must be byte-identical across runs")
-        let errors = try CLI.schema("schemas/lcplan.report.v1.schema.json").validate(try JSONDocument.parse(json.stdout))
+        let errors = try CLI.strictSchema("report").validate(try JSONDocument.parse(json.stdout))
         #expect(errors.isEmpty, "\(errors)")
         let document = try JSONDocument.parse(json.stdout)
         for key in ["flops", "memory", "time", "layout", "assumptions"] { #expect(document[key] != nil, "JSON has \(key)") }

@@ -14,7 +14,7 @@ struct InvalidInputTests {
         #expect(json.stderr.contains("error: [LC"))
         let document = try JSONDocument.parse(json.stdout)
         #expect(document["verdict"]?.stringValue == "invalid")
-        let errors = try CLI.schema("schemas/lcplan.report.v1.schema.json").validate(document)
+        let errors = try CLI.strictSchema("report").validate(document)
         #expect(errors.isEmpty, "\(errors)")
     }
 

@@ -155,6 +155,15 @@ struct JSONSchemaValidator {
         if case .array(let options)? = schema["allOf"] {
             for option in options { check(value, against: option, path: path, errors: &errors) }
         }
+        if let condition = schema["if"] {
+            var e: [String] = []
+            check(value, against: condition, path: path, errors: &e)
+            if e.isEmpty, let then = schema["then"] {
+                check(value, against: then, path: path, errors: &errors)
+            } else if !e.isEmpty, let otherwise = schema["else"] {
+                check(value, against: otherwise, path: path, errors: &errors)
+            }
+        }
     }
 
     private func render(_ value: JSONDocument) -> String {

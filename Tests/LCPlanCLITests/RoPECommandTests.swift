@@ -18,7 +18,7 @@ struct RoPECommandTests {
             let result = try CLI.run(args)
             #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
             let document = try JSONDocument.parse(result.stdout)
-            guard case .array(let sections)? = document["rope"], let first = sections.first else {
+            guard case .object(let sections)? = document["rope"], let first = sections.first?.1 else {
                 Issue.record("no rope section for \(model)")
                 continue
             }
@@ -30,7 +30,7 @@ struct RoPECommandTests {
 
     /// `lcplan rope --format json` validates against its published schema, for a preset and for a spec.
     @Test func ropeJSONValidatesAgainstItsSchema() throws {
-        let validator = try CLI.schema("schemas/lcplan.rope.v1.schema.json")
+        let validator = try CLI.strictSchema("rope")
         for args in [["rope", "--model", "gemma-3-27b", "--context", "32k"], ["rope", "examples/deepseek-v3-serving.yaml"]] {
             let result = try CLI.run(args + ["--format", "json", "--men-limit", "1000000"])
             let errors = validator.validate(try JSONDocument.parse(result.stdout))
@@ -54,10 +54,13 @@ struct RoPECommandTests {
     }
 
     @Test func ropeSectionsValidateAgainstTheReportSchema() throws {
-        let validator = try CLI.schema("schemas/lcplan.report.v1.schema.json")
+        let validator = try CLI.strictSchema("report")
         let json = try CLI.run(["plan", "examples/deepseek-v3-serving.yaml", "--format", "json"])
         #expect(validator.validate(try JSONDocument.parse(json.stdout)).isEmpty)
-        #expect(json.stdout.contains("\"rope\": ["))
+        // DeepSeek-V3 has only global layers: the section is keyed by layer kind, with no `local` entry.
+        let document = try JSONDocument.parse(json.stdout)
+        #expect(document["rope"]?["global"]?["binding"] != nil)
+        #expect(document["rope"]?["local"] == nil)
     }
 
     @Test func ropeCommandErrors() throws {

@@ -67,6 +67,9 @@ public struct RoPEAnalysis: Sendable {
     public let recommendation: RoPERecommendation
     /// What decides the verdict: the bound that fails, or the tightest one when all hold.
     public let binding: String
+    /// The same as stable ids (`aliasing_bound_a`, `depth_stability_bound_c`, `precision_ceiling_d`,
+    /// `men_criterion`, `position_format`).
+    public let bindingIDs: [String]
     public let diagnostics: [Diagnostic]
 
     /// Which layers the analysis covers: `global` (or all), or `local` for a model whose sliding-window
@@ -172,13 +175,13 @@ public struct RoPEAnalysis: Sendable {
         let family = bounds.exact ?? bounds.summary
         let lower = family.lowerBound
         let ceiling = family.precisionCeiling
-        var reasons: [String] = []
-        if effectiveBase.compare(to: family.aliasing) == -1 { reasons.append("aliasing bound A") }
-        if effectiveBase.compare(to: family.depth) == -1 { reasons.append("depth-stability bound C") }
-        if effectiveBase.compare(to: ceiling) != -1 { reasons.append("precision ceiling D") }
-        if let men, !men.holds { reasons.append("Men criterion") }
+        var reasons: [(id: String, text: String)] = []
+        if effectiveBase.compare(to: family.aliasing) == -1 { reasons.append(("aliasing_bound_a", "aliasing bound A")) }
+        if effectiveBase.compare(to: family.depth) == -1 { reasons.append(("depth_stability_bound_c", "depth-stability bound C")) }
+        if effectiveBase.compare(to: ceiling) != -1 { reasons.append(("precision_ceiling_d", "precision ceiling D")) }
+        if let men, !men.holds { reasons.append(("men_criterion", "Men criterion")) }
         if let p = settings.positionFormat.significandBits, positions - 1 > (1 << min(p, 62)) {
-            reasons.append("\(settings.positionFormat.rawValue) positions")
+            reasons.append(("position_format", "\(settings.positionFormat.rawValue) positions"))
         }
         var longest = PhaseModulationBounds.maxContext(
             base: effectiveBase, rotaryDim: r, eps: settings.eps, depth: depth,
@@ -187,11 +190,14 @@ public struct RoPEAnalysis: Sendable {
         if let p = settings.positionFormat.significandBits { longest = ExactInt.min(longest, ExactInt(2).power(UInt(min(p, 62))) + 1) }
         maxContext = longest
         feasible = reasons.isEmpty
-        if !reasons.isEmpty {
-            binding = reasons.joined(separator: ", ")
-        } else {
-            binding = lower.compare(to: family.aliasing) == 0 ? "aliasing bound A" : "depth-stability bound C"
+        if reasons.isEmpty {
+            reasons = [
+                lower.compare(to: family.aliasing) == 0
+                    ? ("aliasing_bound_a", "aliasing bound A") : ("depth_stability_bound_c", "depth-stability bound C")
+            ]
         }
+        binding = reasons.map(\.text).joined(separator: ", ")
+        bindingIDs = reasons.map(\.id)
         self.positions = positions
         recommendation = RoPERecommendation(
             context: context, rotaryDim: r, passThrough: passThroughPairs, base: base,

@@ -1,11 +1,12 @@
 import LCPlanModel
+import LCPlanPrecision
 
 /// A level of the memory hierarchy a device can keep data in (KV offload tiers stand on these).
 public struct MemoryTier: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable { case hbm, hostDRAM = "host_dram", cxl, nvme }
     public let kind: Kind
     /// Bytes of this tier available to one device.
-    public let capacityBytes: Double
+    public let capacity: ExactInt
     /// Per-direction bytes per second between this tier and the device.
     public let bandwidthBytesPerSecond: Double
 }
@@ -13,7 +14,7 @@ public struct MemoryTier: Sendable, Equatable {
 /// A network a collective can run on: within a node (NVLink, or the host link without one) or across
 /// nodes (InfiniBand, RoCE), per-direction bytes per second per device.
 public struct NetworkTier: Sendable, Equatable {
-    public enum Kind: String, Sendable { case intraNode = "intra_node", interNode = "inter_node" }
+    public enum Kind: String, Sendable, CaseIterable { case intraNode = "intra_node", interNode = "inter_node" }
     public let kind: Kind
     /// The stated per-direction bandwidth, before efficiency.
     public let bandwidthBytesPerSecond: Double
@@ -62,11 +63,11 @@ public struct System: Sendable {
             isFallback: inter == nil)
         var tiers = [
             MemoryTier(
-                kind: .hbm, capacityBytes: hardware.device.memory.value.doubleValue,
+                kind: .hbm, capacity: hardware.device.memory.value,
                 bandwidthBytesPerSecond: hardware.device.memoryBandwidth.bytesPerSecond)
         ]
         if let host = hardware.device.hostMemory, let link = hardware.device.hostLink {
-            tiers.append(MemoryTier(kind: .hostDRAM, capacityBytes: host.value.doubleValue, bandwidthBytesPerSecond: link.bytesPerSecond))
+            tiers.append(MemoryTier(kind: .hostDRAM, capacity: host.value, bandwidthBytesPerSecond: link.bytesPerSecond))
         }
         memoryTiers = tiers
         let entry = hardware.device.peakEntry(for: wanted)

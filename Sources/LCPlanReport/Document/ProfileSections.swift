@@ -1,0 +1,137 @@
+import LCPlanCalculators
+import LCPlanModel
+import LCPlanPrecision
+
+/// The computed sections of a report: layout and its communication, FLOPs, memory, time, assumptions.
+enum ProfileSections {
+    typealias F = JSONField
+
+    static let communicationCost = JSONShape<CommunicationCost>(
+        "One kind of parallelism's traffic on one device.",
+        [
+            F.quantity("sent_bytes", .bytes, "Bytes each device sends (ring algorithms; see assumptions).") { $0.bytes },
+            F.choice("network", NetworkTier.Kind.self) { $0.network },
+            F.quantity("time_s", .seconds, "On that network at its effective bandwidth.") { $0.seconds },
+            F.quantity("exposed_s", .seconds, "Not hidden behind computation.") { $0.exposedSeconds },
+            F.bool("overlapped", "Whether the time model overlaps it with computation.") { $0.overlapped },
+        ])
+
+    static let communication = JSONShape<(Communication, WorkloadMode)>(
+        "Communication per device: per training step, or for inference the prefill of one replica's batch "
+            + "(tensor, expert) and one decode step (decode_tensor, decode_expert).",
+        [
+            F.object("tensor", communicationCost) { $0.0.tensor },
+            F.object("context", communicationCost) { $0.0.context },
+            F.object("pipeline", communicationCost) { $0.0.pipeline },
+            F.object("data", communicationCost) { $0.0.data },
+            F.object("expert", communicationCost) { $0.0.expert },
+            F.optional("decode_tensor", communicationCost) { $0.1 == .inference ? $0.0.decodeTensor : nil },
+            F.optional("decode_expert", communicationCost) { $0.1 == .inference ? $0.0.decodeExpert : nil },
+        ])
+
+    static let layout = JSONShape<Analysis>(
+        "The layout the profiles are computed for: the spec's fixed degrees, the rest defaulted.",
+        [
+            F.count("tp") { $0.layout.tp }, F.count("pp") { $0.layout.pp }, F.count("vpp") { $0.layout.vpp },
+            F.count("dp") { $0.layout.dp }, F.count("cp") { $0.layout.cp }, F.count("ep") { $0.layout.ep },
+            F.count("etp") { $0.layout.etp },
+            F.choice("cp_kind", ContextParallelKind.self) { $0.layout.cpKind },
+            F.bool("sequence_parallel") { $0.layout.sequenceParallel }, F.count("zero") { $0.layout.zero },
+            F.choice("recompute", Recompute.self) { $0.layout.recompute }, F.count("micro_batch") { $0.layout.microBatch },
+            F.count("devices") { $0.layout.devices },
+            F.field("defaulted", .array(.string), "Plan keys the spec left open.") { .array($0.defaulted.map(JSONValue.string)) },
+            F.object("communication", communication) { ($0.evaluation.communication, $0.spec.workload.mode) },
+        ])
+
+    static let breakdown = JSONShape<FLOPBreakdown>(
+        "FLOPs by part (integers); the parts sum to total.",
+        [
+            F.exact("total") { $0.total }, F.exact("attention_core") { $0.attentionCore },
+            F.exact("attention_projections") { $0.attentionProjections }, F.exact("mlp") { $0.mlp },
+            F.exact("experts") { $0.experts }, F.exact("lm_head") { $0.lmHead }, F.exact("other") { $0.other },
+            F.ratio("attention_share") { $0.attentionShare },
+        ])
+
+    static let trainingStep = JSONShape<(FLOPBreakdown, PhaseFLOPs, Recompute)>(
+        "One training step.",
+        [
+            F.object("forward", breakdown) { $0.0 },
+            F.nullable("model", .count, "3 x forward.") { $0.1.trainingModel.map(JSONValue.integer) },
+            F.nullable("hardware", .count, "Model FLOPs plus what recompute repeats.") {
+                $0.1.trainingHardware(recompute: $0.2).map(JSONValue.integer)
+            },
+            F.choice("recompute", Recompute.self) { $0.2 },
+        ])
+
+    static let flops = JSONShape<Analysis>(
+        "FLOPs per phase for the whole batch (decode_per_token: one token of one sequence).",
+        [
+            F.choice("convention", AttentionFLOPConvention.self) { $0.spec.conventions.attentionFLOPs },
+            F.optional("prefill", breakdown) { $0.spec.workload.mode == .inference ? $0.flops.prefill : nil },
+            F.optional("decode_per_token", breakdown) { $0.spec.workload.mode == .inference ? $0.flops.decodePerToken : nil },
+            F.optional("decode_total", breakdown) { $0.spec.workload.mode == .inference ? $0.flops.decodeTotal : nil },
+            F.optional("training_step", trainingStep) { a in a.flops.trainingForward.map { ($0, a.flops, a.layout.recompute) } },
+            F.nullable("attention_crossover_context", .count) { $0.flops.attentionCrossoverContext.map(JSONValue.int) },
+        ])
+
+    static let memory = JSONShape<Analysis>(
+        "The most loaded device; headroom_bytes is usable minus total and may be negative.",
+        [
+            F.count("stage", "Its pipeline stage (0-based).") { $0.memory.stage },
+            F.exact("parameters_per_device") { $0.memory.parametersPerDevice },
+            F.bytes("weights_bytes") { $0.memory.device.weights }, F.bytes("kv_cache_bytes") { $0.memory.device.kvCache },
+            F.bytes("activations_bytes") { $0.memory.device.activations },
+            F.bytes("gradients_bytes") { $0.memory.device.gradients },
+            F.bytes("optimizer_bytes") { $0.memory.device.optimizer }, F.bytes("workspace_bytes") { $0.memory.device.workspace },
+            F.bytes("total_bytes") { $0.memory.total }, F.bytes("capacity_bytes") { $0.memory.capacity },
+            F.bytes("usable_bytes", "Capacity less the headroom constraint.") { $0.memory.usable },
+            F.bytes("headroom_bytes") { $0.memory.headroom }, F.bool("fits") { $0.memory.fits },
+            F.bytes("kv_cache_bytes_per_token", "All layers, no parallel split, no paging.") { $0.memory.kvCacheBytesPerToken },
+            F.nullable("max_context", .count, "The longest context that fits (tokens); null if none does.") {
+                $0.maxContext.map(JSONValue.int)
+            },
+            F.count("sequences_per_replica") { $0.memory.sequencesPerReplica },
+            F.count("in_flight_micro_batches") { $0.memory.inFlightMicroBatches },
+        ])
+
+    static let phase = JSONShape<(PhaseTime, Efficiency)>(
+        "One phase's roofline on one device.",
+        [
+            F.quantity("time_s", .seconds) { $0.0.seconds }, F.quantity("compute_s", .seconds) { $0.0.compute },
+            F.quantity("memory_s", .seconds) { $0.0.memory },
+            F.quantity("communication_s", .seconds, "Exposed communication.") { $0.0.communication },
+            F.choice("bound", Bound.self) { $0.0.bound },
+            F.ratio("compute_efficiency", "Fraction of dense peak FLOP/s applied.") { $0.1.compute },
+            F.ratio("memory_efficiency", "Fraction of memory bandwidth applied.") { $0.1.memory },
+            F.ratio("network_efficiency", "Fraction of link bandwidth applied.") { $0.1.network },
+        ])
+
+    static let time = JSONShape<Analysis>(
+        "Roofline times.",
+        [
+            F.choice("compute_format", NumberFormat.self) { $0.time.computeFormat },
+            F.quantity("peak_flop_per_s", .flopPerSecond, "Dense peak of the compute format.") { $0.time.peak },
+            F.nullable("ttft_s", .quantity(.seconds)) { $0.time.ttft.map { .number($0.seconds) } },
+            F.nullable("tpot_s", .quantity(.seconds)) { $0.time.tpot.map { .number($0.seconds) } },
+            F.nullable("step_s", .quantity(.seconds)) { $0.time.step.map { .number($0.seconds) } },
+            F.quantity("tokens_per_s", .perSecond, "Decode (inference) or training tokens per second over all devices.") {
+                $0.time.tokensPerSecond
+            },
+            F.nullable("mfu", .ratio, "Model FLOPs utilisation of dense peak.") { $0.time.mfu.map(JSONValue.number) },
+            F.nullable("hfu", .ratio, "Hardware FLOPs utilisation of dense peak.") { $0.time.hfu.map(JSONValue.number) },
+            F.nullable("bubble_fraction", .ratio, "Pipeline bubble, share of ideal step time.") {
+                $0.time.bubbleFraction.map(JSONValue.number)
+            },
+            F.optional("prefill", phase) { a in a.time.ttft.map { ($0, a.spec.hardware.efficiency) } },
+            F.optional("decode", phase) { a in a.time.tpot.map { ($0, a.spec.hardware.efficiency) } },
+            F.optional("training_step", phase) { a in a.time.step.map { ($0, a.spec.hardware.efficiency) } },
+        ])
+
+    static let assumption = JSONShape<Assumption>(
+        "One assumption the figures rest on.",
+        [
+            F.string("id") { $0.id }, F.string("text") { $0.text },
+            F.omittable("value", .number) { $0.value.map(JSONValue.number) },
+            F.omittable("unit", .choice(["bytes", "bytes_per_s", "flop_per_s", "s"])) { $0.unit.map(JSONValue.string) },
+        ])
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// The JSON outputs' v1 contract: every document carries its `schema`, validates against the strict
+/// variant of its published schema, and the published variant accepts keys added later.
+struct JSONContractTests {
+    @Test func checkOutputValidates() throws {
+        let result = try CLI.run(["check", "--format", "json"] + CLI.examples + [CLI.invalidFixtures[0]])
+        #expect(result.status == 2)
+        let document = try JSONDocument.parse(result.stdout)
+        #expect(document["schema"]?.stringValue == "lcplan.check/v1")
+        #expect(document["exit_status"].map { "\($0)" } == "\(JSONDocument.integer("2"))")
+        let errors = try CLI.strictSchema("check").validate(document)
+        #expect(errors.isEmpty, "\(errors.prefix(5))")
+    }
+
+    @Test func presetsOutputValidates() throws {
+        let result = try CLI.run(["presets", "--format", "json"])
+        let document = try JSONDocument.parse(result.stdout)
+        #expect(document["schema"]?.stringValue == "lcplan.presets/v1")
+        let errors = try CLI.strictSchema("presets").validate(document)
+        #expect(errors.isEmpty, "\(errors.prefix(5))")
+    }
+
+    /// The published schemas are the files in schemas/ and allow unknown keys; the strict ones do not.
+    @Test(arguments: ["report", "check", "rope", "presets"])
+    func publishedSchemasAreOpen(kind: String) throws {
+        let published = try CLI.run(["schema", kind])
+        #expect(published.stdout == (try CLI.read("schemas/lcplan.\(kind).v1.schema.json")))
+        #expect(published.stdout.contains("\"additionalProperties\": true"))
+        #expect(!published.stdout.contains("\"additionalProperties\": false"))
+        let strict = try CLI.run(["schema", kind, "--strict"]).stdout
+        #expect(strict.contains("\"additionalProperties\": false") && !strict.contains("\"additionalProperties\": true"))
+    }
+
+    @Test func publishedReportSchemaAcceptsAddedKeys() throws {
+        let good = try CLI.run(["plan", "examples/llama-3.1-8b-h200-128k.yaml", "--format", "json"]).stdout
+        let added = good.replacingOccurrences(of: "\"memory\": {", with: "\"memory\": {\n    \"added_later_bytes\": 1,")
+        #expect(try CLI.schema("schemas/lcplan.report.v1.schema.json").validate(try JSONDocument.parse(added)).isEmpty)
+        #expect(!(try CLI.strictSchema("report").validate(try JSONDocument.parse(added)).isEmpty))
+    }
+
+    /// A report whose verdict is not `invalid` must carry every computed section; an invalid one need not.
+    @Test func sectionsRequiredByVerdict() throws {
+        let validator = try CLI.strictSchema("report")
+        let good = try JSONDocument.parse(try CLI.run(["plan", "examples/llama-3.1-8b-h200-128k.yaml", "--format", "json"]).stdout)
+        guard case .object(let pairs) = good else { return }
+        let withoutMemory = JSONDocument.object(pairs.filter { $0.0 != "memory" })
+        #expect(validator.validate(withoutMemory).contains { $0.contains("memory") })
+        let invalid = try CLI.run(["plan", CLI.invalidFixtures[0], "--format", "json"])
+        #expect(validator.validate(try JSONDocument.parse(invalid.stdout)).isEmpty)
+    }
+
+    /// Key names follow one rule: every non-count quantity carries its unit (`_bytes`, `_s`,
+    /// `_flop_per_s`, `_bytes_per_s`, `_per_s`, `_rad`); the schema's numbers say which they are.
+    @Test func memoryAndTimeKeysCarryUnits() throws {
+        let document = try JSONDocument.parse(
+            try CLI.run(["plan", "examples/llama-3.1-70b-8xh200-128k.yaml", "--format", "json"]).stdout)
+        for key in ["total_bytes", "capacity_bytes", "kv_cache_bytes_per_token", "max_context", "weights_bytes"] {
+            #expect(document["memory"]?[key] != nil, "memory.\(key)")
+        }
+        for key in ["ttft_s", "tpot_s", "tokens_per_s", "peak_flop_per_s"] { #expect(document["time"]?[key] != nil, "time.\(key)") }
+        #expect(document["hardware"]?["effective"]?["inter_node"]?["effective_bytes_per_s"] != nil)
+        #expect(document["time"]?["decode"]?["memory_efficiency"] != nil)
+        guard case .array(let assumptions)? = document["assumptions"], let first = assumptions.first else {
+            Issue.record("no assumptions")
+            return
+        }
+        #expect(first["id"]?.stringValue == "attention_flops" && first["text"] != nil)
+    }
+}
