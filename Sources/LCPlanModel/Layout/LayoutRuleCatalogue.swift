@@ -1,6 +1,30 @@
-/// The parallelism rules `LayoutRules` raises beside the spec-area LC110 and LC116 (kept there, since
-/// their ids are stable): declared here, next to their checks.
+import Foundation
+
+/// The rules `LayoutRules` raises, declared next to their checks: LC110 and LC116 (spec area, their ids
+/// predate the parallelism area and are stable), LC401 and LC402.
 extension Rule {
+    public static let planNotDivisible = Rule(
+        id: "LC110", name: "plan-not-divisible", area: .spec, severity: .error,
+        summary: "A parallel degree in `plan` does not divide what it splits.",
+        help: """
+            Tensor parallelism splits heads (and KV heads, unless they are replicated) and the FFN; pipeline \
+            parallelism splits layers; context parallelism splits the sequence; expert parallelism splits the \
+            experts; data parallelism splits the global batch. Choose degrees that divide these.
+            """,
+        triggering: exampleBase.replacingOccurrences(of: "context: 8k}", with: "context: 8k}\nplan: {tp: 3}")
+            .replacingOccurrences(of: "count: 1", with: "count: 3"),
+        nonTriggering: exampleBase.replacingOccurrences(of: "context: 8k}", with: "context: 8k}\nplan: {tp: 1}"))
+
+    public static let planDeviceMismatch = Rule(
+        id: "LC116", name: "plan-device-mismatch", area: .spec, severity: .error,
+        summary: "The parallel degrees in `plan` need more devices than `hardware.count` provides.",
+        help: """
+            tp * pp * cp * dp devices are needed (expert parallelism reuses the data- and context-parallel \
+            devices). Raise `hardware.count` or lower a degree.
+            """,
+        triggering: exampleBase.replacingOccurrences(of: "context: 8k}", with: "context: 8k}\nplan: {tp: 8}"),
+        nonTriggering: exampleBase.replacingOccurrences(of: "context: 8k}", with: "context: 8k}\nplan: {tp: 1}"))
+
     private static let trainingBase = """
         version: 1
         model: llama-3.1-8b
@@ -29,4 +53,7 @@ extension Rule {
             """,
         triggering: trainingBase + "\nplan: {tp: 1, sequence_parallel: true}",
         nonTriggering: trainingBase + "\nplan: {tp: 2, sequence_parallel: true}")
+
+    /// The rules `LayoutRules` raises, in id order.
+    static let layoutRules: [Rule] = [planNotDivisible, planDeviceMismatch, unevenPipelineStages, layoutUnsupported]
 }
