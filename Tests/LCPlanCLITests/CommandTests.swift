@@ -54,6 +54,13 @@ struct CommandTests {
             stdin: spec.replacingOccurrences(
                 of: "fail_on: warning}", with: "fail_on: warning, suppress: [LC301, LC302, LC306]}"))
         #expect(suppressed.status == 0, "\(suppressed.stdout)")
+        // plan fails like check: the spec's checks.fail_on, overridden by --fail-on.
+        let plan = try CLI.run(["plan", "-", "--format", "json"], stdin: spec)
+        #expect(plan.status == 1 && plan.stdout.contains("\"verdict\": \"warnings\""))
+        #expect(try CLI.run(["plan", "-", "--fail-on", "error"], stdin: spec).status == 0)
+        let lenient = spec.replacingOccurrences(of: "checks: {fail_on: warning}", with: "")
+        #expect(try CLI.run(["plan", "-"], stdin: lenient).status == 0)
+        #expect(try CLI.run(["plan", "-", "--fail-on", "warning"], stdin: lenient).status == 1)
     }
 
     @Test func explainPrintsTheRuleDescription() throws {

@@ -42,6 +42,20 @@ struct EvaluatorAgreesWithExactMemory {
         #expect(compared == 160)
     }
 
+    /// The per-kind KV bytes per token add up, over every layer, to the model's bytes per token.
+    @Test func kvBytesPerKindSumToTheWhole() {
+        var g = SplitMix64(state: 99)
+        for _ in 0..<40 {
+            let spec = PropertyTests.spec(PropertyTests.model(&g), &g, context: 4096)
+            let profile = ModelProfile(spec, analyseRoPE: false)
+            var sum = ExactInt.zero
+            for k in profile.kinds.indices {
+                sum += ExactInt(profile.layers(ofKind: k, in: 0..<spec.model.layers)) * profile.kvBytesPerTokenPerLayer[k]
+            }
+            #expect(sum == profile.kvBytesPerToken)
+        }
+    }
+
     /// Shards of the weights over pipeline stages and tensor ranks add up to the whole model (dense models,
     /// bf16, tp dividing every matrix): sum over stages of tp x parameters per device = all parameters.
     @Test func stageShardsSumToTheModel() throws {

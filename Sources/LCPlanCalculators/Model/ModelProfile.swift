@@ -32,6 +32,9 @@ public struct ModelProfile: Sendable {
     public let activationBytes: Int
     /// Bytes per cached token over all attention layers (no parallel split, no paging).
     public let kvBytesPerToken: ExactInt
+    /// Per kind (as `kinds`): bytes one token adds to one layer's cache with no parallel split (0 for
+    /// SSM and linear-attention layers, whose state does not grow with the context).
+    public let kvBytesPerTokenPerLayer: [ExactInt]
     /// The KV cache's size rules for this model and cache format.
     let kvCache: KVCacheSize
     /// KV elements per token per attention layer and the width of the K and V tensors exchanged by context
@@ -87,6 +90,8 @@ public struct ModelProfile: Sendable {
         let cache = KVCacheSize(model, cache: spec.workload.kvCache)
         kvCache = cache
         kvBytesPerToken = cache.bytesPerToken
+        let perLayer = cache.bytesPerTokenPerLayer()
+        kvBytesPerTokenPerLayer = kinds.map { $0.kind == .global || $0.kind == .local ? perLayer : .zero }
         kvElementsPerToken = cache.elementsPerToken().intValue ?? 0
         rope =
             analyseRoPE
