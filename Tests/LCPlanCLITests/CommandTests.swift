@@ -52,7 +52,7 @@ struct CommandTests {
         let suppressed = try CLI.run(
             ["check", "-"],
             stdin: spec.replacingOccurrences(
-                of: "fail_on: warning}", with: "fail_on: warning, suppress: [LC301, LC302, LC306]}"))
+                of: "fail_on: warning}", with: "fail_on: warning, suppress: [LC301, LC302, LC306, LC308]}"))
         #expect(suppressed.status == 0, "\(suppressed.stdout)")
         // plan fails like check: the spec's checks.fail_on, overridden by --fail-on.
         let plan = try CLI.run(["plan", "-", "--format", "json"], stdin: spec)

@@ -1,5 +1,6 @@
 import Foundation
 import LCPlanCalculators
+import LCPlanPrecision
 import Testing
 
 @testable import LCPlanModel
@@ -61,5 +62,19 @@ struct RuleCatalogueTests {
         let result = SpecLoader.load(text: text, file: "t.yaml")
         #expect(result.diagnostics.map(\.rule.id) == ["LC117"])
         #expect(result.spec?.checks.suppress == ["LC109"])
+    }
+}
+
+/// Device memory is what the driver reports (../shared/reference/hardware.md: nvidia-smi totals in MiB and
+/// their byte values), not marketing GB read as decimal bytes.
+struct DriverReportedMemoryTests {
+    @Test(arguments: [
+        ("h200", 150_754_820_096), ("h100-sxm", 85_520_809_984), ("h100-pcie", 85_520_809_984),
+        ("a100-80gb", 85_899_345_920), ("a100-pcie-80gb", 85_899_345_920), ("a100-40gb", 42_949_672_960),
+    ])
+    func capacity(device: String, bytes: Int) throws {
+        let spec = try #require(DeviceCatalogue.named(device))
+        #expect(spec.memory.value == ExactInt(bytes))
+        #expect(spec.source.contains("MiB"))
     }
 }

@@ -25,8 +25,9 @@ struct ReportTests {
     }
 
     @Test func suppressionRemovesOnlyNamedWarnings() {
-        // At 32k Llama 3 8B is beyond its trained context (LC301) and below the depth bound (LC302).
-        let text = Self.base.replacingOccurrences(of: "8k", with: "32k") + "checks: {suppress: [LC301, LC302, LC306]}\n"
+        // At 32k Llama 3 8B is beyond its trained context (LC301), below the depth bound (LC302), fails the Men
+        // criterion (LC306) and is beyond Liu's extrapolation limit (LC308).
+        let text = Self.base.replacingOccurrences(of: "8k", with: "32k") + "checks: {suppress: [LC301, LC302, LC306, LC308]}\n"
         let r = report(text)
         #expect(r.diagnostics.isEmpty && r.suppressed.contains("LC301") && r.verdict == .ok, "\(r.diagnostics.map(\.message))")
     }

@@ -71,10 +71,10 @@ public struct PhaseModulationBounds: Sendable {
     }
 
     /// The longest context base `b` supports under A and C (summary form): min(2 pi b, b arccos(eps^(1/N))),
-    /// floored; 0 when b is at or above the precision ceiling.
+    /// floored; 0 when b is at or above the precision ceiling, unless `ceiling` is false (A and C alone).
     public static func maxContext(
         base b: BigFloat, rotaryDim r: Int, eps: Double, depth: Int, phaseFormat: NumberFormat,
-        exactForm: Bool, _ wp: WorkingPrecision
+        exactForm: Bool, ceiling checkCeiling: Bool = true, _ wp: WorkingPrecision
     ) -> ExactInt {
         let ceiling = wp.divide(wp.number(1), machineEpsilon(phaseFormat, wp))
         var effective = b
@@ -83,7 +83,7 @@ public struct PhaseModulationBounds: Sendable {
             effective = wp.power(b, wp.divide(wp.number(r - 2), wp.number(r)))
         }
         let limitBase = exactForm && r >= 4 ? wp.power(ceiling, wp.divide(wp.number(r), wp.number(r - 2))) : ceiling
-        guard b.compare(to: limitBase) == -1 else { return .zero }
+        guard !checkCeiling || b.compare(to: limitBase) == -1 else { return .zero }
         let rootEps = wp.power(wp.number(eps), wp.divide(wp.number(1), wp.number(max(depth, 1))))
         let fromA = wp.multiply(wp.multiply(wp.number(2), wp.pi), effective)
         let fromC = wp.multiply(effective, wp.acos(rootEps))

@@ -55,7 +55,7 @@ public struct RoPEAnalysis: Sendable {
     public let liu: LiuCriticalDimension
     public let men: MenCriterion.Result?
     public let precisionWall: BigFloat
-    /// The longest context every evaluated bound allows at the working formats.
+    /// The longest context every evaluated limit allows, hard and criteria (the criteria tier's).
     public let maxContext: ExactInt
     /// Position ids: the last position as the position format holds it, and the largest integer it holds exactly.
     public let lastPositionRounded: BigFloat
@@ -63,7 +63,19 @@ public struct RoPEAnalysis: Sendable {
     /// 1 ulp of the phase at the last position, radians, for the fastest and slowest pairs.
     public let fastestPhaseULP: BigFloat
     public let slowestPhaseULP: BigFloat
+    /// No hard limit crossed and every criterion holds (`verdict == .feasible`).
     public let feasible: Bool
+    /// Hard limit crossed: infeasible; a criterion fails: at risk; otherwise feasible.
+    public let verdict: RoPEVerdict
+    /// Every limit judged: hard ones (formats) first, then the literature's criteria.
+    public let limits: [RoPELimit]
+    /// The longest context the hard limits allow (2^40 when none bounds it).
+    public let hardMaxContext: ExactInt
+    /// Multiplier of the softmax scale 1/sqrt(d) beyond the cos/sin attention factor (DeepSeek-V2/V3's
+    /// f(s, mscale_all_dim)^2 under yarn); 1 otherwise.
+    public let softmaxScaleMultiplier: BigFloat
+    /// Catalogue models documented to work, to judge a criterion's warning against.
+    public let evidence: RoPEEvidence
     public let recommendation: RoPERecommendation
     /// What decides the verdict: the bound that fails, or the tightest one when all hold.
     public let binding: String
@@ -175,67 +187,133 @@ public struct RoPEAnalysis: Sendable {
         let family = bounds.exact ?? bounds.summary
         let lower = family.lowerBound
         let ceiling = family.precisionCeiling
-        var reasons: [(id: String, text: String)] = []
-        if effectiveBase.compare(to: family.aliasing) == -1 { reasons.append(("aliasing_bound_a", "aliasing bound A")) }
-        if effectiveBase.compare(to: family.depth) == -1 { reasons.append(("depth_stability_bound_c", "depth-stability bound C")) }
-        if effectiveBase.compare(to: ceiling) != -1 { reasons.append(("precision_ceiling_d", "precision ceiling D")) }
-        if let men, !men.holds { reasons.append(("men_criterion", "Men criterion")) }
-        if let p = settings.positionFormat.significandBits, positions - 1 > (1 << min(p, 62)) {
-            reasons.append(("position_format", "\(settings.positionFormat.rawValue) positions"))
-        }
-        var longest = PhaseModulationBounds.maxContext(
+        let scaling = rope.scaling?.type
+        let scalingName = scaling.map { "\($0.rawValue) scaling" } ?? "no scaling"
+        let unscaled = scaling == nil
+        let pmLimit = PhaseModulationBounds.maxContext(
             base: effectiveBase, rotaryDim: r, eps: settings.eps, depth: depth,
-            phaseFormat: settings.phaseFormat, exactForm: bounds.exact != nil, wp)
-        if let failure = men?.firstFailure { longest = ExactInt.min(longest, ExactInt(failure)) }
-        if let p = settings.positionFormat.significandBits { longest = ExactInt.min(longest, ExactInt(2).power(UInt(min(p, 62))) + 1) }
-        maxContext = longest
-        feasible = reasons.isEmpty
+            phaseFormat: settings.phaseFormat, exactForm: bounds.exact != nil, ceiling: false, wp)
+        let form = bounds.exact == nil ? "summary form" : "exact-dimension form on the effective slowest frequency"
+        var limits = Self.hardLimits(positions: positions, settings: settings, slowest: frequencies.slowest, wp: wp)
+        if !reportPositions { limits.removeAll { $0.id.hasPrefix("position_") } }
+        limits.append(
+            RoPELimit(
+                id: "aliasing_bound_a", tier: .criterion, name: "phase-modulation aliasing bound A",
+                source: Sources.phaseModulation, assumption: "the slowest pair turns at most once over the context (\(form))",
+                derivedForScaling: unscaled, holds: effectiveBase.compare(to: family.aliasing) != -1, maxContext: pmLimit))
+        limits.append(
+            RoPELimit(
+                id: "depth_stability_bound_c", tier: .criterion, name: "phase-modulation depth-stability bound C",
+                source: Sources.phaseModulation,
+                assumption:
+                    "coherence eps = \(settings.eps) (an assumption; the paper fixes none) compounded over N = \(depth) layers (\(form))",
+                derivedForScaling: unscaled, holds: effectiveBase.compare(to: family.depth) != -1, maxContext: pmLimit))
+        limits.append(
+            RoPELimit(
+                id: "precision_ceiling_d", tier: .criterion, name: "phase-modulation precision ceiling D",
+                source: Sources.phaseModulation,
+                assumption: "the slowest pair's frequency stays above \(settings.phaseFormat.rawValue) machine epsilon (\(form))",
+                derivedForScaling: unscaled, holds: effectiveBase.compare(to: ceiling) == -1, maxContext: nil))
+        if let men {
+            limits.append(
+                RoPELimit(
+                    id: "men_criterion", tier: .criterion, name: "Men criterion", source: Sources.men,
+                    assumption:
+                        "similar tokens attend more than random ones on average (sum_j cos(m theta_j) >= 0 at every distance), derived for unscaled RoPE in pretraining",
+                    derivedForScaling: unscaled, holds: men.holds, maxContext: men.firstFailure.map { ExactInt($0) }))
+        }
+        let liuLimit = liu.extrapolationLimit.floorInteger ?? .zero
+        limits.append(
+            RoPELimit(
+                id: "liu_extrapolation", tier: .criterion, name: "Liu extrapolation limit", source: Sources.liu,
+                assumption:
+                    "a base raised from \(base.decimalString(digits: 6)) after pretraining at \(UnitFormat.grouped(ExactInt(max(trained, 7)))) tokens (critical dimension \(liu.criticalDimension)); derived for base (NTK-style) changes",
+                derivedForScaling: unscaled || scaling == .ntk || scaling == .dynamic,
+                holds: ExactInt(context) <= liuLimit, maxContext: liuLimit))
+        self.limits = limits
+        let cap = ExactInt(SpecShapes.maxTokens)
+        let hard = limits.filter { $0.tier == .hard }
+        hardMaxContext = hard.compactMap(\.maxContext).reduce(cap) { ExactInt.min($0, $1) }
+        maxContext = limits.compactMap(\.maxContext).reduce(cap) { ExactInt.min($0, $1) }
+        let failing = limits.filter { !$0.holds }
+        verdict = hard.contains { !$0.holds } ? .infeasible : (failing.isEmpty ? .feasible : .atRisk)
+        feasible = verdict == .feasible
+        var reasons = failing.map { (id: $0.id, text: $0.name) }
         if reasons.isEmpty {
             reasons = [
                 lower.compare(to: family.aliasing) == 0
-                    ? ("aliasing_bound_a", "aliasing bound A") : ("depth_stability_bound_c", "depth-stability bound C")
+                    ? ("aliasing_bound_a", "phase-modulation aliasing bound A")
+                    : ("depth_stability_bound_c", "phase-modulation depth-stability bound C")
             ]
         }
         binding = reasons.map(\.text).joined(separator: ", ")
         bindingIDs = reasons.map(\.id)
         self.positions = positions
+        // DeepSeek-V2/V3 attention multiplies the softmax scale by f(s, mscale_all_dim)^2 when yarn names
+        // mscale_all_dim (modeling_deepseek_v3.py; rope.md sec. 4), beside the cos/sin attention factor.
+        if model.attention.kind == .mla, let s = rope.scaling, s.type == .yarn, let all = s.mscaleAllDim, all != 0 {
+            let f = RoPEFrequencies.mscaleFunction(s.factor, all, wp)
+            softmaxScaleMultiplier = wp.multiply(f, f)
+        } else {
+            softmaxScaleMultiplier = wp.number(1)
+        }
+        evidence = RoPEEvidence(
+            model: model.name, effectiveBase: effectiveBase.doubleValue, slowest: frequencies.slowest.doubleValue, rotaryDim: r,
+            context: context)
         recommendation = RoPERecommendation(
             context: context, rotaryDim: r, passThrough: passThroughPairs, base: base,
             trainedContext: trained, lowerBound: lower, ceiling: ceiling, precision: wp,
             totalBudget: settings.scanBudget)
         diagnostics = Self.findings(
-            model: model, context: context, positions: reportPositions ? positions : nil, settings: settings,
+            model: model, context: context, limits: limits, settings: settings, scalingName: scalingName,
             analysis: (effectiveBase, lower, ceiling, men), file: file, wp: wp, digits: settings.digits)
     }
 
     static func findings(
-        model: ModelSpec, context: Int, positions: Int?, settings: RoPESettings,
+        model: ModelSpec, context: Int, limits: [RoPELimit], settings: RoPESettings, scalingName: String,
         analysis: (base: BigFloat, lower: BigFloat, ceiling: BigFloat, men: MenCriterion.Result?),
         file: String, wp: WorkingPrecision, digits: Int
     ) -> [Diagnostic] {
         var found: [Diagnostic] = []
         let location: SourceLocation? = file.isEmpty ? nil : SourceLocation(file: file)
         let d = min(digits, 12)
-        if analysis.base.compare(to: analysis.lower) == -1 {
+        let failing = Dictionary(limits.filter { !$0.holds }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        /// A criterion's finding names its source, its assumption, and whether it was derived for the scaling.
+        func note(_ limit: RoPELimit) -> String {
+            " [criterion: \(limit.source); assumes \(limit.assumption); "
+                + (limit.derivedForScaling ? "derived for \(scalingName)]" : "not derived for \(scalingName)]")
+        }
+        if let limit = failing["aliasing_bound_a"] ?? failing["depth_stability_bound_c"] {
             found.append(
                 Diagnostic(
                     .ropeBaseTooSmall,
-                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is below the phase-modulation lower bound \(analysis.lower.decimalString(digits: d)) for \(UnitFormat.grouped(ExactInt(context))) tokens",
+                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is below the phase-modulation lower bound \(analysis.lower.decimalString(digits: d)) for \(UnitFormat.grouped(ExactInt(context))) tokens"
+                        + note(limit),
                     at: location, keyPath: "model.rope.theta", expected: "a base of at least \(analysis.lower.decimalString(digits: d))"))
         }
-        if analysis.base.compare(to: analysis.ceiling) != -1 {
+        if let limit = failing["precision_ceiling_d"] {
             found.append(
                 Diagnostic(
                     .ropeBaseAboveCeiling,
-                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is at or above the \(settings.phaseFormat.rawValue) precision ceiling \(analysis.ceiling.decimalString(digits: d)): the slowest pairs' phase increments are lost",
+                    "effective RoPE base \(analysis.base.decimalString(digits: d)) is at or above the \(settings.phaseFormat.rawValue) precision ceiling \(analysis.ceiling.decimalString(digits: d))"
+                        + note(limit),
                     at: location, keyPath: "model.rope.theta",
                     expected: "a base below \(analysis.ceiling.decimalString(digits: d)), or phases in a wider format"))
         }
-        if let men = analysis.men, let failure = men.firstFailure {
+        if let limit = failing["men_criterion"], let men = analysis.men, let failure = men.firstFailure {
             found.append(
                 Diagnostic(
                     .menCriterionFails,
-                    "sum_j cos(m theta_j) is negative at m = \(failure) (\(String(format: "%.3e", men.failureValue ?? 0))), within the \(UnitFormat.grouped(ExactInt(context)))-token context",
+                    "sum_j cos(m theta_j) is negative at m = \(failure) (\(String(format: "%.3e", men.failureValue ?? 0))), within the \(UnitFormat.grouped(ExactInt(context)))-token context"
+                        + note(limit),
+                    at: location, keyPath: "model.rope.theta"))
+        }
+        if let limit = failing["liu_extrapolation"] {
+            found.append(
+                Diagnostic(
+                    .liuExtrapolationLimit,
+                    "the context \(UnitFormat.grouped(ExactInt(context))) is beyond the Liu et al. extrapolation limit of \(UnitFormat.grouped(limit.maxContext ?? .zero)) tokens"
+                        + note(limit),
                     at: location, keyPath: "model.rope.theta"))
         }
         if let rope = model.rope, let scaling = rope.scaling, scaling.type != .llama3, let original = scaling.originalContext {
@@ -251,20 +329,28 @@ public struct RoPEAnalysis: Sendable {
                     ))
             }
         }
-        if let p = settings.positionFormat.significandBits, let context = positions {
-            if settings.positionFormat == .fp16 && context - 1 > 65504 {
-                found.append(
-                    Diagnostic(
-                        .positionsUnrepresentable,
-                        "positions above 65504 overflow fp16; the context needs \(UnitFormat.grouped(ExactInt(context - 1)))",
-                        at: location, keyPath: "workload.context", expected: "fp32 positions", severity: .error))
-            } else if context - 1 > (1 << min(p, 62)) {
-                found.append(
-                    Diagnostic(
-                        .positionsUnrepresentable,
-                        "\(settings.positionFormat.rawValue) holds integers exactly only up to \(UnitFormat.grouped(ExactInt(1 << min(p, 62)))); positions up to \(UnitFormat.grouped(ExactInt(context - 1))) round (the last to \(WorkingPrecision(bits: p).number(ExactInt(context - 1)).decimalString(digits: 12)))",
-                        at: location, keyPath: "workload.context", expected: "positions in fp32 or wider"))
-            }
+        let format = settings.positionFormat
+        if failing["position_overflow"] != nil, let largest = format.largestFinite {
+            found.append(
+                Diagnostic(
+                    .positionsUnrepresentable,
+                    "positions above \(UnitFormat.grouped(ExactInt(largest))) overflow \(format.rawValue); the context needs positions up to \(UnitFormat.grouped(ExactInt(max(context, 1) - 1)))",
+                    at: location, keyPath: "conventions.rope_position_dtype", expected: "fp32 positions"))
+        } else if let limit = failing["position_collision"], let p = format.significandBits {
+            found.append(
+                Diagnostic(
+                    .positionsUnrepresentable,
+                    "\(format.rawValue) holds integers exactly only up to \(UnitFormat.grouped(ExactInt(1 << min(p, 62)))): position ids beyond collide (neighbours round to the same id) within the context of \(UnitFormat.grouped(ExactInt(context)))",
+                    at: location, keyPath: "conventions.rope_position_dtype",
+                    expected: "positions in fp32 or wider, or a context of at most \(UnitFormat.grouped(limit.maxContext ?? .zero))"))
+        }
+        if let limit = failing["phase_increment_lost"] {
+            found.append(
+                Diagnostic(
+                    .phaseIncrementLost,
+                    "phases formed in \(settings.phaseFormat.rawValue) lose the slowest pair's increment beyond position \(UnitFormat.grouped((limit.maxContext ?? .one) - .one)): neighbouring positions get the same phase",
+                    at: location, keyPath: "conventions.rope_phase_dtype",
+                    expected: "phases in fp32 (or wider), or a context of at most \(UnitFormat.grouped(limit.maxContext ?? .zero))"))
         }
         return found
     }

@@ -2,8 +2,10 @@ import LCPlanPrecision
 
 /// Built-in device presets. GPU figures: NVIDIA H200, H100 and A100 datasheets as collected in
 /// ../shared/reference/hardware.md; tensor-core peaks DENSE (the datasheets print Hopper with 2:4
-/// sparsity, twice these), capacities and bandwidths decimal, NVLink per direction (half the
-/// bidirectional figure the sheets print). Edge CPU figures are lower-confidence defaults.
+/// sparsity, twice these), bandwidths decimal, NVLink per direction (half the bidirectional figure the
+/// sheets print). GPU memory is the capacity the driver reports (`nvidia-smi` total, hardware.md), not
+/// the marketing GB read as decimal bytes: an "80 GB" H100 has 81,559 MiB, about 7% more than 80e9 B.
+/// Edge CPU figures are lower-confidence defaults.
 public enum DeviceCatalogue {
     public static func named(_ name: String) -> DeviceSpec? {
         let key = name.lowercased()
@@ -17,6 +19,8 @@ public enum DeviceCatalogue {
     private static func gbps(_ value: Double) -> Bandwidth { Bandwidth(bytesPerSecond: value * 1e9) }
     private static func gb(_ value: Int) -> Bytes { Bytes(ExactInt(value) * ExactInt(1_000_000_000)) }
     private static func gib(_ value: Int) -> Bytes { Bytes(ExactInt(value) * ExactInt(1 << 30)) }
+    /// A capacity in MiB, as `nvidia-smi` reports device memory.
+    private static func mib(_ value: Int) -> Bytes { Bytes(ExactInt(value) * ExactInt(1 << 20)) }
 
     /// Hopper dense tensor-core peaks: BF16/FP16 989.4, FP8 1978.9, TF32 494.7 TFLOPS; FP32 (non-tensor) 66.9.
     private static let hopperSXMPeaks: [NumberFormat: FLOPRate] = [
@@ -29,42 +33,62 @@ public enum DeviceCatalogue {
 
     public static let all: [DeviceSpec] = [
         DeviceSpec(
-            name: "h200", kind: .gpu, memory: gb(141), memoryBandwidth: gbps(4800), peak: hopperSXMPeaks,
+            name: "h200", kind: .gpu, memory: mib(143_771), memoryBandwidth: gbps(4800), peak: hopperSXMPeaks,
             intraNode: gbps(450), hostLink: gbps(64),
-            source: "NVIDIA H200 Tensor Core GPU datasheet (SXM): 141 GB HBM3e, 4.8 TB/s, NVLink 900 GB/s",
+            source: """
+                NVIDIA H200 Tensor Core GPU datasheet (SXM): 141 GB HBM3e, 4.8 TB/s, NVLink 900 GB/s; \
+                capacity as the driver reports it, 143,771 MiB (nvidia-smi)
+                """,
             confidence: .checked),
         DeviceSpec(
-            name: "h200-nvl", kind: .gpu, memory: gb(141), memoryBandwidth: gbps(4800),
+            name: "h200-nvl", kind: .gpu, memory: mib(143_771), memoryBandwidth: gbps(4800),
             peak: [.bf16: tf(835), .fp16: tf(835), .fp8: tf(1670), .fp32: tf(60)],
             intraNode: gbps(450), hostLink: gbps(64),
-            source: "NVIDIA H200 NVL datasheet: 141 GB, 4.8 TB/s, NVLink bridge 900 GB/s", confidence: .checked),
+            source: """
+                NVIDIA H200 NVL datasheet: 141 GB, 4.8 TB/s, NVLink bridge 900 GB/s; capacity taken as the \
+                H200 SXM's driver-reported 143,771 MiB (the same class of figure, hardware.md)
+                """,
+            confidence: .stated),
         DeviceSpec(
-            name: "h100-sxm", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(3350), peak: hopperSXMPeaks,
+            name: "h100-sxm", kind: .gpu, memory: mib(81_559), memoryBandwidth: gbps(3350), peak: hopperSXMPeaks,
             intraNode: gbps(450), hostLink: gbps(64),
-            source: "NVIDIA H100 Tensor Core GPU datasheet (SXM5): 80 GB HBM3, 3.35 TB/s, NVLink 900 GB/s",
+            source: """
+                NVIDIA H100 Tensor Core GPU datasheet (SXM5): 80 GB HBM3, 3.35 TB/s, NVLink 900 GB/s; \
+                capacity as the driver reports it, 81,559 MiB (nvidia-smi)
+                """,
             confidence: .checked),
         DeviceSpec(
-            name: "h100-pcie", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(2000),
+            name: "h100-pcie", kind: .gpu, memory: mib(81_559), memoryBandwidth: gbps(2000),
             peak: [.bf16: tf(756), .fp16: tf(756), .fp8: tf(1513), .tf32: tf(378), .fp32: tf(51), .fp64: tf(26)],
             intraNode: gbps(300), hostLink: gbps(64),
-            source: "NVIDIA H100 datasheet (PCIe): 80 GB HBM2e, 2.0 TB/s, NVLink bridge 600 GB/s",
+            source: """
+                NVIDIA H100 datasheet (PCIe): 80 GB HBM2e, 2.0 TB/s, NVLink bridge 600 GB/s; capacity as the \
+                driver reports it, 81,559 MiB (nvidia-smi)
+                """,
             confidence: .checked),
         DeviceSpec(
-            name: "a100-40gb", kind: .gpu, memory: gb(40), memoryBandwidth: gbps(1555), peak: amperePeaks,
+            name: "a100-40gb", kind: .gpu, memory: mib(40_960), memoryBandwidth: gbps(1555), peak: amperePeaks,
             intraNode: gbps(300), hostLink: gbps(32),
-            source: "NVIDIA A100 datasheet (SXM4 40GB): 40 GB HBM2, 1,555 GB/s, NVLink 600 GB/s",
+            source: """
+                NVIDIA A100 datasheet (SXM4 40GB): 40 GB HBM2, 1,555 GB/s, NVLink 600 GB/s; capacity as the \
+                driver reports it, 40,960 MiB (nvidia-smi; some PCIe boards report 40,536 MiB)
+                """,
             confidence: .checked),
         DeviceSpec(
-            name: "a100-80gb", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(2039), peak: amperePeaks,
+            name: "a100-80gb", kind: .gpu, memory: mib(81_920), memoryBandwidth: gbps(2039), peak: amperePeaks,
             intraNode: gbps(300), hostLink: gbps(32),
-            source: "NVIDIA A100 datasheet (SXM4 80GB): 80 GB HBM2e, 2,039 GB/s, NVLink 600 GB/s",
+            source: """
+                NVIDIA A100 datasheet (SXM4 80GB): 80 GB HBM2e, 2,039 GB/s, NVLink 600 GB/s; capacity as the \
+                driver reports it, 81,920 MiB (nvidia-smi)
+                """,
             confidence: .checked),
         DeviceSpec(
-            name: "a100-pcie-80gb", kind: .gpu, memory: gb(80), memoryBandwidth: gbps(1935), peak: amperePeaks,
+            name: "a100-pcie-80gb", kind: .gpu, memory: mib(81_920), memoryBandwidth: gbps(1935), peak: amperePeaks,
             intraNode: gbps(32), hostLink: gbps(32),
             source: """
-                NVIDIA A100 datasheet (PCIe 80GB): 80 GB HBM2e, 1,935 GB/s; peers over PCIe Gen4 x16 \
-                (32 GB/s per direction) unless an NVLink bridge is stated in the spec
+                NVIDIA A100 datasheet (PCIe 80GB): 80 GB HBM2e, 1,935 GB/s, capacity as the driver reports it, \
+                81,920 MiB (nvidia-smi); peers over PCIe Gen4 x16 (32 GB/s per direction) unless an NVLink \
+                bridge is stated in the spec
                 """,
             confidence: .checked),
         DeviceSpec(

@@ -86,6 +86,29 @@ enum RoPESection {
             F.bool("scaling_stays_in_zone") { $0.recommendation.scalingStaysInZone },
         ])
 
+    static let limit = JSONShape<RoPELimit>(
+        "One limit the configuration is judged against.",
+        [
+            F.string("id") { $0.id }, F.choice("tier", RoPELimit.Tier.self) { $0.tier }, F.string("name") { $0.name },
+            F.string("source") { $0.source }, F.string("assumption") { $0.assumption },
+            F.bool("derived_for_scaling", "Whether the criterion was derived for the scaling in use.") { $0.derivedForScaling },
+            F.bool("holds") { $0.holds },
+            F.nullable("max_context", .count, "The longest context (tokens) it allows.") { $0.maxContext.map(JSONValue.integer) },
+        ])
+
+    static let reference = JSONShape<RoPEEvidence.Reference>(
+        "A catalogue model documented to work.",
+        [
+            F.string("model") { $0.model }, F.count("documented_context") { $0.documentedContext },
+            F.count("rotary_dim") { $0.rotaryDim }, F.ratio("effective_base") { $0.effectiveBase },
+            F.ratio("ratio", "This configuration's effective base over the model's.") { $0.ratio },
+            F.ratio("wavelength_ratio", "This configuration's slowest wavelength over the model's.") { $0.wavelengthRatio },
+        ])
+
+    static let evidence = JSONShape<RoPEEvidence>(
+        "Models known to work, to judge a criterion's warning against.",
+        [F.string("sentence") { $0.sentence }, F.list("references", reference) { $0.references }])
+
     /// One kind of layer's analysis.
     static let analysis = JSONShape<RoPEAnalysis>(
         "RoPE feasibility for one kind of layer.",
@@ -95,7 +118,12 @@ enum RoPESection {
             real("theta") { Real(value: $0.base, digits: $0.settings.digits) },
             real("effective_base") { Real(value: $0.effectiveBase, digits: $0.settings.digits) },
             F.count("rotary_dim") { $0.rotaryDim }, F.count("pass_through_pairs") { $0.passThroughPairs },
-            real("attention_factor") { Real(value: $0.frequencies.attentionFactor, digits: $0.settings.digits) },
+            real("attention_factor", "Multiplies cos and sin (logits scale by its square).") {
+                Real(value: $0.frequencies.attentionFactor, digits: $0.settings.digits)
+            },
+            real("softmax_scale_multiplier", "Multiplies the softmax scale 1/sqrt(d) (DeepSeek-V2/V3 under yarn); 1 otherwise.") {
+                Real(value: $0.softmaxScaleMultiplier, digits: $0.settings.digits)
+            },
             F.object("pairs", pairs) { $0.frequencies },
             F.nullable("yarn_correction_range", .array(.ratio)) { a in
                 a.frequencies.yarnRange.map { .array([.number($0.low), .number($0.high)]) }
@@ -105,16 +133,28 @@ enum RoPESection {
             F.choice("phase_dtype", NumberFormat.self) { $0.settings.phaseFormat },
             F.choice("position_dtype", NumberFormat.self) { $0.settings.positionFormat },
             F.object("bounds", bounds) { $0 }, F.object("zone", zone) { $0 },
-            F.bool("feasible") { $0.feasible },
+            F.choice("verdict", RoPEVerdict.self, "infeasible: a hard limit crossed; at_risk: a criterion fails.") { $0.verdict },
+            F.string("verdict_sentence", "The same sentence as the text report and `lcplan rope`.") {
+                RoPEReport.verdictSentence($0)
+            },
+            F.bool("feasible", "verdict is feasible.") { $0.feasible },
+            F.list("limits", limit, "Hard limits first, then the literature's criteria.") { $0.limits },
+            F.exact("hard_max_context", "The longest context the hard limits allow (2^40 when none bounds it).") {
+                $0.hardMaxContext
+            },
+            F.object("evidence", evidence) { $0.evidence },
             F.field(
                 "binding",
                 .array(
-                    .choice(["aliasing_bound_a", "depth_stability_bound_c", "precision_ceiling_d", "men_criterion", "position_format"])),
+                    .choice([
+                        "position_collision", "position_overflow", "phase_increment_lost", "aliasing_bound_a",
+                        "depth_stability_bound_c", "precision_ceiling_d", "men_criterion", "liu_extrapolation",
+                    ])),
                 "What decides the verdict, as stable ids: the limits that fail, or the tightest lower bound when all hold."
             ) { .array($0.bindingIDs.map(JSONValue.string)) },
             F.optional("men", men) { $0.men },
             F.object("liu", liu) { $0 }, F.object("precision", precision) { $0 },
-            F.exact("max_context") { $0.maxContext },
+            F.exact("max_context", "The longest context every limit allows, hard and criteria.") { $0.maxContext },
             F.object("recommendation", recommendation) { $0 },
         ])
 

@@ -90,12 +90,13 @@ extension Rule {
             """)
 
     public static let positionsUnrepresentable = Rule(
-        id: "LC305", name: "positions-unrepresentable", area: .rope, severity: .warning,
-        summary: "Position ids beyond the exact integer range (or the finite range) of their number format.",
+        id: "LC305", name: "positions-unrepresentable", area: .rope, severity: .error,
+        summary: "Position ids beyond the exact integer range (or the finite range) of their number format: a hard limit.",
         help: """
             bf16 holds integers exactly only up to 256 and fp16 up to 2048 (and overflows above 65504): \
-            positions round (bf16: 15962 becomes 15936) and neighbouring tokens share a phase (arXiv 2411.13476; \
-            transformers PR 29285). Keep position ids and phases in fp32 (`conventions.rope_position_dtype`).
+            positions round (bf16: 15962 becomes 15936) and neighbouring tokens get the same position id and \
+            phase (arXiv 2411.13476; transformers PR 29285). No training or scaling works around it, so the \
+            plan is infeasible. Keep position ids and phases in fp32 (`conventions.rope_position_dtype`).
             """,
         triggering: """
             version: 1
@@ -133,8 +134,57 @@ extension Rule {
             workload: {context: 1k}
             """)
 
+    public static let phaseIncrementLost = Rule(
+        id: "LC307", name: "phase-increment-lost", area: .rope, severity: .error,
+        summary: "Phases formed in their format lose the slowest pair's increment between neighbouring positions: a hard limit.",
+        help: """
+            The phase of pair j at position m is m x theta_j, rounded to the phase format. Once theta_j is below \
+            half an ulp of m x theta_j, positions m and m + 1 get the same phase: the format cannot tell them \
+            apart. For the slowest pair this happens near 2^p / 2 positions whatever the base (fp32 about 16.7M, \
+            fp16 about 2K, bf16 about 256). Form phases in fp32 (`conventions.rope_phase_dtype`), as Hugging \
+            Face transformers does since PR 29285.
+            """,
+        triggering: """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h200}
+            workload: {context: 8k}
+            conventions: {rope_phase_dtype: bf16}
+            """,
+        nonTriggering: """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h200}
+            workload: {context: 8k}
+            conventions: {rope_phase_dtype: fp32}
+            """)
+
+    public static let liuExtrapolationLimit = Rule(
+        id: "LC308", name: "liu-extrapolation-limit", area: .rope, severity: .warning,
+        summary: "The context is beyond the extrapolation limit of Liu et al.'s critical-dimension law.",
+        help: """
+            Liu et al. (arXiv 2310.05209) find that pairs beyond the critical dimension d_extra never complete a \
+            period in pretraining, and that a model tuned with base beta extrapolates to about \
+            2 pi beta^(d_extra / r) tokens. The law was fitted for base (NTK-style) changes after pretraining; \
+            the finding says whether it was derived for the scaling in use. Weigh it against the evidence line: \
+            models documented to work at this context.
+            """,
+        triggering: """
+            version: 1
+            model: llama-2-7b
+            hardware: {device: h200}
+            workload: {context: 16k}
+            """,
+        nonTriggering: """
+            version: 1
+            model: llama-2-7b
+            hardware: {device: h200}
+            workload: {context: 4k}
+            """)
+
     /// This area's rules, in id order.
     static let ropeRules: [Rule] = [
-        beyondTrainedContext, ropeBaseTooSmall, ropeBaseAboveCeiling, ropeScalingInconsistent, positionsUnrepresentable, menCriterionFails,
+        beyondTrainedContext, ropeBaseTooSmall, ropeBaseAboveCeiling, ropeScalingInconsistent, positionsUnrepresentable,
+        menCriterionFails, phaseIncrementLost, liuExtrapolationLimit,
     ]
 }
