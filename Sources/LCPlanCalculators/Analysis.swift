@@ -128,11 +128,22 @@ public struct Analysis: Sendable {
                     value: Double(spec.model.layers % layout.pp)))
         }
         let e = spec.hardware.efficiency
+        let sources = system.efficiencySources
         list.append(
             Assumption(
-                "efficiency",
-                "efficiency: \(UnitFormat.fixed(e.compute, decimals: 2)) of dense peak FLOP/s, \(UnitFormat.fixed(e.memory, decimals: 2)) of memory bandwidth, \(UnitFormat.fixed(e.network, decimals: 2)) of link bandwidth"
-                    + (e == Efficiency.defaults ? " (defaults: mid-range of measured 38-56% MFU and 45-57% decode bandwidth)" : "")))
+                "efficiency_compute",
+                "compute efficiency \(UnitFormat.fixed(e.compute, decimals: 2)) of dense peak FLOP/s (prefill, training): \(sources.compute)",
+                value: e.compute))
+        list.append(
+            Assumption(
+                "efficiency_memory",
+                "memory efficiency \(UnitFormat.fixed(e.memory, decimals: 2)) of memory bandwidth (decode, weight and KV reads): \(sources.memory)",
+                value: e.memory))
+        list.append(
+            Assumption(
+                "efficiency_network",
+                "network efficiency \(UnitFormat.fixed(e.network, decimals: 2)) of link bandwidth (collectives): \(sources.network)",
+                value: e.network))
         list.append(
             Assumption(
                 "compute_format",

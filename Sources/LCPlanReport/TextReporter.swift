@@ -122,7 +122,11 @@ public enum TextReporter {
         if let link = h.intraNode ?? d.intraNode { table.add("intra-node", "\(link) per direction") }
         if let link = h.interNode { table.add("inter-node", "\(link) per direction") }
         let e = h.efficiency
-        let defaults = e == Efficiency.defaults ? " (defaults)" : ""
+        let stated = ["compute", "memory", "network"].filter(e.stated.contains)
+        let defaults =
+            stated.isEmpty
+            ? " (defaults; sources under Assumptions)"
+            : " (\(stated.joined(separator: ", ")) set by the spec, a user override; sources under Assumptions)"
         table.add(
             "efficiency",
             "compute \(UnitFormat.fixed(e.compute, decimals: 2)), memory \(UnitFormat.fixed(e.memory, decimals: 2)), "

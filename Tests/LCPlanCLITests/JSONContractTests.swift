@@ -69,3 +69,27 @@ struct JSONContractTests {
         #expect(first["id"]?.stringValue == "attention_flops" && first["text"] != nil)
     }
 }
+
+/// Every efficiency in force says where it comes from: a cited default per device class, or the spec.
+struct EfficiencySourceTests {
+    @Test func defaultsAreCitedAndOverridesSaySo() throws {
+        let spec = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200, efficiency: {compute: 0.6}}\nworkload: {context: 8k}\n"
+        let result = try CLI.run(["-", "--format", "json"], stdin: spec)
+        let document = try JSONDocument.parse(result.stdout)
+        let sources = document["hardware"]?["effective"]?["efficiency_sources"]
+        #expect(sources?["compute"]?.stringValue?.contains("user override") == true)
+        #expect(sources?["memory"]?.stringValue?.hasPrefix("default:") == true)
+        #expect(sources?["network"]?.stringValue?.contains("not a cited measurement") == true)
+        guard case .array(let stated)? = document["hardware"]?["efficiency"]?["stated"] else {
+            Issue.record("no stated list")
+            return
+        }
+        #expect(stated.compactMap(\.stringValue) == ["compute"])
+        let text = try CLI.run(["-", "--color", "never"], stdin: spec).stdout
+        #expect(text.contains("compute efficiency 0.60 of dense peak FLOP/s (prefill, training): set by the spec"))
+        #expect(text.contains("arXiv 2407.21783") == false)
+        let defaults = try CLI.run(
+            ["-", "--color", "never"], stdin: spec.replacingOccurrences(of: ", efficiency: {compute: 0.6}", with: ""))
+        #expect(defaults.stdout.contains("arXiv 2407.21783"))
+    }
+}

@@ -39,6 +39,8 @@ public struct System: Sendable {
     public let interNode: NetworkTier
     public let memoryTiers: [MemoryTier]
     public let efficiency: Efficiency
+    /// Where each efficiency factor comes from (a cited default for the device class, or the spec).
+    public let efficiencySources: EfficiencySources
     /// The dense peak FLOP/s of the compute format used, and that format.
     public let peakFLOPPerSecond: Double
     public let computeFormat: NumberFormat
@@ -51,6 +53,7 @@ public struct System: Sendable {
         devices = hardware.count
         perNode = max(hardware.perNode, 1)
         efficiency = hardware.efficiency
+        efficiencySources = EfficiencySources(hardware.efficiency, device: hardware.device.kind)
         let intra = hardware.intraNode ?? hardware.device.intraNode ?? hardware.device.hostLink
         intraNode = NetworkTier(
             kind: .intraNode, bandwidthBytesPerSecond: intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,

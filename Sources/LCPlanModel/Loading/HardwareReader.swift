@@ -16,9 +16,15 @@ struct HardwareReader {
         let inter = fields.bandwidth("inter_node")
         var efficiency = Efficiency.defaults
         if let e = fields.mapping("efficiency") {
-            efficiency.compute = checkedEfficiency(e, "compute") ?? efficiency.compute
-            efficiency.memory = checkedEfficiency(e, "memory") ?? efficiency.memory
-            efficiency.network = checkedEfficiency(e, "network") ?? efficiency.network
+            for key in ["compute", "memory", "network"] {
+                guard let value = checkedEfficiency(e, key) else { continue }
+                efficiency.stated.insert(key)
+                switch key {
+                case "compute": efficiency.compute = value
+                case "memory": efficiency.memory = value
+                default: efficiency.network = value
+                }
+            }
         }
         if perNode > count, let at = fields.value("per_node") {
             reader.report(

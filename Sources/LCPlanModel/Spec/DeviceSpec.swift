@@ -139,6 +139,8 @@ public struct Efficiency: Sendable, Equatable {
     public var compute: Double
     public var memory: Double
     public var network: Double
+    /// The factors the spec set (`compute`, `memory`, `network`); the others are the defaults.
+    public var stated: Set<String> = []
 
     public static let defaults = Efficiency(compute: 0.5, memory: 0.5, network: 0.7)
 

@@ -126,7 +126,16 @@ enum InputSections {
 
     static let efficiency = JSONShape<Efficiency>(
         "Fractions of peak: compute FLOP/s, memory bandwidth, link bandwidth.",
-        [F.ratio("compute") { $0.compute }, F.ratio("memory") { $0.memory }, F.ratio("network") { $0.network }])
+        [
+            F.ratio("compute") { $0.compute }, F.ratio("memory") { $0.memory }, F.ratio("network") { $0.network },
+            F.field("stated", .array(.choice(["compute", "memory", "network"])), "The factors the spec set; the others are defaults.") {
+                .array(["compute", "memory", "network"].filter($0.stated.contains).map(JSONValue.string))
+            },
+        ])
+
+    static let efficiencySources = JSONShape<EfficiencySources>(
+        "Where each efficiency factor comes from: a cited default for the device class, or the spec.",
+        [F.string("compute") { $0.compute }, F.string("memory") { $0.memory }, F.string("network") { $0.network }])
 
     static let network = JSONShape<NetworkTier>(
         "A network as the time model uses it.",
@@ -156,6 +165,7 @@ enum InputSections {
             F.quantity("compute_flop_per_s", .flopPerSecond, "Dense peak of the compute format x compute efficiency.") { $0.flopRate },
             F.quantity("memory_bytes_per_s", .bytesPerSecond, "Memory bandwidth x memory efficiency.") { $0.byteRate },
             F.list("memory_tiers", memoryTier) { $0.memoryTiers },
+            F.object("efficiency_sources", efficiencySources) { $0.efficiencySources },
         ])
 
     static let hardware = JSONShape<(HardwareSpec, System?)>(

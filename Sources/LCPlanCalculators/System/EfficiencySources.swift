@@ -1,0 +1,40 @@
+import LCPlanModel
+
+/// Where each efficiency factor in force comes from, per device class and phase: the published
+/// measurement a default rests on, or the spec that overrides it.
+///
+/// The defaults (0.5 of dense peak for compute, 0.5 of memory bandwidth, 0.7 of link bandwidth) are
+/// the middles of the ranges in ../shared/reference/hardware.md ("efficiency defaults seen in practice").
+/// What they rest on differs by factor and device class, and the report says which.
+public struct EfficiencySources: Sendable, Equatable {
+    /// Compute efficiency of prefill and training steps.
+    public let compute: String
+    /// Memory-bandwidth efficiency (decode, weight and KV reads).
+    public let memory: String
+    /// Link-bandwidth efficiency of collectives.
+    public let network: String
+
+    public init(_ efficiency: Efficiency, device: DeviceKind) {
+        func stated(_ key: String) -> String? {
+            efficiency.stated.contains(key) ? "set by the spec (hardware.efficiency.\(key)), a user override" : nil
+        }
+        switch device {
+        case .gpu:
+            compute =
+                stated("compute")
+                ?? "default: the middle of 38-56% MFU measured in large training runs (Llama 3 405B, 38-43% BF16 MFU on 8,192-16,384 H100, arXiv 2407.21783 Table 4; MegaScale, 55.2% MFU on 12,288 GPUs, arXiv 2402.15627)"
+            memory =
+                stated("memory")
+                ?? "default: the middle of the 45-57% of the HBM bound decode reaches in practice (../shared/reference/hardware.md); no single engine's figure"
+            network =
+                stated("network")
+                ?? "default: an assumption (collectives below link peak), not a cited measurement"
+        case .cpu:
+            compute =
+                stated("compute")
+                ?? "default: an assumption until lcplan calibrate measures this machine (a packed fp32 matmul reached about 85% of FMA peak on a machine of this kind, shared/notes/toolchain.md sec. 5; attention and small shapes reach less)"
+            memory = stated("memory") ?? "default: an assumption, not a measurement"
+            network = stated("network") ?? "default: an assumption, not a measurement"
+        }
+    }
+}
