@@ -9,7 +9,8 @@ struct LCPlan: ParsableCommand {
         abstract: "Plan long-context LLM training and serving: FLOPs, memory, RoPE limits and layouts, exactly.",
         discussion: """
             Exit status: 0 no finding at or above the fail level; 1 the plan is infeasible or a check failed; \
-            2 the input is invalid or the command line is wrong.
+            2 the input is invalid, the command line is wrong, or the output cannot be written (a full disk: \
+            one line on standard error; a closed pipe: quietly).
             """,
         version: "lcplan 0.1.0 (GMP \(LibraryVersions.gmp), MPFR \(LibraryVersions.mpfr))",
         subcommands: [

@@ -4,13 +4,46 @@ import LCPlanReport
 
 /// Where a command's output goes: standard output, or a file written atomically (a temporary file in
 /// the same directory, then a rename), so a failed run never leaves a truncated report behind.
+///
+/// Writes go through write(2) and fail as errors, never as traps (Foundation's `FileHandle.write(_:)`
+/// traps on a full disk or a closed pipe): a failed write to standard output ends the run with exit
+/// status 2 and one line on standard error (quietly for a closed pipe, whose reader has gone); a failed
+/// write to standard error is dropped, since there is nowhere left to say so.
 enum Output {
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        _ = writeAll(STDERR_FILENO, text)
     }
 
     static func standardOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        guard let failure = writeAll(STDOUT_FILENO, text) else { return }
+        if failure != EPIPE {
+            standardError("lcplan: error: cannot write to standard output: \(message(failure))\n")
+        }
+        Foundation.exit(2)
+    }
+
+    /// Writes every byte, retrying on EINTR and partial writes; the errno of a failure, or nil.
+    static func writeAll(_ descriptor: Int32, _ text: String) -> Int32? {
+        var bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return nil }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Glibc.write(descriptor, base + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        bytes.removeAll()
+        return nil
+    }
+
+    static func message(_ code: Int32) -> String {
+        String(validatingCString: strerror(code))?.lowercased() ?? "error \(code)"
     }
 
     /// Writes `text` to `path` (or standard output when nil). Returns false, after saying why on

@@ -20,7 +20,9 @@ enum CLI {
 
     /// Runs lcplan with standard input, output and error as temporary files rather than pipes: tests run
     /// in parallel, and a pipe end inherited by a sibling process would keep a reader waiting for EOF.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], executable: String? = nil
+    ) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -34,11 +36,12 @@ enum CLI {
         let error = try FileHandle(forWritingTo: errURL)
         defer { try? input.close(); try? output.close(); try? error.close() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
         var env = ProcessInfo.processInfo.environment
         env["LCPLAN_PRESETS"] = nil
+        env["LCPLAN"] = binary
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardInput = input
