@@ -75,7 +75,8 @@ public struct Analysis: Sendable {
             let share = UnitFormat.fixed(memory.device.kvCache.doubleValue / memory.total.doubleValue * 100, decimals: 0)
             found.append(
                 Diagnostic(
-                    .kvCacheDominates, "the KV cache is \(share)% of the device's memory (\(Bytes(memory.device.kvCache)))",
+                    .kvCacheDominates,
+                    "the KV cache is \(share)% of the memory the most loaded device uses (\(Bytes(memory.device.kvCache)) of \(total))",
                     at: location, keyPath: "workload.kv_cache"))
         }
         let c = spec.constraints

@@ -2,10 +2,16 @@ import Foundation
 import Testing
 
 struct CommandTests {
-    /// SARIF 2.1.0 output validates against the OASIS schema (../shared/data/sarif-schema-2.1.0.json).
-    @Test func sarifValidatesAgainstOASISSchema() throws {
-        let schemaPath = CLI.packageRoot + "/../shared/data/sarif-schema-2.1.0.json"
-        try #require(FileManager.default.fileExists(atPath: schemaPath), "the SARIF schema ships in ../shared/data")
+    static let sarifSchemaPath = CLI.packageRoot + "/../shared/data/sarif-schema-2.1.0.json"
+
+    /// SARIF 2.1.0 output validates against the OASIS schema (../shared/data/sarif-schema-2.1.0.json, beside
+    /// the repository in our CI). A clone on its own has no ../shared: the test is skipped, and says so.
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: sarifSchemaPath),
+            "skipped: ../shared/data/sarif-schema-2.1.0.json is not beside this clone (it is in CI)"))
+    func sarifValidatesAgainstOASISSchema() throws {
+        let schemaPath = Self.sarifSchemaPath
         let specs = CLI.examples + Array(CLI.invalidFixtures.prefix(12))
         let result = try CLI.run(["check", "--format", "sarif"] + specs)
         #expect(result.status == 2)

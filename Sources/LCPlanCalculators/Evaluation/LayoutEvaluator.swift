@@ -113,7 +113,7 @@ public struct LayoutEvaluator: Sendable {
             ? CommunicationCost(
                 Collectives.pointToPoint(bytes: b * s * h * bytes).repeated(2 * m * Double(layout.vpp)), on: pipelineNetwork(layout))
             : CommunicationCost()
-        let gradientBytes = memory.parameters * Double((spec.workload.training?.gradDtype.bits ?? 16) / 8)
+        let gradientBytes = memory.parameters * Double(spec.workload.training?.gradDtype.bits ?? 16) / 8
         c.data = CommunicationCost(
             Collectives.allReduce(bytes: gradientBytes, ranks: layout.dp * layout.cp), on: dataNetwork(layout),
             hiddenBehind: compute * 2 / 3)

@@ -98,7 +98,8 @@ enum StageMemory {
             }
             memory.activations = held
             let shard = N(max(layout.dp * layout.cp, 1))
-            let gradients = memory.parameters * N(training.gradDtype.bits / 8)
+            // Bits, then whole bytes: a 4-bit gradient format takes half a byte per parameter, not none.
+            let gradients = (memory.parameters * N(training.gradDtype.bits)).ceilDiv(N(8))
             let optimizer =
                 memory.parameters * N(MemoryModel.optimizerBytesPerParameter(training.optimizer, weights: workload.dtype))
             memory.gradients = layout.zero >= 2 ? gradients.ceilDiv(shard) : gradients

@@ -78,7 +78,10 @@ public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
 
     var computeFallbacks: [NumberFormat] {
         switch self {
-        case .fp8, .fp8e4m3, .fp8e5m2, .int8, .int4, .fp4: return [.fp8, .int8, .bf16, .fp16, .fp32]
+        // Floating formats fall back to floating peaks (an fp8 matmul on an A100 runs in bf16, not at the
+        // int8 tensor-core rate); integer formats to bf16 too, since the int8 rate needs int8 activations.
+        case .fp8, .fp8e4m3, .fp8e5m2, .fp4: return [.fp8, .bf16, .fp16, .fp32]
+        case .int8, .int4: return [.bf16, .fp16, .fp32]
         case .bf16: return [.fp16, .fp32]
         case .fp16: return [.bf16, .fp32]
         case .tf32: return [.fp32]

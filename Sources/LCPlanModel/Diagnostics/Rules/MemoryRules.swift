@@ -48,7 +48,7 @@ extension Rule {
 
     public static let kvCacheDominates = Rule(
         id: "LC203", name: "kv-cache-dominates", area: .memory, severity: .note,
-        summary: "The KV cache takes more than half of the device's memory.",
+        summary: "The KV cache takes more than half of the memory the most loaded device uses.",
         help: """
             At long contexts the KV cache, not the weights, decides what fits. A quantized cache (fp8, int8 with \
             group scales), a model with fewer KV heads or MLA, or context parallelism reduce it.
