@@ -21,7 +21,8 @@ enum CLI {
     /// Runs lcplan with standard input, output and error as temporary files rather than pipes: tests run
     /// in parallel, and a pipe end inherited by a sibling process would keep a reader waiting for EOF.
     static func run(
-        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], executable: String? = nil
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], executable: String? = nil,
+        directory workingDirectory: String? = nil
     ) throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -38,7 +39,7 @@ enum CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory ?? packageRoot)
         var env = ProcessInfo.processInfo.environment
         env["LCPLAN_PRESETS"] = nil
         env["LCPLAN"] = binary

@@ -15,7 +15,9 @@ public enum SpecLoader {
         case .failure(let diagnostic): return LoadResult(spec: nil, diagnostics: [diagnostic])
         case .success(let text):
             let name = path == "-" ? "<stdin>" : path
-            let directory = path == "-" ? FileManager.default.currentDirectoryPath : (path as NSString).deletingLastPathComponent
+            // Relative paths inside a spec are relative to its directory; on standard input, to the working
+            // directory, kept relative so that the report does not carry where it ran.
+            let directory = path == "-" ? "." : (path as NSString).deletingLastPathComponent
             return load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: library)
         }
     }
