@@ -19,7 +19,8 @@ extension Rule {
         summary: "The spec is not well-formed YAML or JSON.",
         help: """
             The parser stopped at the position shown. Common causes: a tab used for indentation, an unclosed \
-            bracket or quote, a key without a colon. JSON is read as YAML, so a JSON spec must be valid JSON.
+            bracket or quote, a key without a colon. A JSON file (named .json, or opening with `{"` or `[`) must \
+            be strict JSON: no trailing commas, comments, single quotes, unquoted keys or NaN.
             """,
         triggering: "version: 1\nmodel: [llama-3.1-8b\n",
         nonTriggering: exampleBase)

@@ -41,6 +41,14 @@ public enum YAMLDocument {
     static let maxDepth = 200
 
     public static func parse(_ text: String, file: String) -> Result<Node, Diagnostic> {
+        if StrictJSON.isJSON(text, file: file), let violation = StrictJSON.check(text) {
+            let at = SourceLocation(file: file, line: violation.line, column: violation.column)
+            if violation.duplicateKey {
+                return .failure(Diagnostic(.duplicateKey, violation.message, at: at, keyPath: nil, expected: "each key once"))
+            }
+            return .failure(
+                Diagnostic(.yamlSyntax, "malformed JSON: \(violation.message)", at: at, keyPath: nil, expected: "strict JSON (RFC 8259)"))
+        }
         if let problem = nestingProblem(text, file: file) { return .failure(problem) }
         if let anchor = anchorOrAlias(text, file: file) { return .failure(anchor) }
         let root: Node?
