@@ -159,4 +159,58 @@ struct HFConfigFuzzRegressionTests {
         #expect(result.model == nil)
         #expect(result.diagnostics.contains { $0.keyPath == "num_hidden_layers" })
     }
+
+    /// Mamba's ssm_cfg values go through the same ranged accessor as every other key (they once trapped
+    /// in the parameter and KV counts).
+    @Test(arguments: [
+        ("expand", "4611686018427387904"), ("d_state", "1099511627776"), ("d_conv", "-3"), ("expand", "2.5"),
+    ])
+    func mambaSSMValuesAreRanged(key: String, value: String) {
+        let text =
+            "{\"model_type\": \"mamba\", \"d_model\": 2560, \"n_layer\": 64, \"vocab_size\": 50280, \"ssm_cfg\": {\"\(key)\": \(value)}}"
+        let result = HFConfigImporter.importConfig(text, file: "c.json")
+        #expect(result.model == nil)
+        #expect(
+            result.diagnostics.contains { $0.rule == .hfConfigUnusable && $0.keyPath == "ssm_cfg.\(key)" },
+            "\(result.diagnostics.map(\.message))")
+    }
+
+    @Test func timeStepRankAutoIsTheDefault() {
+        let text = "{\"model_type\": \"mamba\", \"d_model\": 2560, \"n_layer\": 64, \"vocab_size\": 50280, \"time_step_rank\": \"auto\"}"
+        let result = HFConfigImporter.importConfig(text, file: "c.json")
+        #expect(result.model?.ssm?.dtRank == 160)  // ceil(2560 / 16)
+    }
+
+    /// import-hf and the loader agree about what a valid model is: a zero size fails both, at the key.
+    @Test(arguments: ["hidden_size", "num_hidden_layers", "num_attention_heads", "vocab_size"])
+    func zeroSizesFailImportAndLoaderAlike(key: String) throws {
+        var fields = ["hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2, "vocab_size": 10, "intermediate_size": 128]
+        fields[key] = 0
+        let body = fields.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
+        let text = "{\"model_type\": \"llama\", \(body)}"
+        let imported = HFConfigImporter.importConfig(text, file: "c.json")
+        #expect(imported.model == nil)
+        #expect(imported.diagnostics.contains { $0.keyPath == key })
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-hf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try text.write(to: directory.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let spec = "version: 1\nmodel: {hf_config: ./config.json}\nhardware: {device: h200}\nworkload: {context: 1k}\n"
+        let loaded = SpecLoader.load(text: spec, file: "spec.yaml", baseDirectory: directory.path)
+        #expect(loaded.spec == nil)
+        #expect(loaded.diagnostics.contains { $0.keyPath == key })
+    }
+
+    @Test func cataloguePresetsAreInRange() {
+        for model in ModelCatalogue.all { #expect(ModelRanges.violations(model).isEmpty, "\(model.name)") }
+    }
+
+    /// Every model a config yields lies within the spec language's ranges.
+    @Test func importedModelsAreInRange() throws {
+        for name in ["llama-3.1-8b", "mamba-2.8b", "deepseek-v3", "gemma-3-27b", "gpt2", "mixtral-8x7b"] {
+            let text = try String(contentsOfFile: Fixtures.path("hf/\(name).json"), encoding: .utf8)
+            let model = try #require(HFConfigImporter.importConfig(text, file: "\(name).json").model)
+            #expect(ModelRanges.violations(model).isEmpty, "\(name)")
+        }
+    }
 }

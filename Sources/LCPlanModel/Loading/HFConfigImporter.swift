@@ -75,7 +75,7 @@ private struct ConfigKeys {
         return value.isNull ? nil : value
     }
 
-    private func bad(_ value: YAMLValue, _ expected: String) {
+    func bad(_ value: YAMLValue, _ expected: String) {
         reader.report(
             .hfConfigUnusable, "config key `\(value.path)` must be \(expected), found \(value.kindName)", at: value,
             expected: expected)
@@ -159,9 +159,16 @@ private struct ConfigKeys {
         return result
     }
 
+    /// A required shape: present and at least 1 (as the spec language requires it).
     mutating func require(_ value: Int?, _ key: String) -> Int? {
-        if value == nil {
+        guard let value else {
             reader.report(.hfConfigUnusable, "config has no usable `\(key)`", at: root, expected: "`\(key)`, a positive integer")
+            return nil
+        }
+        guard value >= 1 else {
+            reader.report(
+                .hfConfigUnusable, "config key `\(key)` is \(value)", at: values[key] ?? root, expected: "a positive integer")
+            return nil
         }
         return value
     }
@@ -207,7 +214,7 @@ private struct ConfigKeys {
         guard let layers = require(int(p + "num_hidden_layers"), "num_hidden_layers"),
             let hidden = require(int(p + "hidden_size"), "hidden_size"),
             let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
-            let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0
+            let vocab = require(int(p + "vocab_size"), "vocab_size")
         else { return nil }
         let kvHeads = int(p + "num_key_value_heads") ?? heads
         let headDim = int(p + "head_dim") ?? hidden / heads
@@ -345,7 +352,7 @@ private struct ConfigKeys {
         guard let layers = require(int(p + "num_hidden_layers"), "num_hidden_layers"),
             let hidden = require(int(p + "hidden_size"), "hidden_size"),
             let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
-            let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0
+            let vocab = require(int(p + "vocab_size"), "vocab_size")
         else { return nil }
         return ModelSpec(
             name: string(p + "_name_or_path") ?? "opt", layers: layers, hidden: hidden, heads: heads, kvHeads: heads,
@@ -360,7 +367,7 @@ private struct ConfigKeys {
         guard let layers = require(int(p + "num_hidden_layers"), "num_hidden_layers"),
             let hidden = require(int(p + "hidden_size"), "hidden_size"),
             let heads = require(int(p + "num_attention_heads"), "num_attention_heads"),
-            let vocab = require(int(p + "vocab_size"), "vocab_size"), heads > 0
+            let vocab = require(int(p + "vocab_size"), "vocab_size")
         else { return nil }
         let headDim = hidden / heads
         let maxContext = int(p + "max_position_embeddings") ?? 2048
@@ -391,12 +398,22 @@ private struct ConfigKeys {
         var conv = int(p + "conv_kernel") ?? 4
         var expand = int(p + "expand") ?? 2
         var rank = (hidden + 15) / 16
-        if let text = values[p + "time_step_rank"]?.scalarText, let number = Int(text) { rank = number }
-        _ = raw(p + "time_step_rank")
-        if let cfg = raw(p + "ssm_cfg"), case .mapping(let mapping) = cfg.node {
-            state = mapping["d_state"]?.scalar.flatMap { Int($0.string) } ?? state
-            conv = mapping["d_conv"]?.scalar.flatMap { Int($0.string) } ?? conv
-            expand = mapping["expand"]?.scalar.flatMap { Int($0.string) } ?? expand
+        // `time_step_rank` is a number or "auto" (ceil(hidden / 16)).
+        if values[p + "time_step_rank"]?.scalarText == "auto" {
+            _ = raw(p + "time_step_rank")
+        } else if let number = int(p + "time_step_rank") {
+            rank = number
+        }
+        if let cfg = raw(p + "ssm_cfg") {
+            guard case .mapping(let mapping) = cfg.node else {
+                bad(cfg, "a mapping (d_state, d_conv, expand)")
+                return nil
+            }
+            // The nested values go through the same ranged accessor as every other key.
+            var nested = ConfigKeys(mapping: mapping, reader: reader, root: cfg, prefix: p + "ssm_cfg.")
+            state = nested.int(p + "ssm_cfg.d_state") ?? state
+            conv = nested.int(p + "ssm_cfg.d_conv") ?? conv
+            expand = nested.int(p + "ssm_cfg.expand") ?? expand
         }
         return ModelSpec(
             name: string(p + "_name_or_path") ?? "mamba", layers: layers, hidden: hidden, heads: 0, kvHeads: 0, headDim: 0,

@@ -10,6 +10,13 @@ struct ModelConsistency {
     /// True when the model is usable; every problem found is reported.
     func check(_ model: ModelSpec, kvHeadsGiven: Bool) -> Bool {
         let before = reader.diagnostics.filter { $0.severity == .error }.count
+        // The same ranges as the spec language, whatever the model's source.
+        for violation in ModelRanges.violations(model) {
+            reader.report(
+                .outOfRange, "`\(violation.path)` is \(violation.value), outside the range lcplan accepts", at: at,
+                expected: "an integer from \(violation.range.lowerBound) to \(violation.range.upperBound)")
+        }
+        guard reader.diagnostics.filter({ $0.severity == .error }).count == before else { return false }
         let kinds = Set(model.layerKinds)
         let hasAttention = kinds.contains(.global) || kinds.contains(.local)
         if hasAttention {
