@@ -43,6 +43,14 @@ public struct WorkingPrecision: Sendable, Equatable {
     /// Rounds a value already computed at another precision to this one.
     public func number(_ value: BigFloat) -> BigFloat { make { mpfr_set($0, value.number.pointer, $1) } }
 
+    /// A real input that arrived as a decimal in a spec or on the command line and was held as a `Double`:
+    /// its shortest round-trip decimal (the text the user wrote, for up to 15 significant digits) parsed
+    /// exactly, so that 0.707 enters as 0.707 and not as the nearest double 0.70699999999999996.
+    public func number(decimalOf value: Double) -> BigFloat {
+        guard value.isFinite, let exact = number(decimal: value.description) else { return number(value) }
+        return exact
+    }
+
     /// Parses a decimal (or `e` exponent) literal exactly and rounds it once; nil if it is not a number.
     public func number(decimal text: String) -> BigFloat? {
         var end: UnsafeMutablePointer<CChar>? = nil

@@ -77,7 +77,7 @@ struct RoPETests {
                 range: start..<(start + 1030)
             ) { m, sum, bound in
                 guard (m - start) % 103 == 0 || m - start == 1029 else { return }
-                let exact = MenCriterion.exactSum(m: m, theta: exactTheta, passThrough: 0, exactPrecision)
+                let exact = MenCriterion.exactSum(m: m, theta: exactTheta, passThrough: 0, exactPrecision).value
                 #expect(abs(sum - exact) <= bound, "m \(m)")
                 checked += 1
             }
@@ -189,5 +189,54 @@ struct RoPERecommendationTests {
         #expect(rec.scalingFactor.doubleValue == 262_144)
         #expect(expected < 262_144)
         #expect(!rec.scalingStaysInZone)
+    }
+}
+
+/// Near-zero Men sums are decided at rising precision, never treated as zero.
+struct MenSignCertaintyTests {
+    /// cos(a) + cos(pi - a + d) = -2 sin(a - d/2) sin(d/2) ~ -d sin(a): for d = +-1e-100 the sum is about
+    /// -+8.4e-101 (a = 1), far below what 256 bits resolve; doubling to 512 bits settles the sign.
+    static func theta(_ delta: String) -> @Sendable (WorkingPrecision) -> [BigFloat]? {
+        { wp in
+            guard let d = wp.number(decimal: delta) else { return nil }
+            return [wp.number(1), wp.add(wp.subtract(wp.pi, wp.number(1)), d)]
+        }
+    }
+
+    @Test(arguments: [("1e-100", -1.0), ("-1e-100", 1.0)])
+    func signIsCertain(delta: String, sign: Double) throws {
+        let wp = WorkingPrecision(bits: 256)
+        let start = try #require(Self.theta(delta)(wp))
+        let coarse = MenCriterion.exactSum(m: 1, theta: start, passThrough: 0, wp)
+        #expect(abs(coarse.value) <= coarse.bound, "256 bits cannot tell the sign")
+        let value = MenCriterion.certainSum(m: 1, theta: start, passThrough: 0, wp, thetaAt: Self.theta(delta))
+        #expect(value * sign > 0)
+        #expect(abs(abs(value) - 1e-100 * sin(1.0)) < 1e-103)
+    }
+}
+
+/// The recommended base carries as many digits as asked: it holds the Men criterion, and a base smaller
+/// by 10^-(digits - 3) of itself does not (it is the start of a window, to that many digits).
+struct RecommendationDigitsTests {
+    static func holds(_ b: BigFloat, context: Int, _ wp: WorkingPrecision) -> Bool {
+        let rope = RoPESpec(theta: b.decimalString(digits: 60), rotaryDim: 128, trainedContext: context)
+        guard let f = RoPEFrequencies(rope, maxContext: context, length: context, precision: wp) else { return false }
+        return MenCriterion.check(theta: f.theta, passThrough: 0, length: context, precision: wp).holds
+    }
+
+    @Test(arguments: [10, 30])
+    func windowStartToTheDigitsAsked(digits: Int) throws {
+        let wp = WorkingPrecision(bits: max(256, WorkingPrecision.forDecimalDigits(digits).bits))
+        // Start below the window that begins at 4293.44 (rope.md sec. 2): the scan steps up to it.
+        let lower = try #require(wp.number(decimal: "4200"))
+        let rec = RoPERecommendation(
+            context: 1024, rotaryDim: 128, passThrough: 0, base: wp.number(10000), trainedContext: 1024,
+            lowerBound: lower, ceiling: wp.number(1e7), precision: wp, totalBudget: 1 << 30, digits: digits)
+        #expect(rec.menScanned)
+        #expect(abs(rec.minBase.doubleValue - 4293.44) < 0.01)
+        #expect(Self.holds(rec.minBase, context: 1024, wp))
+        let tiny = try #require(wp.number(decimal: "1e-\(digits - 3)"))
+        let below = wp.multiply(rec.minBase, wp.subtract(wp.number(1), tiny))
+        #expect(!Self.holds(below, context: 1024, wp))
     }
 }

@@ -29,7 +29,12 @@ public struct MenCriterion: Sendable {
     /// Positions between exact reseeds of the rotation recurrence.
     static let reseed = 1024
 
-    public static func check(theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision) -> Result {
+    /// `thetaAt` recomputes the frequencies at a given precision; near-zero sums are then re-evaluated at
+    /// rising precision until their sign is certain (without it, the given theta are rounded up).
+    public static func check(
+        theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision,
+        thetaAt: (@Sendable (WorkingPrecision) -> [BigFloat]?)? = nil
+    ) -> Result {
         let doubles = theta.map(\.doubleValue)
         let constant = Double(passThrough)
         let chunkCount = max(1, min(64, length / 4096))
@@ -57,7 +62,7 @@ public struct MenCriterion: Sendable {
                 var value = sum
                 if abs(sum) <= bound {
                     partial.rechecked += 1
-                    value = exactSum(m: m, theta: exactTheta, passThrough: passThrough, wp)
+                    value = certainSum(m: m, theta: exactTheta, passThrough: passThrough, wp, thetaAt: thetaAt)
                 }
                 if value < partial.minimum { partial.minimum = value; partial.argmin = m }
                 if value < 0 && partial.firstFailure == nil {
@@ -137,14 +142,38 @@ public struct MenCriterion: Sendable {
         }
     }
 
-    /// B(m) in MPFR. A result smaller in magnitude than its own error bound (n terms, each within a few ulps
-    /// at the working precision) counts as zero, which satisfies the criterion.
-    static func exactSum(m: Int, theta: [BigFloat], passThrough: Int, _ wp: WorkingPrecision) -> Double {
+    /// B(m) in MPFR at precision `wp`, and a bound on its error: each phase m theta_j carries the
+    /// frequency's relative error (at most 2^(8 - p), the frequency formulas being a few dozen roundings)
+    /// and the product's rounding, each cosine one more ulp, the sum one per term.
+    static func exactSum(m: Int, theta: [BigFloat], passThrough: Int, _ wp: WorkingPrecision) -> (value: Double, bound: Double) {
         let position = wp.number(m)
         var sum = wp.number(passThrough)
-        for t in theta { sum = wp.add(sum, wp.cos(wp.multiply(position, t))) }
-        let tolerance = Double(theta.count + 1) * pow(2.0, Double(-wp.bits + 8))
-        let value = sum.doubleValue
-        return abs(value) <= tolerance ? 0 : value
+        var phases = 0.0
+        for t in theta {
+            let phase = wp.multiply(position, t)
+            phases += abs(phase.doubleValue)
+            sum = wp.add(sum, wp.cos(phase))
+        }
+        let unit = pow(2.0, Double(-wp.bits))
+        let bound = phases * unit * 512 + Double(2 * theta.count + 1) * unit * 4
+        return (sum.doubleValue, bound)
+    }
+
+    /// B(m) with its sign certain: evaluated in MPFR, and again at twice the precision (the frequencies
+    /// recomputed there when `thetaAt` is given) while the value lies within its error bound of zero. No
+    /// tolerance treats a small value as zero; past 2^16 bits (never reached by a real base) the last value
+    /// stands.
+    static func certainSum(
+        m: Int, theta: [BigFloat], passThrough: Int, _ wp: WorkingPrecision,
+        thetaAt: (@Sendable (WorkingPrecision) -> [BigFloat]?)?
+    ) -> Double {
+        var precision = wp
+        var current = theta
+        while true {
+            let (value, bound) = exactSum(m: m, theta: current, passThrough: passThrough, precision)
+            if abs(value) > bound || precision.bits >= 1 << 16 { return value }
+            precision = WorkingPrecision(bits: precision.bits * 2)
+            current = thetaAt?(precision) ?? theta.map { precision.number($0) }
+        }
     }
 }

@@ -47,8 +47,8 @@ public struct PhaseModulationBounds: Sendable {
         let L = wp.number(context)
         let twoPi = wp.multiply(wp.number(2), wp.pi)
         let a = wp.divide(L, twoPi)
-        let b = wp.divide(L, wp.acos(wp.number(eps)))
-        let rootEps = wp.power(wp.number(eps), wp.divide(wp.number(1), wp.number(max(depth, 1))))
+        let b = wp.divide(L, wp.acos(wp.number(decimalOf: eps)))
+        let rootEps = wp.power(wp.number(decimalOf: eps), wp.divide(wp.number(1), wp.number(max(depth, 1))))
         let c = wp.divide(L, wp.acos(rootEps))
         let epsMach = Self.machineEpsilon(phaseFormat, wp)
         let d = wp.divide(wp.number(1), epsMach)
@@ -66,7 +66,7 @@ public struct PhaseModulationBounds: Sendable {
     /// The precision wall on context: L_max = (1/eps_mach) arccos(eps^(1/N)) (summary form), the longest
     /// context any base below the ceiling can serve under bound C.
     public static func precisionWall(eps: Double, depth: Int, phaseFormat: NumberFormat, _ wp: WorkingPrecision) -> BigFloat {
-        let rootEps = wp.power(wp.number(eps), wp.divide(wp.number(1), wp.number(max(depth, 1))))
+        let rootEps = wp.power(wp.number(decimalOf: eps), wp.divide(wp.number(1), wp.number(max(depth, 1))))
         return wp.divide(wp.acos(rootEps), machineEpsilon(phaseFormat, wp))
     }
 
@@ -84,7 +84,7 @@ public struct PhaseModulationBounds: Sendable {
         }
         let limitBase = exactForm && r >= 4 ? wp.power(ceiling, wp.divide(wp.number(r), wp.number(r - 2))) : ceiling
         guard !checkCeiling || b.compare(to: limitBase) == -1 else { return .zero }
-        let rootEps = wp.power(wp.number(eps), wp.divide(wp.number(1), wp.number(max(depth, 1))))
+        let rootEps = wp.power(wp.number(decimalOf: eps), wp.divide(wp.number(1), wp.number(max(depth, 1))))
         let fromA = wp.multiply(wp.multiply(wp.number(2), wp.pi), effective)
         let fromC = wp.multiply(effective, wp.acos(rootEps))
         let smaller = fromA.compare(to: fromC) == -1 ? fromA : fromC

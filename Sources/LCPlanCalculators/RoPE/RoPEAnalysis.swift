@@ -162,7 +162,10 @@ public struct RoPEAnalysis: Sendable {
         precisionWall = PhaseModulationBounds.precisionWall(eps: settings.eps, depth: depth, phaseFormat: settings.phaseFormat, wp)
         let pairs = frequencies.theta.count
         if context.multipliedReportingOverflow(by: max(pairs, 1)).partialValue <= settings.menBudget {
-            men = MenCriterion.check(theta: frequencies.theta, passThrough: passThroughPairs, length: context, precision: wp)
+            let maxContext = model.maxContext
+            men = MenCriterion.check(
+                theta: frequencies.theta, passThrough: passThroughPairs, length: context, precision: wp,
+                thetaAt: { RoPEFrequencies(rope, maxContext: maxContext, length: context, precision: $0)?.theta })
         } else {
             men = nil
         }
@@ -188,7 +191,7 @@ public struct RoPEAnalysis: Sendable {
         let lower = family.lowerBound
         let ceiling = family.precisionCeiling
         let scaling = rope.scaling?.type
-        let scalingName = scaling.map { "\($0.rawValue) scaling" } ?? "no scaling"
+        let scalingName = scaling.map { "\($0.rawValue) scaling" } ?? "unscaled RoPE"
         let unscaled = scaling == nil
         let pmLimit = PhaseModulationBounds.maxContext(
             base: effectiveBase, rotaryDim: r, eps: settings.eps, depth: depth,
@@ -263,7 +266,7 @@ public struct RoPEAnalysis: Sendable {
         recommendation = RoPERecommendation(
             context: context, rotaryDim: r, passThrough: passThroughPairs, base: base,
             trainedContext: trained, lowerBound: lower, ceiling: ceiling, precision: wp,
-            totalBudget: settings.scanBudget)
+            totalBudget: settings.scanBudget, digits: settings.digits)
         diagnostics = Self.findings(
             model: model, context: context, limits: limits, settings: settings, scalingName: scalingName,
             analysis: (effectiveBase, lower, ceiling, men), file: file, wp: wp, digits: settings.digits)

@@ -53,7 +53,7 @@ public struct RoPEFrequencies: Sendable {
         var unchanged = pairs, blended = 0, scaled = 0
         var range: (Double, Double)? = nil
         if let scaling = rope.scaling {
-            let s = wp.number(scaling.factor)
+            let s = wp.number(decimalOf: scaling.factor)
             let exponent = wp.divide(rBig, wp.number(r - 2))
             switch scaling.type {
             case .linear:
@@ -78,7 +78,7 @@ public struct RoPEFrequencies: Sendable {
                 func correctionDim(_ rotations: Double) -> BigFloat {
                     // D(x) = r ln(L_orig / (2 pi x)) / (2 ln b)
                     wp.divide(
-                        wp.multiply(rBig, wp.log(wp.divide(originalContext, wp.multiply(twoPi, wp.number(rotations))))),
+                        wp.multiply(rBig, wp.log(wp.divide(originalContext, wp.multiply(twoPi, wp.number(decimalOf: rotations))))),
                         wp.multiply(wp.number(2), wp.log(b)))
                 }
                 let truncate = scaling.truncate ?? true
@@ -87,7 +87,7 @@ public struct RoPEFrequencies: Sendable {
                 if truncate { low = wp.floor(low); high = wp.ceil(high) }
                 if low.sign < 0 { low = wp.number(0) }
                 if high.compare(to: wp.number(r - 1)) == 1 { high = wp.number(r - 1) }
-                if low.compare(to: high) == 0 { high = wp.add(high, wp.number(decimal: "0.001") ?? wp.number(0.001)) }
+                if low.compare(to: high) == 0 { high = wp.add(high, wp.number(decimalOf: 0.001)) }
                 range = (low.doubleValue, high.doubleValue)
                 let span = wp.subtract(high, low)
                 unchanged = 0; blended = 0; scaled = 0
@@ -102,7 +102,8 @@ public struct RoPEFrequencies: Sendable {
                 factor = Self.yarnAttentionFactor(scaling, wp)
             case .llama3:
                 let originalContext = wp.number(scaling.originalContext ?? 8192)
-                let lowFactor = wp.number(scaling.lowFreqFactor ?? 1), highFactor = wp.number(scaling.highFreqFactor ?? 4)
+                let lowFactor = wp.number(decimalOf: scaling.lowFreqFactor ?? 1),
+                    highFactor = wp.number(decimalOf: scaling.highFreqFactor ?? 4)
                 let lowWavelength = wp.divide(originalContext, lowFactor)
                 let highWavelength = wp.divide(originalContext, highFactor)
                 let twoPi = wp.multiply(wp.number(2), wp.pi)
@@ -121,11 +122,11 @@ public struct RoPEFrequencies: Sendable {
                 let originalContext = scaling.originalContext ?? 4096
                 let factors = (length > originalContext ? scaling.longFactor : scaling.shortFactor) ?? []
                 if factors.count == pairs {
-                    result = zip(original, factors).map { wp.divide($0, wp.number($1)) }
+                    result = zip(original, factors).map { wp.divide($0, wp.number(decimalOf: $1)) }
                     (unchanged, scaled) = (0, pairs)
                 }
                 if let explicit = scaling.attentionFactor {
-                    factor = wp.number(explicit)
+                    factor = wp.number(decimalOf: explicit)
                 } else if scaling.factor > 1 {
                     // sqrt(1 + ln s / ln L_orig)
                     factor = wp.sqrt(wp.add(wp.number(1), wp.divide(wp.log(s), wp.log(wp.number(originalContext)))))
@@ -143,7 +144,7 @@ public struct RoPEFrequencies: Sendable {
     /// yarn's attention factor: explicit if given; else f(s, mscale)/f(s, mscale_all_dim) when both are
     /// given; else f(s, 1); f(s, m) = 1 if s <= 1, else 0.1 m ln s + 1.
     static func yarnAttentionFactor(_ scaling: RoPEScaling, _ wp: WorkingPrecision) -> BigFloat {
-        if let explicit = scaling.attentionFactor { return wp.number(explicit) }
+        if let explicit = scaling.attentionFactor { return wp.number(decimalOf: explicit) }
         if let m = scaling.mscale, let all = scaling.mscaleAllDim {
             return wp.divide(mscaleFunction(scaling.factor, m, wp), mscaleFunction(scaling.factor, all, wp))
         }
@@ -154,7 +155,7 @@ public struct RoPEFrequencies: Sendable {
     public static func mscaleFunction(_ s: Double, _ m: Double, _ wp: WorkingPrecision) -> BigFloat {
         guard s > 1 else { return wp.number(1) }
         return wp.add(
-            wp.multiply(wp.multiply(wp.number(decimal: "0.1") ?? wp.number(0.1), wp.number(m)), wp.log(wp.number(s))), wp.number(1))
+            wp.multiply(wp.multiply(wp.number(decimalOf: 0.1), wp.number(decimalOf: m)), wp.log(wp.number(decimalOf: s))), wp.number(1))
     }
 
     /// The slowest pair's frequency, theta_min.

@@ -18,12 +18,13 @@ public struct RoPERecommendation: Sendable {
 
     /// Men windows are scanned upward from the phase-modulation bound in steps of 0.1% (at most `maxSteps`),
     /// then the first window's start is located by bisection between the last failing and the first holding
-    /// base. Each step evaluates every position, so the scan runs only while the steps' total work
+    /// base, to `digits` significant digits (the bracket starts 0.1% wide, so log2(1000 x 10^digits) halvings).
+    /// Each step evaluates every position, so the scan runs only while the steps' total work
     /// (steps x context x pairs) stays within `totalBudget` cosines.
     public init(
         context: Int, rotaryDim r: Int, passThrough: Int, base: BigFloat, trainedContext: Int,
         lowerBound: BigFloat, ceiling: BigFloat, precision wp: WorkingPrecision,
-        totalBudget: Int = 1 << 27, maxSteps: Int = 3000
+        totalBudget: Int = 1 << 27, maxSteps: Int = 3000, digits: Int = 10
     ) {
         var candidate = lowerBound
         var scanned = false
@@ -33,7 +34,7 @@ public struct RoPERecommendation: Sendable {
         if steps >= 50, r >= 2 {
             scanned = true
             func holds(_ b: BigFloat) -> Bool {
-                let rope = RoPESpec(theta: b.decimalString(digits: 40), rotaryDim: r, trainedContext: context)
+                let rope = RoPESpec(theta: b.decimalString(digits: max(40, digits + 10)), rotaryDim: r, trainedContext: context)
                 guard let f = RoPEFrequencies(rope, maxContext: context, length: context, precision: wp) else { return false }
                 return MenCriterion.check(theta: f.theta, passThrough: passThrough, length: context, precision: wp).holds
             }
@@ -47,7 +48,8 @@ public struct RoPERecommendation: Sendable {
                     failing = next
                 }
                 if var holding = found {
-                    for _ in 0..<40 {
+                    let halvings = max(40, Int((Double(digits + 3) * 3.3219280948873626).rounded(.up)))
+                    for _ in 0..<halvings {
                         let middle = wp.divide(wp.add(failing, holding), wp.number(2))
                         if holds(middle) { holding = middle } else { failing = middle }
                     }
