@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         // Golden snapshots in the CLI tests (its SnapshotTesting target has no dependencies of its own).
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", exact: "1.19.7"),
+        // Property tests with shrinking and fixed seeds (no dependencies of its own).
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         // GMP and MPFR from the system (Debian: libgmp-dev, libmpfr-dev). No `pkgConfig:` so that
@@ -36,7 +38,10 @@ let package = Package(
         .testTarget(name: "LCPlanCalculatorsTests", dependencies: ["LCPlanCalculators", "LCPlanModel"]),
         .testTarget(
             name: "LCPlanReportTests",
-            dependencies: ["LCPlanReport", "LCPlanModel", "LCPlanCalculators", "Yams"]
+            dependencies: [
+                "LCPlanReport", "LCPlanModel", "LCPlanCalculators", "Yams",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         // End-to-end tests run the built `lcplan` binary (a dependency, so `swift test` builds it).
         .testTarget(

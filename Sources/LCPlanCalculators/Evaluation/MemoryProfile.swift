@@ -72,14 +72,25 @@ public struct MemoryModel: Sendable {
         }
     }
 
-    /// The profile at the spec's own context.
-    public func profile() -> MemoryProfile { profile(context: spec.workload.context) }
+    /// The profile of the spec as written: at inference each sequence holds its prompt and output tokens
+    /// (`prompt_tokens` + `output_tokens`, at most the context), in training the context.
+    public func profile() -> MemoryProfile {
+        let workload = spec.workload
+        return profile(prompt: workload.mode == .inference ? workload.promptTokens : workload.context, sequenceOf: workload.context)
+    }
 
-    /// The profile with the workload's context set to `context` (prompt = context - output tokens).
+    /// The profile with sequences of `context` tokens (at inference, prompt = context - output tokens). Every
+    /// context is costed the same way, so `maxContext()` is consistent with `fits`: the spec fits exactly
+    /// when its sequence length is at most `maxContext()`, whatever `prompt_tokens` says.
     public func profile(context: Int) -> MemoryProfile {
         let workload = spec.workload
         let output = workload.mode == .inference ? min(workload.outputTokens, max(context - 1, 0)) : 0
-        let prompt = context == workload.context ? workload.promptTokens : max(context - output, 1)
+        return profile(prompt: max(context - output, 1), sequenceOf: context)
+    }
+
+    private func profile(prompt: Int, sequenceOf context: Int) -> MemoryProfile {
+        let workload = spec.workload
+        let output = workload.mode == .inference ? min(workload.outputTokens, max(context - 1, 0)) : 0
         let sequence = workload.mode == .inference ? prompt + output : context
         var best: (MemoryParts<ExactInt>, Int)? = nil
         let sequences = (workload.batch + layout.dp - 1) / max(layout.dp, 1)
@@ -106,6 +117,13 @@ public struct MemoryModel: Sendable {
             usable: Self.usable(capacity, headroom: spec.constraints.memoryHeadroom),
             kvCacheBytesPerToken: modelProfile.kvBytesPerToken, sequencesPerReplica: sequences,
             inFlightMicroBatches: workload.mode == .training ? StageMemory.inFlight(layout, stage: stage, microBatches) : 0)
+    }
+
+    /// Parameters one device of pipeline stage `stage` holds (for identities over stages).
+    public func stageParameters(_ stage: Int) -> ExactInt {
+        let parts: MemoryParts<ExactInt> = StageMemory.compute(
+            modelProfile, layout, stage: stage, sequence: 1, prompt: 1, sequences: 1, microBatches: 1, workspace: .zero)
+        return parts.parameters
     }
 
     /// Capacity less the headroom fraction, exact to a millionth of the capacity.
