@@ -6,7 +6,7 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test snapshots asan deps build release generate man schemas check-generated format lint static bench clean
+.PHONY: run test snapshots fuzz asan deps build release generate man schemas check-generated format lint static bench clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
@@ -21,6 +21,11 @@ test: deps build
 snapshots: deps build
 	SNAPSHOT_TESTING_RECORD=all $(SWIFT) test --disable-xctest --filter SnapshotTests || true
 	$(SWIFT) test --disable-xctest --filter SnapshotTests
+
+## fuzz: libFuzzer over the loader + analysis, the HF importer and the command line (scripts/fuzz.sh;
+## FUZZ_SECONDS per target, default 600, on FUZZ_JOBS workers).
+fuzz: deps
+	scripts/fuzz.sh $${FUZZ_SECONDS:-600} $${FUZZ_JOBS:-2}
 
 ## asan: every test under AddressSanitizer. The precision module (the C interop) also runs with leak
 ## detection; the rest without, since static tables alive at exit() count as leaks in child processes.
@@ -75,10 +80,10 @@ check-generated: build
 
 ## format: apply .swift-format to every Swift file; lint: fail when one is not formatted.
 format:
-	$(SWIFT) format -i -r Sources Tests Benchmarks Package.swift
+	$(SWIFT) format -i -r Sources Tests Benchmarks Fuzz Package.swift
 
 lint:
-	@$(SWIFT) format lint --strict -r Sources Tests Benchmarks Package.swift || { echo "run 'make format'" >&2; exit 1; }
+	@$(SWIFT) format lint --strict -r Sources Tests Benchmarks Fuzz Package.swift || { echo "run 'make format'" >&2; exit 1; }
 	@echo "formatting is clean"
 
 ## static: a fully static single binary (glibc, -static-executable) at .build/static/lcplan.

@@ -1,10 +1,13 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
     name: "lcplan",
     products: [
-        .executable(name: "lcplan", targets: ["lcplan"])
+        .executable(name: "lcplan", targets: ["lcplan"]),
+        // The libraries, for the fuzzing package in Fuzz/ (make fuzz).
+        .library(name: "LCPlanFuzzing", targets: ["LCPlanFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -23,13 +26,16 @@ let package = Package(
         .target(name: "LCPlanModel", dependencies: ["LCPlanPrecision", "Yams"]),
         .target(name: "LCPlanCalculators", dependencies: ["LCPlanModel", "LCPlanPrecision"]),
         .target(name: "LCPlanReport", dependencies: ["LCPlanModel", "LCPlanCalculators", "LCPlanPrecision"]),
-        .executableTarget(
-            name: "lcplan",
+        .target(
+            name: "LCPlanCLI",
             dependencies: [
                 "LCPlanReport", "LCPlanModel", "LCPlanCalculators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "lcplan", dependencies: ["LCPlanCLI"]),
+        // What the fuzzers run on each input (libFuzzer targets in Fuzz/, the mutational fuzzer in the tests).
+        .target(name: "LCPlanFuzzing", dependencies: ["LCPlanCLI", "LCPlanReport", "LCPlanCalculators", "LCPlanModel"]),
         // Layout evaluations per second (make bench).
         .executableTarget(
             name: "lcplan-bench", dependencies: ["LCPlanCalculators", "LCPlanModel"], path: "Benchmarks/lcplan-bench"),
@@ -43,6 +49,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "LCPlanFuzzingTests", dependencies: ["LCPlanFuzzing", "LCPlanModel"]),
         // End-to-end tests run the built `lcplan` binary (a dependency, so `swift test` builds it).
         .testTarget(
             name: "LCPlanCLITests",
@@ -53,3 +60,14 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, built only by `make fuzz` (LCPLAN_FUZZ=1, `--sanitize=fuzzer`): each is a file with
+// `LLVMFuzzerTestOneInput` and no main, which an ordinary build could not link.
+if ProcessInfo.processInfo.environment["LCPLAN_FUZZ"] != nil {
+    for name in ["FuzzSpec", "FuzzHFConfig", "FuzzCommandLine"] {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["LCPlanFuzzing"], path: "Fuzz/\(name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

@@ -24,9 +24,11 @@ public struct Analysis: Sendable {
     /// Every assumption the figures rest on, in words, for the report.
     public let assumptions: [Assumption]
 
-    public init(_ spec: Spec) {
+    /// `rope` overrides the RoPE analysis settings the spec's conventions give (the fuzzers bound its
+    /// cost with a smaller Men budget; reports never pass it).
+    public init(_ spec: Spec, rope ropeSettings: RoPESettings? = nil) {
         self.spec = spec
-        let profile = ModelProfile(spec)
+        let profile = ModelProfile(spec, ropeSettings: ropeSettings)
         self.profile = profile
         let resolved = ResolvedLayout(spec)
         layout = resolved.layout

@@ -32,10 +32,11 @@ public struct Report: Sendable {
     public let verdict: Verdict
 
     /// Builds the report for a loaded spec.
-    public init(file: String, load: LoadResult) {
+    /// `analyse` computes the profiles of a resolved spec (the fuzzers bound the RoPE analysis' cost).
+    public init(file: String, load: LoadResult, analyse: (Spec) -> Analysis = { Analysis($0) }) {
         self.file = file
         self.spec = load.spec
-        let analysis = load.spec.map(Analysis.init)
+        let analysis = load.spec.map(analyse)
         self.analysis = analysis
         self.parameters = analysis?.parameters
         let suppress = Set(load.spec?.checks.suppress ?? [])

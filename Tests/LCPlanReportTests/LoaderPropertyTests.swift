@@ -37,12 +37,11 @@ struct LoaderPropertyTests {
             let small = Self.servingSpec(model: model, context: context, batch: batch, output: 64, tp: 1, dp: 1)
             let longer = Self.servingSpec(model: model, context: context + step, batch: batch, output: 64, tp: 1, dp: 1)
             let wider = Self.servingSpec(model: model, context: context, batch: batch + 1, output: 64, tp: 1, dp: 1)
-            guard let a = Self.load(small).map(Analysis.init), let b = Self.load(longer).map(Analysis.init),
-                let c = Self.load(wider).map(Analysis.init)
-            else {
+            guard let sa = Self.load(small), let sb = Self.load(longer), let sc = Self.load(wider) else {
                 Issue.record("a generated spec did not load: \(model)")
                 return
             }
+            let a = Analysis(sa), b = Analysis(sb), c = Analysis(sc)
             for bigger in [b, c] {
                 #expect(bigger.flops.prefill.total >= a.flops.prefill.total)
                 #expect(bigger.flops.decodeTotal.total >= a.flops.decodeTotal.total)

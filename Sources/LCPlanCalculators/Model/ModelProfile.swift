@@ -57,7 +57,7 @@ public struct ModelProfile: Sendable {
         let window: Int?
     }
 
-    public init(_ spec: Spec, analyseRoPE: Bool = true) {
+    public init(_ spec: Spec, analyseRoPE: Bool = true, ropeSettings: RoPESettings? = nil) {
         self.spec = spec
         let model = spec.model
         self.model = model
@@ -95,7 +95,8 @@ public struct ModelProfile: Sendable {
         kvElementsPerToken = cache.elementsPerToken().intValue ?? 0
         rope =
             analyseRoPE
-            ? RoPEAnalysis.all(model: model, context: spec.workload.context, settings: RoPESettings(spec.conventions), file: spec.file)
+            ? RoPEAnalysis.all(
+                model: model, context: spec.workload.context, settings: ropeSettings ?? RoPESettings(spec.conventions), file: spec.file)
             : []
     }
 

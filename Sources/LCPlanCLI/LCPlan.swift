@@ -3,8 +3,10 @@ import Foundation
 import LCPlanPrecision
 
 /// The root command. `lcplan SPEC` runs `lcplan plan SPEC`.
-struct LCPlan: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct LCPlan: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "lcplan",
         abstract: "Plan long-context LLM training and serving: FLOPs, memory, RoPE limits and layouts, exactly.",
         discussion: """
@@ -19,8 +21,20 @@ struct LCPlan: ParsableCommand {
         ],
         defaultSubcommand: PlanCommand.self)
 
+    /// Whether `arguments` parse as a command line, and the exit status a parse failure maps to (for the
+    /// command-line fuzzer: parsing and validation only, nothing runs).
+    public static func parseStatus(_ arguments: [String]) -> Int32 {
+        do {
+            _ = try parseAsRoot(arguments)
+            return 0
+        } catch {
+            let status = exitCode(for: error)
+            return status == .validationFailure ? 2 : status.rawValue
+        }
+    }
+
     /// Runs the command line, with argument errors mapped to exit status 2 (argument-parser uses 64).
-    static func runMapped() -> Never {
+    public static func runMapped() -> Never {
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -38,9 +52,4 @@ struct LCPlan: ParsableCommand {
             Foundation.exit(status == .validationFailure ? 2 : status.rawValue)
         }
     }
-}
-
-@main
-enum Main {
-    static func main() { LCPlan.runMapped() }
 }
