@@ -24,8 +24,11 @@ public struct ModelProfile: Sendable {
     /// Per kind: the parameters of one layer outside and inside the experts.
     let denseParameters: [ExactInt]
     let expertParameters: [ExactInt]
-    /// prefix[k][i]: layers of kind k among the first i layers (a stage's census in O(kinds)).
+    /// prefix[k][i]: layers of kind k among the first i x `prefixStride` layers (a stage's census in
+    /// O(kinds) for real models; every 1,024th layer for deeper ones, so a hostile depth of 2^24 layers
+    /// costs kilobytes, not gigabytes).
     let prefix: [[Int]]
+    let prefixStride: Int
     /// Per kind, bytes per token of activations kept for the backward pass (see `ActivationMemory`).
     let activation: [ActivationCoefficients]
     /// Bytes per activation element: 2 for 16- and 8-bit training, 4 for fp32.
@@ -75,14 +78,15 @@ public struct ModelProfile: Sendable {
         kinds = census.counts.map(\.0)
         denseParameters = kinds.map { ParameterCount.layer(model, $0).dense }
         expertParameters = kinds.map { ParameterCount.layer(model, $0).experts }
+        let stride = model.layers <= 1 << 16 ? 1 : 1024
         var prefix = kinds.map { _ in [0] }
-        let pattern = model.attention.pattern ?? []
-        let fallback = model.layerKinds.first ?? .global
+        var running = kinds.map { _ in 0 }
         for index in 0..<model.layers {
-            let kind = LayerCensus.Kind(kind: pattern.isEmpty ? fallback : pattern[index % pattern.count], moe: model.isMoELayer(index))
-            for k in kinds.indices { prefix[k].append(prefix[k][index] + (kinds[k] == kind ? 1 : 0)) }
+            if let k = Self.kindIndex(index, model: model, kinds: kinds) { running[k] += 1 }
+            if (index + 1) % stride == 0 { for k in kinds.indices { prefix[k].append(running[k]) } }
         }
         self.prefix = prefix
+        prefixStride = stride
         let activations = ActivationMemory(
             model, dtype: spec.workload.dtype, dropout: spec.conventions.dropout, fusedAttention: spec.conventions.fusedAttention)
         activation = kinds.map { activations.coefficients($0) }
@@ -102,7 +106,26 @@ public struct ModelProfile: Sendable {
 
     /// Layers of kind index `k` among layers `range`.
     @inline(__always) func layers(ofKind k: Int, in range: Range<Int>) -> Int {
-        prefix[k][range.upperBound] - prefix[k][range.lowerBound]
+        if prefixStride == 1 { return prefix[k][range.upperBound] - prefix[k][range.lowerBound] }
+        return layers(ofKind: k, below: range.upperBound) - layers(ofKind: k, below: range.lowerBound)
+    }
+
+    /// Layers of kind index `k` among the first `n`: the stored prefix, then the rest one by one.
+    func layers(ofKind k: Int, below n: Int) -> Int {
+        let stored = n / prefixStride
+        var count = prefix[k][stored]
+        for index in (stored * prefixStride)..<n where Self.kindIndex(index, model: model, kinds: kinds) == k { count += 1 }
+        return count
+    }
+
+    /// The index in `kinds` of layer `index`'s kind.
+    static func kindIndex(_ index: Int, model: ModelSpec, kinds: [LayerCensus.Kind]) -> Int? {
+        let pattern = model.attention.pattern ?? []
+        let kind: LayerKind =
+            pattern.isEmpty
+            ? (model.heads == 0 ? .ssm : (model.attention.window != nil ? .local : .global)) : pattern[index % pattern.count]
+        let moe = model.isMoELayer(index)
+        return kinds.firstIndex { $0.kind == kind && $0.moe == moe }
     }
 
     /// Hardware FLOPs of a training step under a recompute policy, as a double.
