@@ -178,3 +178,30 @@ struct LayoutRulesTests {
         #expect(rules.violations(plan, microBatch: 1).isEmpty)
     }
 }
+
+/// Models deeper than 2^16 layers keep their prefix counts every 1,024 layers: stage censuses stay exact.
+struct DeepModelCensusTests {
+    @Test func stageCensusesAboveTheStride() throws {
+        let text = """
+            version: 1
+            model: {preset: gemma-3-27b, layers: 200003}
+            hardware: {device: h200, count: 7}
+            workload: {context: 4k}
+            plan: {pp: 7, dp: 1}
+            """
+        let spec = try #require(resolve(text))
+        let profile = ModelProfile(spec, analyseRoPE: false)
+        let census = LayerCensus(spec.model)
+        for (k, kind) in profile.kinds.enumerated() {
+            let expected = census.counts.first { $0.0 == kind }?.1 ?? 0
+            #expect(profile.layers(ofKind: k, in: 0..<spec.model.layers) == expected)
+            // Stage by stage, against a census of each stage's own layers.
+            let layout = ResolvedLayout(spec).layout
+            for stage in [0, 3, 6] {
+                let range = layout.stageLayers(stage, of: spec.model.layers)
+                let own = LayerCensus(spec.model, layers: range).counts.first { $0.0 == kind }?.1 ?? 0
+                #expect(profile.layers(ofKind: k, in: range) == own)
+            }
+        }
+    }
+}
