@@ -1,4 +1,5 @@
 import ArgumentParser
+import LCPlanCalculators
 import LCPlanModel
 import LCPlanReport
 
@@ -14,12 +15,12 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         guard let name = rule else {
             var out = ""
-            for r in Rule.all { out += "\(r.id)  \(r.severity.rawValue.padding(7))  \(r.name.padding(24))  \(r.summary)\n" }
+            for r in RuleRegistry.all { out += "\(r.id)  \(r.severity.rawValue.padding(7))  \(r.name.padding(24))  \(r.summary)\n" }
             Output.standardOutput(out)
             return
         }
-        guard let found = Rule.named(name) else {
-            let suggestion = NearestName.suggest(name, among: Rule.all.map(\.id) + Rule.all.map(\.name))
+        guard let found = RuleRegistry.named(name) else {
+            let suggestion = NearestName.suggest(name, among: RuleRegistry.all.map(\.id) + RuleRegistry.all.map(\.name))
             Output.standardError(
                 "lcplan: error: no rule '\(name)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
                     + "; `lcplan explain` lists them\n")

@@ -21,6 +21,8 @@ public struct Analysis: Sendable {
     /// (empty for models without rotary embeddings).
     public let rope: [RoPEAnalysis]
     public let diagnostics: [Diagnostic]
+    /// The rule ids the spec suppresses, judged against the full registry (`RuleRegistry.resolve`).
+    public let suppress: [String]
     /// Every assumption the figures rest on, in words, for the report.
     public let assumptions: [Assumption]
 
@@ -42,7 +44,10 @@ public struct Analysis: Sendable {
         time = evaluation.time
         rope = profile.rope
         // Findings about derived values point at the key they concern, or its nearest written ancestor.
-        diagnostics = (Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)).map { d in
+        let suppressions = RuleRegistry.resolve(spec.checks)
+        suppress = suppressions.suppress
+        let raised = Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)
+        diagnostics = (suppressions.findings + raised).map { d in
             guard d.location?.line == nil, let path = d.keyPath else { return d }
             return Diagnostic(
                 d.rule, d.message, at: spec.location(of: path), keyPath: path, expected: d.expected,

@@ -29,6 +29,8 @@ public struct Report: Sendable {
     public let diagnostics: [Diagnostic]
     /// Rule ids that the spec suppressed and that would otherwise have been reported.
     public let suppressed: [String]
+    /// The rule ids the spec suppresses (judged against the full registry).
+    public var suppress: [String] { analysis?.suppress ?? spec?.checks.suppress ?? [] }
     public let verdict: Verdict
 
     /// Builds the report for a loaded spec.
@@ -39,7 +41,7 @@ public struct Report: Sendable {
         let analysis = load.spec.map(analyse)
         self.analysis = analysis
         self.parameters = analysis?.parameters
-        let suppress = Set(load.spec?.checks.suppress ?? [])
+        let suppress = Set(analysis?.suppress ?? load.spec?.checks.suppress ?? [])
         var kept: [Diagnostic] = []
         var dropped: [String] = []
         for diagnostic in load.diagnostics + (analysis?.diagnostics ?? []) {

@@ -1,3 +1,4 @@
+import LCPlanCalculators
 import LCPlanModel
 
 /// Findings as SARIF 2.1.0 (OASIS, errata 01), so code-scanning services can show them on the spec's lines.
@@ -6,7 +7,7 @@ public enum SARIFReporter {
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
     public static func render(_ reports: [Report]) -> JSONValue {
-        let rules = Rule.all
+        let rules = RuleRegistry.all
         var results: [JSONValue] = []
         for report in reports {
             for d in report.diagnostics {

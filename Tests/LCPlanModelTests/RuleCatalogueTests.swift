@@ -7,13 +7,13 @@ import Testing
 
 /// Every rule's own description carries a spec that triggers it and one that does not; both are run.
 struct RuleCatalogueTests {
-    static let rulesWithExamples = Rule.all
+    static let rulesWithExamples = RuleRegistry.all
 
     @Test func idsAreUniqueAndWellFormed() {
-        let ids = Rule.all.map(\.id)
+        let ids = RuleRegistry.all.map(\.id)
         #expect(Set(ids).count == ids.count)
-        #expect(Set(Rule.all.map(\.name)).count == ids.count)
-        for rule in Rule.all {
+        #expect(Set(RuleRegistry.all.map(\.name)).count == ids.count)
+        for rule in RuleRegistry.all {
             #expect(rule.id.count == 5 && rule.id.hasPrefix("LC"))
             let area = Int(String(rule.id.dropFirst(2).prefix(1)))
             let expected: [RuleArea: Int] = [.spec: 1, .memory: 2, .rope: 3, .parallelism: 4, .kvCache: 5, .performance: 6]
@@ -26,7 +26,7 @@ struct RuleCatalogueTests {
     /// a T5 config (an unsupported type), LC113's a Llama config with keys lcplan does not use.
     @Test(arguments: rulesWithExamples.map(\.id))
     func triggeringExampleTriggers(id: String) throws {
-        let rule = try #require(Rule.named(id))
+        let rule = try #require(RuleRegistry.named(id))
         let directory =
             [
                 "LC112": Fixtures.path("hf-unsupported"), "LC113": Fixtures.path("hf-llama"),
@@ -35,9 +35,9 @@ struct RuleCatalogueTests {
         #expect(found.contains { $0.rule == rule }, "\(found.map { "\($0.rule.id) \($0.message)" })")
     }
 
-    @Test(arguments: Rule.all.map(\.id))
+    @Test(arguments: RuleRegistry.all.map(\.id))
     func nonTriggeringExampleDoesNot(id: String) throws {
-        let rule = try #require(Rule.named(id))
+        let rule = try #require(RuleRegistry.named(id))
         let result = SpecLoader.load(text: rule.nonTriggering, file: "example.yaml", baseDirectory: Fixtures.root)
         let found = Self.findings(rule.nonTriggering, directory: Fixtures.root)
         #expect(!found.contains { $0.rule == rule }, "\(found.map { "\($0.rule.id) \($0.message)" })")
@@ -51,9 +51,25 @@ struct RuleCatalogueTests {
     }
 
     @Test func lookupByIdOrName() {
-        #expect(Rule.named("lc102") == .unknownKey)
-        #expect(Rule.named("unknown-key") == .unknownKey)
-        #expect(Rule.named("LC999") == nil)
+        #expect(RuleRegistry.named("lc102") == .unknownKey)
+        #expect(RuleRegistry.named("unknown-key") == .unknownKey)
+        #expect(RuleRegistry.named("LC999") == nil)
+    }
+
+    /// Suppressions of rules the calculators raise are judged once their rules are at hand: an unknown id
+    /// or an error rule is LC117 at its entry, a known warning is suppressed.
+    @Test func deferredSuppressionsAreJudgedAgainstTheRegistry() throws {
+        let text =
+            "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 8k}\nchecks: {suppress: [LC306, LC999, LC307, men-criterion-fails]}\n"
+        let result = SpecLoader.load(text: text, file: "t.yaml")
+        let spec = try #require(result.spec)
+        #expect(result.diagnostics.isEmpty)
+        let analysis = Analysis(spec)
+        #expect(analysis.suppress == ["LC306"])
+        let refused = analysis.diagnostics.filter { $0.rule == .unknownRule }
+        #expect(refused.count == 2)
+        #expect(refused.contains { $0.message.contains("no rule 'LC999'") && $0.location?.line == 5 })
+        #expect(refused.contains { $0.message.contains("LC307 reports invalid input") })
     }
 
     @Test func suppressingAnErrorRuleIsRefused() {

@@ -1,3 +1,4 @@
+import LCPlanCalculators
 import LCPlanModel
 import Testing
 
@@ -49,7 +50,7 @@ struct ReportTests {
             Issue.record("SARIF has no rules")
             return
         }
-        #expect(rules.count == Rule.all.count)
+        #expect(rules.count == RuleRegistry.all.count)
     }
 }
 

@@ -20,6 +20,20 @@ public struct Rule: Sendable, Equatable, Hashable {
     public let triggering: String
     public let nonTriggering: String
 
+    public init(
+        id: String, name: String, area: RuleArea, severity: Severity, summary: String, help: String, triggering: String,
+        nonTriggering: String
+    ) {
+        self.id = id
+        self.name = name
+        self.area = area
+        self.severity = severity
+        self.summary = summary
+        self.help = help
+        self.triggering = triggering
+        self.nonTriggering = nonTriggering
+    }
+
     public static func == (lhs: Rule, rhs: Rule) -> Bool { lhs.id == rhs.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 

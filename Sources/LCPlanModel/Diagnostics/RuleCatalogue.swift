@@ -1,21 +1,21 @@
-/// The rule registry: every rule lcplan can report, in id order, assembled from the areas' lists,
-/// each declared beside the code that raises it. Ids are stable: a rule is never renumbered or reused.
+/// The rules this module raises (the loader's and `LayoutRules`'), each declared beside its checks.
+/// The full registry, with the rules the calculators raise, is `RuleRegistry` in LCPlanCalculators.
+/// Ids are stable: a rule is never renumbered or reused.
 extension Rule {
     /// The spec most rule examples start from.
-    static let exampleBase = """
+    public static let exampleBase = """
         version: 1
         model: llama-3.1-8b
         hardware: {device: h200, count: 1}
         workload: {mode: inference, context: 8k}
         """
 
-    /// Every rule, in id order.
-    public static let all: [Rule] = (specRules + layoutRules + memoryRules + ropeRules + performanceRules)
-        .sorted { $0.id < $1.id }
+    /// The rules the loader and the layout rules raise, in id order.
+    public static let loaderRules: [Rule] = (specRules + layoutRules).sorted { $0.id < $1.id }
 
-    /// The rule with this id (case-insensitive), or nil.
-    public static func named(_ id: String) -> Rule? {
+    /// One of the loader's rules by id or name (case-insensitive), or nil.
+    public static func loaderRule(named id: String) -> Rule? {
         let wanted = id.uppercased()
-        return all.first { $0.id == wanted || $0.name == id.lowercased() }
+        return loaderRules.first { $0.id == wanted || $0.name == id.lowercased() }
     }
 }

@@ -182,10 +182,31 @@ extension Rule {
             workload: {context: 8k}
             """)
 
+    public static let beyondTrainedContext = Rule(
+        id: "LC301", name: "beyond-trained-context", area: .rope, severity: .warning,
+        summary: "The target context exceeds the model's trained context and no RoPE scaling is configured.",
+        help: """
+            Positions beyond the trained context were never seen in training: quality usually collapses. \
+            Configure a scaling method (`model.rope.scaling`: linear, ntk, dynamic, yarn, llama3, longrope) \
+            or choose a model trained for this context.
+            """,
+        triggering: """
+            version: 1
+            model: llama-2-7b
+            hardware: {device: h200, count: 1}
+            workload: {mode: inference, context: 32k}
+            """,
+        nonTriggering: """
+            version: 1
+            model: llama-2-7b
+            hardware: {device: h200, count: 1}
+            workload: {mode: inference, context: 4k}
+            """)
+
     /// This area's rules, in id order.
     static let specRules: [Rule] = [
         inputUnreadable, yamlSyntax, unknownKey, typeMismatch, missingKey, outOfRange, unknownPreset, badUnit, inconsistentHeads,
         headDimMismatch, unsupportedVersion, hfConfigUnusable, hfConfigIgnoredKeys, duplicateKey, invalidChoice, unknownRule,
-        unsupportedYAML, noPeakForFormat,
+        unsupportedYAML, noPeakForFormat, beyondTrainedContext,
     ]
 }

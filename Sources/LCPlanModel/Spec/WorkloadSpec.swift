@@ -92,6 +92,19 @@ public struct PlanSpec: Sendable, Equatable {
     public var isEmpty: Bool { self == PlanSpec() }
 }
 
+/// A `checks.suppress` entry the loader could not judge, and where it was written.
+public struct DeferredSuppression: Sendable, Equatable {
+    public let text: String
+    public let keyPath: String
+    public let location: SourceLocation
+
+    public init(text: String, keyPath: String, location: SourceLocation) {
+        self.text = text
+        self.keyPath = keyPath
+        self.location = location
+    }
+}
+
 /// Limits the plan must meet.
 public struct ConstraintsSpec: Sendable, Equatable {
     /// Fraction of device memory to keep free.
@@ -112,7 +125,11 @@ public struct ConstraintsSpec: Sendable, Equatable {
 
 public struct ChecksSpec: Sendable, Equatable {
     public var failOn: Severity
+    /// Rule ids to suppress that the loader knows (its own and the layout rules).
     public var suppress: [String]
+    /// Entries naming rules the loader does not know: checked against the full registry once the
+    /// calculators' rules are at hand (`RuleRegistry.resolve`).
+    public var deferred: [DeferredSuppression] = []
 
     public init(failOn: Severity = .error, suppress: [String] = []) {
         self.failOn = failOn

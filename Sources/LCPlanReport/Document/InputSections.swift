@@ -239,11 +239,11 @@ enum InputSections {
             F.ratio("rope_eps") { $0.ropeEps }, optionalInt("rope_depth") { $0.ropeDepth },
         ])
 
-    static let checks = JSONShape<(ChecksSpec, [String])>(
+    static let checks = JSONShape<(ChecksSpec, [String], [String])>(
         "Check settings.",
         [
             F.choice("fail_on", Severity.self) { $0.0.failOn },
-            F.field("suppress", .array(.string)) { .array($0.0.suppress.map(JSONValue.string)) },
-            F.field("suppressed_findings", .array(.string)) { .array($0.1.map(JSONValue.string)) },
+            F.field("suppress", .array(.string)) { .array($0.1.map(JSONValue.string)) },
+            F.field("suppressed_findings", .array(.string)) { .array($0.2.map(JSONValue.string)) },
         ])
 }

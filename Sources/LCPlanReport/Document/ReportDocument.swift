@@ -52,7 +52,7 @@ public enum ReportDocument {
                 r.spec.map { InputSections.conventions.encode($0.conventions) }
             },
             F.omittable("checks", InputSections.checks.type) { r in
-                r.spec.map { InputSections.checks.encode(($0.checks, r.suppressed)) }
+                r.spec.map { InputSections.checks.encode(($0.checks, r.suppress, r.suppressed)) }
             },
             F.omittable("layout", ProfileSections.layout.type) { $0.analysis.map(ProfileSections.layout.encode) },
             F.omittable("flops", ProfileSections.flops.type) { $0.analysis.map(ProfileSections.flops.encode) },

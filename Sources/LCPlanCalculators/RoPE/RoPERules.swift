@@ -1,28 +1,8 @@
-/// The RoPE rules (LC3xx): LC301 is raised by the loader and `lcplan rope`, the others by
-/// `RoPEAnalysis` in LCPlanCalculators. Declared in this module because the loader checks
-/// `checks.suppress` against the registry.
-extension Rule {
-    public static let beyondTrainedContext = Rule(
-        id: "LC301", name: "beyond-trained-context", area: .rope, severity: .warning,
-        summary: "The target context exceeds the model's trained context and no RoPE scaling is configured.",
-        help: """
-            Positions beyond the trained context were never seen in training: quality usually collapses. \
-            Configure a scaling method (`model.rope.scaling`: linear, ntk, dynamic, yarn, llama3, longrope) \
-            or choose a model trained for this context.
-            """,
-        triggering: """
-            version: 1
-            model: llama-2-7b
-            hardware: {device: h200, count: 1}
-            workload: {mode: inference, context: 32k}
-            """,
-        nonTriggering: """
-            version: 1
-            model: llama-2-7b
-            hardware: {device: h200, count: 1}
-            workload: {mode: inference, context: 4k}
-            """)
+import LCPlanModel
 
+/// The RoPE rules `RoPEAnalysis` raises (LC302-LC308), declared here beside it; LC301, which the loader
+/// raises, is declared beside the loader.
+extension Rule {
     public static let ropeBaseTooSmall = Rule(
         id: "LC302", name: "rope-base-too-small", area: .rope, severity: .warning,
         summary: "The (effective) RoPE base is below a phase-modulation lower bound for the target context.",
@@ -184,7 +164,7 @@ extension Rule {
 
     /// This area's rules, in id order.
     static let ropeRules: [Rule] = [
-        beyondTrainedContext, ropeBaseTooSmall, ropeBaseAboveCeiling, ropeScalingInconsistent, positionsUnrepresentable,
+        ropeBaseTooSmall, ropeBaseAboveCeiling, ropeScalingInconsistent, positionsUnrepresentable,
         menCriterionFails, phaseIncrementLost, liuExtrapolationLimit,
     ]
 }
