@@ -21,6 +21,20 @@ public struct LCPlan: ParsableCommand {
         ],
         defaultSubcommand: PlanCommand.self)
 
+    /// Help text wraps at the terminal width, which argument-parser takes from COLUMNS or the terminal and
+    /// traps on when it is below its indent (COLUMNS=0 or a very narrow terminal). The width is therefore
+    /// settled here, clamped to 40-1000 columns (80 when neither says), before argument-parser reads it.
+    static func saneTerminalWidth() {
+        var width = 80
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text.trimmingCharacters(in: .whitespaces)) {
+            width = value
+        } else {
+            var size = winsize()
+            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
+        }
+        setenv("COLUMNS", String(min(max(width, 40), 1000)), 1)
+    }
+
     /// Whether `arguments` parse as a command line, and the exit status a parse failure maps to (for the
     /// command-line fuzzer: parsing and validation only, nothing runs).
     public static func parseStatus(_ arguments: [String]) -> Int32 {
@@ -35,6 +49,7 @@ public struct LCPlan: ParsableCommand {
 
     /// Runs the command line, with argument errors mapped to exit status 2 (argument-parser uses 64).
     public static func runMapped() -> Never {
+        saneTerminalWidth()
         do {
             var command = try parseAsRoot()
             try command.run()
