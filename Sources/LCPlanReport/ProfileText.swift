@@ -19,13 +19,15 @@ enum ProfileText {
         return parts.joined(separator: "; ")
     }
 
-    static func flops(_ a: Analysis, _ style: TextStyle) -> String {
-        var table = TextTable([.left, .right, .right, .right, .right, .right, .right, .right])
-        table.add("phase", "total", "attn core", "attn proj", "mlp/experts", "lm head", "other", "attn share")
+    static func flops(_ a: Analysis) -> ReportSection {
+        var table = ReportSection(
+            "FLOPs", "\(a.spec.conventions.attentionFLOPs.rawValue) attention convention",
+            [.left, .right, .right, .right, .right, .right, .right, .right])
+        table.header = ["phase", "total", "attn core", "attn proj", "mlp/experts", "lm head", "other", "attn share"]
         func row(_ name: String, _ f: FLOPBreakdown) {
             table.add(
-                name, flopsValue(f.total), flopsValue(f.attentionCore), flopsValue(f.attentionProjections),
-                flopsValue(f.mlp + f.experts), flopsValue(f.lmHead), flopsValue(f.other), percent(f.attentionShare))
+                name, .flops(f.total), .flops(f.attentionCore), .flops(f.attentionProjections), .flops(f.mlp + f.experts),
+                .flops(f.lmHead), .flops(f.other), .percent(f.attentionShare))
         }
         if a.spec.workload.mode == .inference {
             row("prefill", a.flops.prefill)
@@ -34,65 +36,63 @@ enum ProfileText {
         } else if let forward = a.flops.trainingForward {
             row("forward", forward)
         }
-        var out =
-            TextReporter.section("FLOPs", style, "\(a.spec.conventions.attentionFLOPs.rawValue) attention convention") + table.render()
         if let model = a.flops.trainingModel, let hardware = a.flops.trainingHardware(recompute: a.layout.recompute) {
-            out +=
-                "  training step: model \(flopsValue(model)) (3 x forward), hardware \(flopsValue(hardware)) (recompute \(a.layout.recompute.rawValue))\n"
+            table.notes.append(
+                "training step: model \(flopsValue(model)) (3 x forward), hardware \(flopsValue(hardware)) (recompute \(a.layout.recompute.rawValue))"
+            )
         }
-        out +=
-            "  attention core exceeds the rest of a prefill above "
-            + (a.flops.attentionCrossoverContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "no context (never)") + "\n"
-        return out
+        table.notes.append(
+            "attention core exceeds the rest of a prefill above "
+                + (a.flops.attentionCrossoverContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "no context (never)"))
+        return table
     }
 
-    static func memory(_ a: Analysis, _ style: TextStyle) -> String {
+    static func memory(_ a: Analysis) -> ReportSection {
         let m = a.memory
-        var table = TextTable([.left, .right])
-        table.add("weights", bytes(m.device.weights))
-        if a.spec.workload.mode == .inference { table.add("kv cache", bytes(m.device.kvCache)) }
-        table.add("activations", bytes(m.device.activations))
-        if a.spec.workload.mode == .training {
-            table.add("gradients", bytes(m.device.gradients))
-            table.add("optimizer", bytes(m.device.optimizer))
-        }
-        table.add("workspace", bytes(m.device.workspace))
-        table.add("total", bytes(m.total))
-        table.add("usable", "\(bytes(m.usable)) of \(bytes(m.capacity))")
-        table.add("headroom", m.headroom.isNegative ? "-" + bytes(-m.headroom) : bytes(m.headroom))
         var detail = "per device"
         if a.layout.pp > 1 { detail += ", pipeline stage \(m.stage) (the most loaded)" }
-        var out = TextReporter.section("Memory", style, detail) + table.render()
-        out += "  kv cache \(UnitFormat.grouped(m.kvCacheBytesPerToken)) bytes per token (all layers); "
-        out += "max context " + (a.maxContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none: nothing fits") + "\n"
-        out += "  parameters per device \(UnitFormat.grouped(m.parametersPerDevice))"
-        out +=
-            a.spec.workload.mode == .inference
-            ? ", \(m.sequencesPerReplica) sequence\(m.sequencesPerReplica == 1 ? "" : "s") per replica\n"
-            : ", \(m.inFlightMicroBatches) micro-batch\(m.inFlightMicroBatches == 1 ? "" : "es") in flight\n"
-        return out
+        var table = ReportSection("Memory", detail, [.left, .right])
+        table.add("weights", .bytes(m.device.weights))
+        if a.spec.workload.mode == .inference { table.add("kv cache", .bytes(m.device.kvCache)) }
+        table.add("activations", .bytes(m.device.activations))
+        if a.spec.workload.mode == .training {
+            table.add("gradients", .bytes(m.device.gradients))
+            table.add("optimizer", .bytes(m.device.optimizer))
+        }
+        table.add("workspace", .bytes(m.device.workspace))
+        table.add("total", .bytes(m.total))
+        table.add("usable", "\(bytes(m.usable)) of \(bytes(m.capacity))")
+        table.add("headroom", .bytes(m.headroom))
+        table.notes.append(
+            "kv cache \(UnitFormat.grouped(m.kvCacheBytesPerToken)) bytes per token (all layers); max context "
+                + (a.maxContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none: nothing fits"))
+        table.notes.append(
+            "parameters per device \(UnitFormat.grouped(m.parametersPerDevice))"
+                + (a.spec.workload.mode == .inference
+                    ? ", \(m.sequencesPerReplica) sequence\(m.sequencesPerReplica == 1 ? "" : "s") per replica"
+                    : ", \(m.inFlightMicroBatches) micro-batch\(m.inFlightMicroBatches == 1 ? "" : "es") in flight"))
+        return table
     }
 
-    static func time(_ a: Analysis, _ style: TextStyle) -> String {
+    static func time(_ a: Analysis) -> ReportSection {
         let t = a.time
-        var table = TextTable([.left, .right, .right, .right, .right, .left])
-        table.add("phase", "time", "compute", "memory", "comm", "bound")
+        var table = ReportSection(
+            "Time", "roofline at \(FLOPRate(flopsPerSecond: t.peak)) \(t.computeFormat.rawValue) dense peak",
+            [.left, .right, .right, .right, .right, .left])
+        table.header = ["phase", "time", "compute", "memory", "comm", "bound"]
         func row(_ name: String, _ p: PhaseTime?) {
             guard let p else { return }
             table.add(
-                name, Seconds(p.seconds).description, Seconds(p.compute).description, Seconds(p.memory).description,
-                Seconds(p.communication).description, p.bound.rawValue)
+                name, .seconds(p.seconds), .seconds(p.compute), .seconds(p.memory), .seconds(p.communication), .text(p.bound.rawValue))
         }
         row("ttft", t.ttft)
         row("tpot", t.tpot)
         row("step", t.step)
-        var out =
-            TextReporter.section("Time", style, "roofline at \(FLOPRate(flopsPerSecond: t.peak)) \(t.computeFormat.rawValue) dense peak")
-            + table.render()
-        out += "  \(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s"
-        if let mfu = t.mfu, let hfu = t.hfu { out += ", MFU \(percent(mfu)), HFU \(percent(hfu))" }
-        if let bubble = t.bubbleFraction { out += ", pipeline bubble \(percent(bubble)) of ideal" }
-        return out + "\n"
+        var note = "\(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s"
+        if let mfu = t.mfu, let hfu = t.hfu { note += ", MFU \(percent(mfu)), HFU \(percent(hfu))" }
+        if let bubble = t.bubbleFraction { note += ", pipeline bubble \(percent(bubble)) of ideal" }
+        table.notes.append(note)
+        return table
     }
 
     static func layout(_ a: Analysis) -> String {

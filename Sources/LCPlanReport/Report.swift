@@ -29,6 +29,10 @@ public struct Report: Sendable {
     public let diagnostics: [Diagnostic]
     /// Rule ids that the spec suppressed and that would otherwise have been reported.
     public let suppressed: [String]
+    /// The report model's sections (resolved inputs and profiles), built once; the text and markdown
+    /// renderers read them.
+    public var sections: [ReportSection] { ReportSections.build(self) }
+
     /// The rule ids the spec suppresses (judged against the full registry).
     public var suppress: [String] { analysis?.suppress ?? spec?.checks.suppress ?? [] }
     public let verdict: Verdict

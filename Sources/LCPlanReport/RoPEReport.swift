@@ -22,15 +22,19 @@ public enum RoPEReport {
     }
 
     public static func text(_ analyses: [RoPEAnalysis], style: TextStyle) -> String {
-        var out = ""
+        sections(analyses).map { TextReporter.render($0, style) }.joined()
+    }
+
+    /// One report section per kind of layer analysed.
+    static func sections(_ analyses: [RoPEAnalysis]) -> [ReportSection] {
+        var out: [ReportSection] = []
         for a in analyses {
             let d = min(a.settings.digits, 12)
             func v(_ x: BigFloat) -> String { x.decimalString(digits: d) }
             let f = a.frequencies
             var title = "\(a.layers.rawValue) layers at \(UnitFormat.grouped(ExactInt(a.distance))) tokens"
             title += ", phases in \(a.settings.phaseFormat.rawValue), positions in \(a.settings.positionFormat.rawValue)"
-            out += TextReporter.section("RoPE", style, title)
-            var table = TextTable([.left, .left])
+            var table = ReportSection("RoPE", title)
             table.add("verdict", verdictSentence(a))
             table.add("evidence", a.evidence.sentence)
             table.add(
@@ -92,7 +96,7 @@ public enum RoPEReport {
                         ? " (Men windows scanned)" : " (phase-modulation bounds; Men windows not scanned here: see lcplan rope)")
                     + "; or scale the slowest pairs by \(v(rec.scalingFactor))"
                     + (rec.scalingStaysInZone ? "" : " (which passes the precision ceiling)"))
-            out += table.render()
+            out.append(table)
         }
         return out
     }

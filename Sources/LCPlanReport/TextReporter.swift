@@ -12,17 +12,7 @@ public enum TextReporter {
             out += "\n" + section("Findings", style) + DiagnosticText.render(report.diagnostics, style: style)
             return out
         }
-        out += "\n" + model(spec.model, style)
-        if let parameters = report.parameters { out += "\n" + self.parameters(parameters, style) }
-        out += "\n" + hardware(spec.hardware, style)
-        out += "\n" + workload(spec, report.analysis, style)
-        if let analysis = report.analysis {
-            out += "\n" + ProfileText.flops(analysis, style)
-            out += "\n" + ProfileText.memory(analysis, style)
-            out += "\n" + ProfileText.time(analysis, style)
-            if !analysis.rope.isEmpty { out += "\n" + RoPEReport.text(analysis.rope, style: style) }
-            out += "\n" + section("Assumptions", style) + analysis.assumptions.map { "  - \($0.text)\n" }.joined()
-        }
+        for section in report.sections { out += "\n" + render(section, style) }
         if !report.diagnostics.isEmpty || !report.suppressed.isEmpty {
             out += "\n" + section("Findings", style)
             out += DiagnosticText.render(report.diagnostics, style: style)
@@ -45,10 +35,19 @@ public enum TextReporter {
         style.bold(title) + (detail.isEmpty ? "" : "  " + detail) + "\n"
     }
 
+    /// One section of the report model: its title, an aligned table, its notes.
+    static func render(_ section: ReportSection, _ style: TextStyle) -> String {
+        var table = TextTable(section.alignments.map { $0 == .right ? .right : .left })
+        if let header = section.header { table.rows.append(header) }
+        for row in section.rows { table.rows.append(row.map(\.formatted)) }
+        let notes = section.notes.map { "  " + (section.notesAreItems ? "- " : "") + $0 + "\n" }.joined()
+        return self.section(section.title, style, section.detail) + table.render() + notes
+    }
+
     static func tokens(_ n: Int) -> String { UnitFormat.grouped(ExactInt(n)) }
 
-    static func model(_ m: ModelSpec, _ style: TextStyle) -> String {
-        var table = TextTable([.left, .left])
+    static func model(_ m: ModelSpec) -> ReportSection {
+        var table = ReportSection("Model", m.name)
         table.add("source", "\(m.source) (\(m.confidence.rawValue))")
         if m.heads > 0 {
             table.add("attention", "\(m.heads) heads / \(m.kvHeads) KV heads (\(m.attention.kind.rawValue)), head_dim \(m.headDim)")
@@ -90,14 +89,12 @@ public enum TextReporter {
             table.add("positions", m.positions.rawValue)
         }
         table.add("max context", "\(tokens(m.maxContext)) tokens")
-        return section("Model", style, m.name) + table.render()
+        return table
     }
 
-    static func parameters(_ p: ParameterCount, _ style: TextStyle) -> String {
-        var table = TextTable([.left, .right, .right])
-        func row(_ name: String, _ value: ExactInt) {
-            table.add(name, UnitFormat.grouped(value), UnitFormat.scaled(value.doubleValue, unit: "", base: 1000))
-        }
+    static func parameters(_ p: ParameterCount) -> ReportSection {
+        var table = ReportSection("Parameters", "", [.left, .right, .right])
+        func row(_ name: String, _ value: ExactInt) { table.add(name, .count(value), .scaledCount(value)) }
         row("total", p.total)
         if p.active != p.total { row("active", p.active) }
         row("embedding", p.embedding)
@@ -106,13 +103,14 @@ public enum TextReporter {
         if !p.mlp.isZero { row("mlp", p.mlp) }
         if !p.experts.isZero { row("experts", p.experts) }
         row("norms", p.norms)
-        return section("Parameters", style) + table.render()
+        return table
     }
 
-    static func hardware(_ h: HardwareSpec, _ style: TextStyle) -> String {
+    static func hardware(_ h: HardwareSpec) -> ReportSection {
         let d = h.device
         let nodes = (h.count + h.perNode - 1) / h.perNode
-        var table = TextTable([.left, .left])
+        let title = "\(h.count) x \(d.name) (\(nodes) node\(nodes == 1 ? "" : "s") of \(h.perNode))"
+        var table = ReportSection("Hardware", title)
         table.add("source", "\(d.source) (\(d.confidence.rawValue))")
         table.add("memory", "\(d.memory) (\(d.memory.binaryDescription)) per device")
         table.add("bandwidth", "\(d.memoryBandwidth)")
@@ -131,13 +129,12 @@ public enum TextReporter {
             "efficiency",
             "compute \(UnitFormat.fixed(e.compute, decimals: 2)), memory \(UnitFormat.fixed(e.memory, decimals: 2)), "
                 + "network \(UnitFormat.fixed(e.network, decimals: 2))\(defaults)")
-        let title = "\(h.count) x \(d.name) (\(nodes) node\(nodes == 1 ? "" : "s") of \(h.perNode))"
-        return section("Hardware", style, title) + table.render()
+        return table
     }
 
-    static func workload(_ spec: Spec, _ analysis: Analysis?, _ style: TextStyle) -> String {
+    static func workload(_ spec: Spec, _ analysis: Analysis?) -> ReportSection {
         let w = spec.workload
-        var table = TextTable([.left, .left])
+        var table = ReportSection("Workload", w.mode.rawValue)
         if w.mode == .training {
             table.add("context", "\(tokens(w.context)) tokens per sequence")
         } else {
@@ -176,6 +173,6 @@ public enum TextReporter {
             spec.conventions.attentionFLOPs == .causal
             ? "causal (QK^T and PV halved, as Megatron-LM)" : "full (not halved, as PaLM and Korthikanti 2022)"
         table.add("attention FLOPs", convention)
-        return section("Workload", style, w.mode.rawValue) + table.render()
+        return table
     }
 }

@@ -1,0 +1,23 @@
+import LCPlanCalculators
+import LCPlanModel
+
+/// The report model's sections for a report: the resolved model, parameters, hardware and workload, then
+/// FLOPs, memory, time, RoPE and the assumptions. One list, read by the text and markdown renderers.
+enum ReportSections {
+    static func build(_ report: Report) -> [ReportSection] {
+        guard let spec = report.spec else { return [] }
+        var sections = [TextReporter.model(spec.model)]
+        if let parameters = report.parameters { sections.append(TextReporter.parameters(parameters)) }
+        sections.append(TextReporter.hardware(spec.hardware))
+        sections.append(TextReporter.workload(spec, report.analysis))
+        if let analysis = report.analysis {
+            sections += [ProfileText.flops(analysis), ProfileText.memory(analysis), ProfileText.time(analysis)]
+            sections += RoPEReport.sections(analysis.rope)
+            var assumptions = ReportSection("Assumptions")
+            assumptions.notes = analysis.assumptions.map(\.text)
+            assumptions.notesAreItems = true
+            sections.append(assumptions)
+        }
+        return sections
+    }
+}
