@@ -31,7 +31,7 @@ public struct Report: Sendable {
     public let suppressed: [String]
     /// The report model's sections (resolved inputs and profiles), built once; the text and markdown
     /// renderers read them.
-    public var sections: [ReportSection] { ReportSections.build(self) }
+    public let sections: [ReportSection]
 
     /// The rule ids the spec suppresses (judged against the full registry).
     public var suppress: [String] { analysis?.suppress ?? spec?.checks.suppress ?? [] }
@@ -44,6 +44,7 @@ public struct Report: Sendable {
         self.spec = load.spec
         let analysis = load.spec.map(analyse)
         self.analysis = analysis
+        self.sections = ReportSections.build(spec: load.spec, analysis: analysis)
         self.parameters = analysis?.parameters
         let suppress = Set(analysis?.suppress ?? load.spec?.checks.suppress ?? [])
         var kept: [Diagnostic] = []

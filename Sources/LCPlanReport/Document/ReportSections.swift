@@ -4,13 +4,13 @@ import LCPlanModel
 /// The report model's sections for a report: the resolved model, parameters, hardware and workload, then
 /// FLOPs, memory, time, RoPE and the assumptions. One list, read by the text and markdown renderers.
 enum ReportSections {
-    static func build(_ report: Report) -> [ReportSection] {
-        guard let spec = report.spec else { return [] }
+    static func build(spec: Spec?, analysis: Analysis?) -> [ReportSection] {
+        guard let spec else { return [] }
         var sections = [TextReporter.model(spec.model)]
-        if let parameters = report.parameters { sections.append(TextReporter.parameters(parameters)) }
+        if let parameters = analysis?.parameters { sections.append(TextReporter.parameters(parameters)) }
         sections.append(TextReporter.hardware(spec.hardware))
-        sections.append(TextReporter.workload(spec, report.analysis))
-        if let analysis = report.analysis {
+        sections.append(TextReporter.workload(spec, analysis))
+        if let analysis {
             sections += [ProfileText.flops(analysis), ProfileText.memory(analysis), ProfileText.time(analysis)]
             sections += RoPEReport.sections(analysis.rope)
             var assumptions = ReportSection("Assumptions")
