@@ -13,6 +13,9 @@ targets=${FUZZ_TARGETS:-FuzzSpec FuzzHFConfig FuzzCommandLine}
 export LCPLAN_FUZZ=1 SWIFT_BACKTRACE=enable=no
 args=()
 for s in ${sanitize//,/ }; do args+=(--sanitize="$s"); done
+# Build from scratch: incremental Swift builds here have kept stale cross-module struct layouts after a
+# stored property changed, which shows up as bogus crashes in the fuzzer (a clean build costs ~80 s).
+rm -rf .build-fuzz/x86_64-unknown-linux-gnu .build-fuzz/release
 total=0
 for target in $targets; do
   swift build -c release --scratch-path .build-fuzz "${args[@]}" --product "$target" 2>&1 \
