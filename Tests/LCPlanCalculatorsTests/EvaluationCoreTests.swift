@@ -108,6 +108,14 @@ struct CollectivesTests {
         #expect(abs(megatron / ulysses - Double(p)) < 1e-9)
     }
 
+    /// Step counts repeated over every layer and micro-batch of a hostile spec stay finite (they once
+    /// overflowed an Int and trapped; Tests/Fixtures/fuzz/spec/collective-steps-overflow.yaml).
+    @Test func hugeRepetitionsDoNotOverflow() {
+        let cost = Collectives.allReduce(bytes: 1, ranks: 1 << 24).repeated(1e30)
+        #expect(cost.latencySteps == Double(2 * ((1 << 24) - 1)) * 1e30)
+        #expect(cost.bytesPerRank.isFinite)
+    }
+
     @Test func oneRankSendsNothing() {
         #expect(Collectives.allReduce(bytes: 1e9, ranks: 1) == .none)
         #expect(Collectives.allToAll(bytes: 1e9, ranks: 1) == .none)

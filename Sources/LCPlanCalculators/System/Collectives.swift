@@ -8,8 +8,9 @@ public struct CollectiveCost: Sendable, Equatable {
     /// bytesPerRank / buffer bytes: 2(n - 1)/n for a ring all-reduce, (n - 1)/n for the others.
     public let algorithmFactor: Double
     /// Sequential steps of the algorithm; with a per-message latency alpha the collective takes
-    /// bytesPerRank / bandwidth + latencySteps x alpha.
-    public let latencySteps: Int
+    /// bytesPerRank / bandwidth + latencySteps x alpha. A double: repeated over every layer and micro-batch
+    /// of a hostile spec, the count exceeds any machine integer.
+    public let latencySteps: Double
 
     public static let none = CollectiveCost(bytesPerRank: 0, algorithmFactor: 0, latencySteps: 0)
 
@@ -19,7 +20,7 @@ public struct CollectiveCost: Sendable, Equatable {
 
     /// The same collective repeated `times` times.
     @inline(__always) public func repeated(_ times: Double) -> CollectiveCost {
-        CollectiveCost(bytesPerRank: bytesPerRank * times, algorithmFactor: algorithmFactor, latencySteps: latencySteps * Int(times))
+        CollectiveCost(bytesPerRank: bytesPerRank * times, algorithmFactor: algorithmFactor, latencySteps: latencySteps * times)
     }
 }
 
@@ -36,21 +37,21 @@ public enum Collectives {
         guard ranks > 1 else { return .none }
         let n = Double(ranks)
         let factor = 2 * (n - 1) / n
-        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: 2 * (ranks - 1))
+        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: Double(2 * (ranks - 1)))
     }
 
     /// Ring reduce-scatter: (n - 1)/n x bytes per rank, n - 1 steps.
     @inline(__always) public static func reduceScatter(bytes: Double, ranks: Int) -> CollectiveCost {
         guard ranks > 1 else { return .none }
         let factor = Double(ranks - 1) / Double(ranks)
-        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: ranks - 1)
+        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: Double(ranks - 1))
     }
 
     /// Ring all-gather: (n - 1)/n x bytes per rank, n - 1 steps.
     @inline(__always) public static func allGather(bytes: Double, ranks: Int) -> CollectiveCost {
         guard ranks > 1 else { return .none }
         let factor = Double(ranks - 1) / Double(ranks)
-        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: ranks - 1)
+        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: Double(ranks - 1))
     }
 
     /// All-to-all with a uniform exchange: each rank keeps 1/n of its buffer and sends the rest, (n - 1)/n
@@ -58,7 +59,7 @@ public enum Collectives {
     @inline(__always) public static func allToAll(bytes: Double, ranks: Int) -> CollectiveCost {
         guard ranks > 1 else { return .none }
         let factor = Double(ranks - 1) / Double(ranks)
-        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: ranks - 1)
+        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: Double(ranks - 1))
     }
 
     /// A point-to-point send of the whole buffer, one step.
@@ -75,6 +76,6 @@ public enum Collectives {
         guard ranks > 1 else { return .none }
         let n = Double(ranks)
         let factor = (n - 1) * (1 - pow((n - 1) / n, Double(topK)))
-        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: ranks - 1)
+        return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: Double(ranks - 1))
     }
 }
