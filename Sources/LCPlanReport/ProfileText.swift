@@ -4,9 +4,9 @@ import LCPlanPrecision
 
 /// The FLOPs, Memory and Time sections of the text report.
 enum ProfileText {
-    static func flopsValue(_ value: ExactInt) -> String { value.isZero ? "0" : FLOPs(value).description }
-    static func bytes(_ value: ExactInt) -> String { Bytes(value).description }
-    static func percent(_ value: Double) -> String { UnitFormat.fixed(value * 100, decimals: 1) + "%" }
+    static func flopsValue(_ value: ExactInt) -> String { ReportValue.flops(value).formatted }
+    static func bytes(_ value: ExactInt) -> String { ReportValue.bytes(value).formatted }
+    static func percent(_ value: Double) -> String { ReportValue.percent(value).formatted }
 
     /// One line under the verdict: does it fit, and what binds.
     static func headline(_ a: Analysis) -> String {

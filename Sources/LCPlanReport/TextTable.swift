@@ -7,8 +7,6 @@ struct TextTable {
 
     init(_ alignments: [Alignment]) { self.alignments = alignments }
 
-    mutating func add(_ cells: String...) { rows.append(cells) }
-
     func render(indent: Int = 2) -> String {
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: columns)

@@ -21,7 +21,6 @@ public struct JSONSchemaWriter: Sendable {
         var pairs: [(String, JSONValue)]
         switch type {
         case .count: pairs = [("type", .string("integer")), ("minimum", .int(0))]
-        case .integer: pairs = [("type", .string("integer"))]
         case .exactBytes: pairs = [("type", .string("integer"))]
         case .quantity, .ratio, .number: pairs = [("type", .string("number"))]
         case .string: pairs = [("type", .string("string"))]
@@ -29,7 +28,6 @@ public struct JSONSchemaWriter: Sendable {
         case .choice(let names): pairs = [("type", .string("string")), ("enum", .array(names.map(JSONValue.string)))]
         case .constant(let value): pairs = [("type", .string("string")), ("enum", .array([.string(value)]))]
         case .array(let items): pairs = [("type", .string("array")), ("items", schema(items))]
-        case .map(let values): pairs = [("type", .string("object")), ("additionalProperties", schema(values))]
         case .nullable(let inner):
             pairs = [("anyOf", .array([schema(inner), .object([("type", .string("null"))])]))]
         case .object(let object):

@@ -22,8 +22,6 @@ public enum QuantityUnit: String, Sendable, CaseIterable {
 public indirect enum JSONType: Sendable {
     /// A non-negative exact integer (tokens, parameters, FLOPs, layers): any length, never through a double.
     case count
-    /// A signed exact integer.
-    case integer
     /// An exact integer number of bytes (the key ends with `_bytes`).
     case exactBytes
     /// A real quantity with a unit in its key.
@@ -38,8 +36,6 @@ public indirect enum JSONType: Sendable {
     case constant(String)
     case object(JSONObjectType)
     case array(JSONType)
-    /// An object with free keys, all of one type.
-    case map(JSONType)
     case nullable(JSONType)
 }
 
