@@ -83,3 +83,40 @@ func measure(_ name: String, _ spec: Spec) {
 print("evaluations per second, one core".padding(toLength: 44, withPad: " ", startingAt: 0) + "      median         best   us/eval")
 measure("llama-3.1-405b training, 16384 x H100, 128k", training)
 measure("llama-3.1-70b serving, 8 x H200, 128k", serving)
+
+// The full layout search (`Planner.search`) of a 405B training job at 128K on 16,384 H100 with every layout
+// key open (issue 10 target: under 0.2 s), and of a 70B serving job: median and best wall time of `runs`
+// searches, and candidates costed per second at the median.
+let openTraining = spec(
+    """
+    version: 1
+    model: llama-3.1-405b
+    hardware: {device: h100-sxm, count: 16384, per_node: 8, inter_node: 400Gb/s}
+    workload: {mode: training, context: 128k, global_batch: 2048, dtype: bf16}
+    """)
+
+func measureSearch(_ name: String, _ spec: Spec) {
+    let profile = ModelProfile(spec, analyseRoPE: false)
+    let planner = Planner(profile: profile, system: System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat))
+    var times: [Double] = []
+    var candidates = 0
+    var chosen = ""
+    for _ in 0..<max(runs / 2, 3) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let outcome = planner.search()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        candidates = outcome.candidatesEvaluated
+        chosen = outcome.chosen.map { $0.layout.trainingSummary } ?? "none"
+    }
+    times.sort()
+    let median = times[times.count / 2]
+    print(
+        name.padding(toLength: 44, withPad: " ", startingAt: 0)
+            + String(format: "%10.3f %10.3f %12.0f", median, times.first ?? 0, Double(candidates) / median)
+            + "   (\(candidates) candidates; chose \(chosen))")
+}
+
+print()
+print("full layout search".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median_s     best_s  candidates/s")
+measureSearch("llama-3.1-405b training, 16384 x H100, 128k", openTraining)
+measureSearch("llama-3.1-70b serving, 8 x H200, 128k", serving)

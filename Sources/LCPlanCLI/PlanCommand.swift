@@ -11,7 +11,13 @@ struct PlanCommand: ParsableCommand {
         abstract: "Print the full report for a spec (the default command).",
         discussion: """
             SPEC is a YAML or JSON file, or - for standard input. The report shows the resolved model \
-            (presets expanded, exact parameter counts), the hardware and the workload, and every finding. \
+            (presets expanded, exact parameter counts), the hardware and the workload, the layout (the keys \
+            `plan` fixes as given, the rest searched by the spec's `search.objective`, with runners-up and \
+            why), the FLOP, memory and time profiles, RoPE feasibility, and every finding. The spec's \
+            `search` section: objective (throughput, latency or devices), runners_up (default 5), \
+            tp_across_nodes (default false), tp_beyond_kv_groups (default true), cp_kinds (ring, ulysses, \
+            allgather) and enforce (engines whose start-up rules must hold: megatron, torchtitan, deepspeed, \
+            vllm, sglang). \
             Exit status: 0 no finding at or above the fail level, 1 infeasible or a finding at the fail level \
             (--fail-on, else the spec's checks.fail_on, default error), 2 invalid input.
             """)

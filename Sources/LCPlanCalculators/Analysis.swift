@@ -9,8 +9,10 @@ public struct Analysis: Sendable {
     public let system: System
     public var parameters: ParameterCount { profile.parameters }
     public let layout: Layout
-    /// The plan keys the spec left open (costed at their defaults until a planner chooses).
+    /// The plan keys the spec left open (the search chose them).
     public let defaulted: [String]
+    /// The layout search: the chosen layout, runners-up, rejections.
+    public let search: SearchOutcome
     /// The layout's evaluation: communication by kind and the time of each phase.
     public let evaluation: LayoutProfile
     public let flops: PhaseFLOPs
@@ -32,12 +34,20 @@ public struct Analysis: Sendable {
         self.spec = spec
         let profile = ModelProfile(spec, ropeSettings: ropeSettings)
         self.profile = profile
-        let resolved = ResolvedLayout(spec)
-        layout = resolved.layout
-        defaulted = resolved.defaulted
         flops = profile.flops
-        system = System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat)
-        evaluation = LayoutEvaluator(profile: profile, system: system).evaluate(layout)
+        let system = System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat)
+        self.system = system
+        let planner = Planner(profile: profile, system: system)
+        let search = planner.search()
+        self.search = search
+        if let chosen = search.chosen {
+            layout = chosen.layout
+            evaluation = chosen
+        } else {
+            layout = ResolvedLayout(spec).layout
+            evaluation = LayoutEvaluator(profile: profile, system: system).evaluate(layout)
+        }
+        defaulted = search.searched
         let memoryModel = MemoryModel(profile, layout: layout)
         memory = memoryModel.profile()
         maxContext = memoryModel.maxContext()
@@ -46,7 +56,9 @@ public struct Analysis: Sendable {
         // Findings about derived values point at the key they concern, or its nearest written ancestor.
         let suppressions = RuleRegistry.resolve(spec.checks)
         suppress = suppressions.suppress
-        let raised = Self.findings(spec, memory: memory, maxContext: maxContext, time: time) + rope.flatMap(\.diagnostics)
+        let raised =
+            Self.findings(spec, memory: memory, maxContext: maxContext, time: time)
+            + Self.planFindings(spec, planner: planner, search: search) + rope.flatMap(\.diagnostics)
         diagnostics = (suppressions.findings + raised).map { d in
             guard d.location?.line == nil, let path = d.keyPath else { return d }
             return Diagnostic(
@@ -109,6 +121,45 @@ public struct Analysis: Sendable {
         return found
     }
 
+    /// LC403 and LC404: when the spec fixes a layout key, the same search with every key open, compared.
+    static func planFindings(_ spec: Spec, planner: Planner, search: SearchOutcome) -> [Diagnostic] {
+        guard !search.fixed.isEmpty, let fixed = search.chosen else { return [] }
+        let free = planner.search(PlanSpec())
+        guard let better = free.chosen else { return [] }
+        let location = SourceLocation(file: spec.file)
+        let training = spec.workload.training != nil
+        let name = training ? better.layout.trainingSummary : better.layout.summary
+        if search.status != .feasible && free.status == .feasible {
+            let problem = search.status == .doesNotFit ? "does not fit" : "misses a time constraint"
+            return [
+                Diagnostic(
+                    .fixedPlanInfeasible,
+                    "the fixed layout (\(search.fixed.joined(separator: ", "))) \(problem); with every key open the search finds \(name), which fits and meets the constraints",
+                    at: location, keyPath: "plan", expected: "a layout that fits, such as \(name)")
+            ]
+        }
+        guard search.status == .feasible, free.status == .feasible else { return [] }
+        let gain = SearchState.ratio(free.value(better), search.value(fixed))
+        guard gain >= 1.2 else { return [] }
+        return [
+            Diagnostic(
+                .betterLayoutFound,
+                "\(describe(free.objective, better)) with \(name), against \(describe(search.objective, fixed)) with the fixed choices (\(search.fixed.joined(separator: ", "))): \(UnitFormat.fixed((gain - 1) * 100, decimals: 0))% better",
+                at: location, keyPath: "plan", expected: "a layout within 20% of the best the search finds")
+        ]
+    }
+
+    static func describe(_ objective: SearchObjective, _ profile: LayoutProfile) -> String {
+        let perDevice = profile.time.tokensPerSecond / Double(max(profile.layout.devices, 1))
+        switch objective {
+        case .throughput: return "\(UnitFormat.threeDigits(perDevice)) tokens/s per device"
+        case .latency:
+            if let step = profile.time.step { return "a step of \(Seconds(step.seconds))" }
+            return "TTFT \(Seconds(profile.time.ttft?.seconds ?? 0)) and TPOT \(Seconds(profile.time.tpot?.seconds ?? 0))"
+        case .devices: return "\(profile.layout.devices) devices"
+        }
+    }
+
     static func assumptions(_ spec: Spec, layout: Layout, defaulted: [String], time: TimeProfile, system: System) -> [Assumption] {
         var list: [Assumption] = []
         let c = spec.conventions
@@ -125,8 +176,8 @@ public struct Analysis: Sendable {
         if !defaulted.isEmpty {
             list.append(
                 Assumption(
-                    "layout_defaults",
-                    "layout degrees not fixed by the spec (\(defaulted.joined(separator: ", "))) are costed at 1, with data parallelism over the remaining devices"
+                    "layout_search",
+                    "layout keys not fixed by the spec (\(defaulted.joined(separator: ", "))) are chosen by the search for the best \(spec.search.objective.rawValue) among the layouts the rules allow"
                 ))
         }
         if layout.pp > 1 && spec.model.layers % layout.pp != 0 {

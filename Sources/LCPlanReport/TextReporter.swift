@@ -162,7 +162,7 @@ public enum TextReporter {
         ]
         let chosen = fixed.compactMap { name, value in value.map { "\(name) \($0)" } }
         table.add("plan", chosen.isEmpty ? "nothing fixed" : chosen.joined(separator: ", "))
-        if let analysis { table.add("costed layout", ProfileText.layout(analysis)) }
+        if let analysis { table.add("chosen layout", ProfileText.layout(analysis)) }
         let c = spec.constraints
         var limits = ["headroom \(UnitFormat.fixed(c.memoryHeadroom * 100, decimals: 0))%"]
         if let ttft = c.ttft { limits.append("ttft \(Seconds(ttft))") }

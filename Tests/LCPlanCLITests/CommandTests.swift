@@ -23,12 +23,13 @@ struct CommandTests {
     }
 
     @Test func checkExitStatusFollowsFailLevel() throws {
-        // The 405B example warns (pp 16 does not divide 126 layers): passes at error level, fails at warning.
+        // The 405B example warns (Men et al.'s criterion fails inside 128K for its base, LC306): passes at error
+        // level, fails at warning.
         let example = "examples/llama-3.1-405b-train-h100-128k.yaml"
         #expect(try CLI.run(["check", example]).status == 0)
         let strict = try CLI.run(["check", example, "--fail-on", "warning"])
         #expect(strict.status == 1)
-        #expect(strict.stdout.contains("warning: [LC401]"))
+        #expect(strict.stdout.contains("warning: [LC306]"))
         let clean = try CLI.run(
             ["check", "-", "--fail-on", "warning"],
             stdin: "version: 1\nmodel: llama-3-8b\nhardware: {device: h200}\nworkload: {context: 8k}\n")
@@ -42,7 +43,7 @@ struct CommandTests {
         }
         #expect(entries.count == 1 && entry["verdict"]?.stringValue == "warnings")
         #expect(document["exit_status"].map { "\($0)" } == "\(JSONDocument.integer("0"))")
-        #expect(json.stdout.contains("\"rule\": \"LC401\""))
+        #expect(json.stdout.contains("\"rule\": \"LC306\""))
     }
 
     @Test func specFailOnAndSuppression() throws {

@@ -130,11 +130,11 @@ struct CollectivesTests {
             model: {preset: llama-3.1-8b}
             hardware: {device: h100-sxm, count: 8}
             workload: {mode: training, context: 4k, global_batch: 32, micro_batch: 1}
-            plan: {tp: 1, pp: 8, dp: 1}
+            plan: {tp: 1, pp: 8, dp: 1, vpp: 1}
             """
         let spec = try #require(resolve(text))
         #expect(Analysis(spec).time.bubbleFraction == 7.0 / 32)
-        let interleaved = try #require(resolve(text.replacingOccurrences(of: "dp: 1}", with: "dp: 1, vpp: 4}")))
+        let interleaved = try #require(resolve(text.replacingOccurrences(of: "vpp: 1}", with: "vpp: 4}")))
         #expect(Analysis(interleaved).time.bubbleFraction == 7.0 / 128)
     }
 }

@@ -4,18 +4,20 @@ import LCPlanPrecision
 /// Costs one layout of a model on a system: pure, no loader, no RoPE, no allocation per call (fast
 /// arithmetic; see `LayoutProfile`). The formulas are accounting.md's "Communication" and "Time":
 ///
-/// Training step, per device: compute = hardware FLOPs / devices / (peak x efficiency); the weights read
-/// three times per micro-batch; the pipeline bubble (p - 1)/(v m) of compute (Narayanan 2021 sec. 2.2);
-/// plus, per micro-batch and layer of a stage, tensor parallel all-reduces of b s h activations (2 forward,
-/// 2 backward, 2 more for a full recompute; Narayanan 2021 sec. 3.2; exposed), context parallel K and V
-/// all-gathered forward, again in the backward pass and their gradients reduce-scattered (Megatron-LM
-/// `context_parallel.md`; overlapped with the attention core), pipeline sends of b s h each way per
-/// virtual stage, expert dispatch and combine forward and backward (not overlapped), and the data
-/// parallel all-reduce of the gradients over dp x cp, overlapped with the backward pass (two thirds of
-/// compute).
+/// Training step, per device: compute = hardware FLOPs / devices / (peak x efficiency), scaled by the
+/// largest pipeline stage's share of the layers (uneven stages set the pace); the weights read three times
+/// per micro-batch; the pipeline bubble (p - 1)/(v m) of compute (Narayanan 2021 sec. 2.2); plus, per
+/// micro-batch and layer of the largest stage, tensor parallel all-reduces of b s h activations (2 forward,
+/// 2 backward, 2 more for a full recompute; Narayanan 2021 sec. 3.2; exposed), context parallel traffic by
+/// kind (`contextTraffic`), pipeline sends of b s h each way per virtual stage, expert dispatch and combine
+/// forward and backward (not overlapped), and the data parallel gradient all-reduce over dp x cp,
+/// overlapped with the backward pass (two thirds of compute); under ZeRO-2 a reduce-scatter per micro-batch
+/// and one all-gather of the parameters; under ZeRO-3 per micro-batch a reduce-scatter of the gradients and
+/// two all-gathers of the parameters, overlapped with the whole step.
 ///
 /// Inference: TTFT is the prefill of one replica's sequences through every stage in turn, each split over
-/// tp x cp, reading the weights of every stage and the KV cache once, with 2 all-reduces per layer; TPOT is
+/// tp x cp, reading the weights of every stage and the KV cache once, with 2 all-reduces per layer and the
+/// context-parallel traffic of one forward pass (`prefillContextTraffic`); TPOT is
 /// one decode step at the final context reading every stage's weights and KV cache, with 2 all-reduces of
 /// each sequence's hidden vector per layer. No queueing.
 public struct LayoutEvaluator: Sendable {
@@ -92,31 +94,53 @@ public struct LayoutEvaluator: Sendable {
         let model = profile.model
         let devices = Double(layout.devices)
         let hardwareFLOPs = profile.trainingHardware(layout.recompute)
-        let compute = hardwareFLOPs / devices / system.flopRate
+        // The pipeline runs at the pace of its largest stage: with uneven stages the first ones carry one
+        // layer more, and every stage waits for them.
+        let slowest = Double(layout.stageLayers(0, of: model.layers).count)
+        let imbalance = layout.pp > 1 ? slowest * Double(layout.pp) / Double(max(model.layers, 1)) : 1
+        let compute = hardwareFLOPs / devices / system.flopRate * imbalance
         let m = Double(microBatches)
         let bubble = layout.pp > 1 ? Double(layout.pp - 1) / (Double(layout.vpp) * m) : 0
         let bytes = Double(profile.activationBytes)
         let b = Double(layout.microBatch)
         let s = Double(spec.workload.context) / Double(layout.cp)
         let h = Double(model.hidden)
-        let stageLayers = Double((model.layers + layout.pp - 1) / layout.pp)
-        let perStage = stageLayers * m
-        let allReduces = layout.recompute == .full ? 6.0 : 4.0
+        let perStage = slowest * m
+        let fullRecompute = layout.recompute == .full
         c.tensor = CommunicationCost(
-            Collectives.allReduce(bytes: b * s * h * bytes, ranks: layout.tp).repeated(allReduces * perStage), on: tensorNetwork(layout))
-        let kv = b * Double(spec.workload.context) * Double(profile.kvElementsPerToken) * bytes
-        c.context = CommunicationCost(
-            Collectives.allGather(bytes: kv, ranks: layout.cp).repeated(3 * perStage), on: contextNetwork(layout),
-            hiddenBehind: compute * profile.trainingAttentionShare)
+            Collectives.allReduce(bytes: b * s * h * bytes, ranks: layout.tp).repeated((fullRecompute ? 6 : 4) * perStage),
+            on: tensorNetwork(layout))
+        c.context = contextTraffic(layout, perStage: perStage, compute: compute)
         c.pipeline =
             layout.pp > 1
             ? CommunicationCost(
                 Collectives.pointToPoint(bytes: b * s * h * bytes).repeated(2 * m * Double(layout.vpp)), on: pipelineNetwork(layout))
             : CommunicationCost()
         let gradientBytes = memory.parameters * Double(spec.workload.training?.gradDtype.bits ?? 16) / 8
-        c.data = CommunicationCost(
-            Collectives.allReduce(bytes: gradientBytes, ranks: layout.dp * layout.cp), on: dataNetwork(layout),
-            hiddenBehind: compute * 2 / 3)
+        let shards = layout.dp * layout.cp
+        let weightBytes = memory.parameters * Double(spec.workload.dtype.bits) / 8
+        switch layout.zero {
+        case 3:
+            // ZeRO-3 gathers each layer's parameters for the forward and again for the backward pass of every
+            // micro-batch and reduce-scatters the gradients after each backward pass: per micro-batch 1.5
+            // times the all-reduce's volume (ZeRO, arXiv 1910.02054 sec. 7.2.2), prefetched behind the step.
+            c.data = CommunicationCost(
+                (Collectives.reduceScatter(bytes: gradientBytes, ranks: shards)
+                    + Collectives.allGather(bytes: weightBytes, ranks: shards).repeated(2)).repeated(m),
+                on: dataNetwork(layout), hiddenBehind: compute)
+        case 2:
+            // ZeRO-2 keeps only its shard of the gradients, so it reduce-scatters them after every
+            // micro-batch's backward pass (DeepSpeed's stage 2), and gathers the updated parameters once.
+            c.data = CommunicationCost(
+                Collectives.reduceScatter(bytes: gradientBytes, ranks: shards).repeated(m)
+                    + Collectives.allGather(bytes: weightBytes, ranks: shards),
+                on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
+        default:
+            // Full gradients accumulate over the micro-batches and are all-reduced once per step (ZeRO-1 and
+            // Megatron-LM's distributed optimizer: a reduce-scatter and an all-gather, the same volume).
+            c.data = CommunicationCost(
+                Collectives.allReduce(bytes: gradientBytes, ranks: shards), on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
+        }
         c.expert = CommunicationCost(expertTraffic(layout, tokens: b * s).repeated(2 * m), on: expertNetwork(layout))
         let phase = PhaseTime(
             compute: compute, memory: memory.weights * 3 * m / system.byteRate, communication: c.exposedSeconds,
@@ -128,6 +152,64 @@ public struct LayoutEvaluator: Sendable {
             mfu: profile.trainingModelFLOPs / (phase.seconds * devices * peak),
             hfu: hardwareFLOPs / (phase.seconds * devices * peak), bubbleFraction: layout.pp > 1 ? bubble : nil,
             computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
+    }
+
+    /// Context-parallel traffic of one training step, by kind (planner.md K5; Megatron-LM
+    /// `context_parallel.md`, TransformerEngine `context_parallel.py`), per micro-batch and layer of the
+    /// largest stage:
+    /// - `ring` (p2p): each rank's K and V chunk passes round the ring, (cp - 1)/cp of the gathered K and V,
+    ///   forward, again backward, and their gradients back: 3 times (4 with a full recompute), overlapped
+    ///   with the attention core's compute;
+    /// - `allgather`: the same volume gathered before attention, exposed (Llama 3, arXiv 2407.21783
+    ///   sec. 3.3.2: small with GQA);
+    /// - `ulysses` (a2a): Q, K, V and the output re-partitioned from sequence to heads and back, (cp - 1)/cp of
+    ///   each rank's b s/cp (2 q + kv) elements, forward and again backward (a third time with a full
+    ///   recompute), exposed (Ulysses, arXiv 2309.14509 sec. 3.2).
+    @inline(__always) func contextTraffic(_ layout: Layout, perStage: Double, compute: Double) -> CommunicationCost {
+        guard layout.cp > 1 else { return CommunicationCost() }
+        let workload = profile.spec.workload
+        let bytes = Double(profile.activationBytes)
+        let b = Double(layout.microBatch)
+        let kvPerToken = profile.kvElementsPerRank(tp: layout.tp)
+        let fullRecompute = layout.recompute == .full
+        switch layout.cpKind {
+        case .ring, .allgather:
+            let kv = b * Double(workload.context) * kvPerToken * bytes
+            let cost = Collectives.allGather(bytes: kv, ranks: layout.cp).repeated((fullRecompute ? 4 : 3) * perStage)
+            return layout.cpKind == .ring
+                ? CommunicationCost(cost, on: contextNetwork(layout), hiddenBehind: compute * profile.trainingAttentionShare)
+                : CommunicationCost(cost, on: contextNetwork(layout))
+        case .ulysses:
+            let model = profile.model
+            let query = Double(model.heads * model.headDim) / Double(layout.tp)
+            let buffer = b * Double(workload.context) / Double(layout.cp) * (2 * query + kvPerToken) * bytes
+            return CommunicationCost(
+                Collectives.allToAll(bytes: buffer, ranks: layout.cp).repeated((fullRecompute ? 3 : 2) * perStage),
+                on: contextNetwork(layout))
+        }
+    }
+
+    /// Context-parallel traffic of a prefill of `tokens` tokens (all sequences of a replica), every layer
+    /// once forward: the K and V of the whole prompt gathered (`ring`: overlapped with the attention core;
+    /// `allgather`: exposed), or Q, K, V and the output re-partitioned (`ulysses`: exposed); as
+    /// `contextTraffic` for one forward pass.
+    @inline(__always) func prefillContextTraffic(_ layout: Layout, tokens: Double, compute: Double) -> CommunicationCost {
+        guard layout.cp > 1 else { return CommunicationCost() }
+        let model = profile.model
+        let bytes = Double(profile.activationBytes)
+        let layers = Double(model.layers)
+        let kvPerToken = profile.kvElementsPerRank(tp: layout.tp)
+        switch layout.cpKind {
+        case .ring, .allgather:
+            let cost = Collectives.allGather(bytes: tokens * kvPerToken * bytes, ranks: layout.cp).repeated(layers)
+            return layout.cpKind == .ring
+                ? CommunicationCost(cost, on: contextNetwork(layout), hiddenBehind: compute * profile.prefillAttentionShare)
+                : CommunicationCost(cost, on: contextNetwork(layout))
+        case .ulysses:
+            let query = Double(model.heads * model.headDim) / Double(layout.tp)
+            let buffer = tokens / Double(layout.cp) * (2 * query + kvPerToken) * bytes
+            return CommunicationCost(Collectives.allToAll(bytes: buffer, ranks: layout.cp).repeated(layers), on: contextNetwork(layout))
+        }
     }
 
     func inferenceTime(
@@ -148,9 +230,11 @@ public struct LayoutEvaluator: Sendable {
             Collectives.allReduce(bytes: sequences * prompt / cp * h * bytes, ranks: layout.tp).repeated(2 * layers),
             on: tensorNetwork(layout))
         c.expert = CommunicationCost(expertTraffic(layout, tokens: sequences * prompt / cp), on: expertNetwork(layout))
+        let prefillCompute = prefillFLOPs / system.flopRate
+        c.context = prefillContextTraffic(layout, tokens: sequences * prompt, compute: prefillCompute)
         let ttft = PhaseTime(
-            compute: prefillFLOPs / system.flopRate, memory: prefillBytes / system.byteRate,
-            communication: c.tensor.exposedSeconds + c.expert.exposedSeconds)
+            compute: prefillCompute, memory: prefillBytes / system.byteRate,
+            communication: c.tensor.exposedSeconds + c.expert.exposedSeconds + c.context.exposedSeconds)
         let decodeFLOPs = profile.decodeFLOPsPerToken * sequences / (tp * cp)
         let decodeBytes = (memory.weights + memory.kvCache) * Double(layout.pp)
         c.decodeTensor = CommunicationCost(

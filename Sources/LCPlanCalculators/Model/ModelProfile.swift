@@ -19,6 +19,8 @@ public struct ModelProfile: Sendable {
     let trainingHardwareFull: Double
     /// The attention core's share of a training forward pass (the part context-parallel traffic overlaps).
     let trainingAttentionShare: Double
+    /// The attention core's share of a prefill (the part a context-parallel ring overlaps).
+    let prefillAttentionShare: Double
     /// The layer kinds present (attention kind x dense or MoE), in a fixed order.
     public let kinds: [LayerCensus.Kind]
     /// Per kind: the parameters of one layer outside and inside the experts.
@@ -45,6 +47,15 @@ public struct ModelProfile: Sendable {
     public let kvElementsPerToken: Int
     /// The RoPE analyses at the workload's context, per layer kind (empty without rotary embeddings).
     public let rope: [RoPEAnalysis]
+
+    /// K and V elements per token per attention layer that one tensor-parallel rank holds and context
+    /// parallelism exchanges: its share of the KV heads (at least one, replicated beyond the groups), or
+    /// MLA's latent, which tensor parallelism does not split (as `KVCacheSize.elementsPerToken(tp:)`).
+    @inline(__always) func kvElementsPerRank(tp: Int) -> Double {
+        if model.attention.kind == .mla { return Double(kvElementsPerToken) }
+        let heads = max(1, (model.kvHeads + tp - 1) / max(tp, 1))
+        return Double(2 * heads * model.headDim)
+    }
 
     /// Bytes per token (per key for scores) one layer of a kind keeps for its backward pass.
     struct ActivationCoefficients: Sendable {
@@ -73,6 +84,7 @@ public struct ModelProfile: Sendable {
         trainingHardwareNone = flops.trainingHardware(recompute: .none)?.doubleValue ?? 0
         trainingHardwareSelective = flops.trainingHardware(recompute: .selective)?.doubleValue ?? 0
         trainingHardwareFull = flops.trainingHardware(recompute: .full)?.doubleValue ?? 0
+        prefillAttentionShare = flops.prefill.attentionCore.doubleValue / max(flops.prefill.total.doubleValue, 1)
         trainingAttentionShare = flops.trainingForward.map { $0.attentionCore.doubleValue / max($0.total.doubleValue, 1) } ?? 0
         let census = LayerCensus(model)
         kinds = census.counts.map(\.0)

@@ -18,6 +18,13 @@ public struct CollectiveCost: Sendable, Equatable {
     /// stated among the report's assumptions).
     @inline(__always) public func seconds(on bandwidth: Double) -> Double { bytesPerRank / bandwidth }
 
+    /// Two collectives issued one after the other: their bytes and steps add.
+    @inline(__always) public static func + (a: CollectiveCost, b: CollectiveCost) -> CollectiveCost {
+        CollectiveCost(
+            bytesPerRank: a.bytesPerRank + b.bytesPerRank, algorithmFactor: max(a.algorithmFactor, b.algorithmFactor),
+            latencySteps: a.latencySteps + b.latencySteps)
+    }
+
     /// The same collective repeated `times` times.
     @inline(__always) public func repeated(_ times: Double) -> CollectiveCost {
         CollectiveCost(bytesPerRank: bytesPerRank * times, algorithmFactor: algorithmFactor, latencySteps: latencySteps * times)

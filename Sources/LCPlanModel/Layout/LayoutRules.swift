@@ -28,7 +28,8 @@ public struct LayoutViolation: Sendable, Equatable {
 /// - cp splits the context into 2 cp load-balanced chunks (cp for Ulysses), and Ulysses cp divides the
 ///   query heads and the KV heads of each tensor-parallel rank (K3, K6);
 /// - ep divides the experts, and dp x cp, the devices experts fold over (K2);
-/// - micro-batch x dp divides the global batch (K9); sequence parallelism needs tp > 1 (K11);
+/// - micro-batch x dp divides the global batch (K9); the interleaved schedule needs a multiple of pp
+///   micro-batches (K8); sequence parallelism needs tp > 1 (K11);
 /// - tp x pp x cp x dp equals the device count (K1).
 public struct LayoutRules: Sendable {
     public let model: ModelSpec
@@ -105,6 +106,17 @@ public struct LayoutRules: Sendable {
                     ? "dp \(dp) does not divide the global batch \(batch)"
                     : "dp x micro_batch = \(dp * microBatch) does not divide the global batch \(batch)",
                 expected: microBatch == 1 ? "dp dividing global_batch" : "dp x micro_batch dividing global_batch")
+        }
+        if let dp = plan.dp, let batch = globalBatch, let pp = plan.pp, pp > 1, let vpp = plan.vpp, vpp > 1,
+            batch % (dp * microBatch) == 0
+        {
+            let microBatches = batch / (dp * microBatch)
+            if microBatches < pp || microBatches % pp != 0 {
+                notDivisible(
+                    "vpp",
+                    "the interleaved schedule (vpp \(vpp)) needs a multiple of pp = \(pp) micro-batches per pipeline, but there are \(microBatches)",
+                    expected: "global_batch / (dp x micro_batch) a multiple of pp, or vpp: 1")
+            }
         }
         deviceViolations(plan, into: &found)
         return found

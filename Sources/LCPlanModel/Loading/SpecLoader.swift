@@ -50,7 +50,14 @@ public enum SpecLoader {
         let workloadFields = top.required("workload").flatMap { reader.mapping($0, SpecShapes.workload) }
         let workload = workloadFields.flatMap { WorkloadReader(reader: reader).read($0) }
         let planFields = top.mapping("plan")
-        let plan = planFields.map { PlanReader(reader: reader).read($0) } ?? PlanSpec()
+        var plan = planFields.map { PlanReader(reader: reader).read($0) } ?? PlanSpec()
+        // Training choices written in the workload are fixed choices too: the search leaves them as given.
+        if let training = workload?.training, let fields = workloadFields {
+            if plan.zero == nil, fields.value("zero") != nil { plan.zero = training.zero }
+            if plan.recompute == nil, fields.value("recompute") != nil { plan.recompute = training.recompute }
+            if plan.microBatch == nil, fields.value("micro_batch") != nil { plan.microBatch = training.microBatch }
+        }
+        let search = top.mapping("search").map { readSearch($0) } ?? SearchSpec()
         let constraints = top.mapping("constraints").map(readConstraints) ?? .defaults
         let checks = top.mapping("checks").map { readChecks($0, reader: reader) } ?? ChecksSpec()
         var conventions = ConventionsSpec()
@@ -81,6 +88,7 @@ public enum SpecLoader {
         var spec = Spec(
             file: file, model: model, hardware: hardware, workload: workload, plan: plan,
             constraints: constraints, checks: checks, conventions: conventions)
+        spec.search = search
         spec.keyLocations = reader.keyLocations
         return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)
     }
@@ -100,6 +108,44 @@ public enum SpecLoader {
         constraints.tpot = fields.duration("tpot")
         constraints.stepTime = fields.duration("step_time")
         return constraints
+    }
+
+    private static func readSearch(_ fields: MappingReader) -> SearchSpec {
+        var search = SearchSpec()
+        if let objective = fields.choice("objective", SearchObjective.self) { search.objective = objective }
+        if let count = fields.int("runners_up") { search.runnersUp = count }
+        if let value = fields.bool("tp_across_nodes") { search.tpAcrossNodes = value }
+        if let value = fields.bool("tp_beyond_kv_groups") { search.tpBeyondKVGroups = value }
+        if let kinds = choices(fields, "cp_kinds", ContextParallelKind.self) { search.cpKinds = kinds }
+        if let engines = choices(fields, "enforce", EngineRules.self) { search.enforce = engines }
+        return search
+    }
+
+    /// A list of an enumeration's raw values, each checked where it is written; duplicates collapse.
+    private static func choices<E: RawRepresentable & CaseIterable & Equatable>(
+        _ fields: MappingReader, _ key: String, _ type: E.Type
+    ) -> [E]? where E.RawValue == String {
+        guard let items = fields.list(key) else { return nil }
+        var found: [E] = []
+        for item in items {
+            guard let text = item.scalarText?.trimmingWhitespace else {
+                fields.reader.report(
+                    .typeMismatch, "`\(item.path)` must be a name, found \(item.kindName)", at: item,
+                    expected: "one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+                continue
+            }
+            if let match = E(rawValue: text.lowercased()) {
+                if !found.contains(match) { found.append(match) }
+            } else {
+                let _: E? = fields.reportChoice(text, names: E.allCases.map(\.rawValue), at: item)
+            }
+        }
+        if found.isEmpty, items.isEmpty, let at = fields.value(key) {
+            fields.reader.report(
+                .typeMismatch, "`\(at.path)` must name at least one", at: at,
+                expected: "one of: " + E.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return found
     }
 
     private static func readChecks(_ fields: MappingReader, reader: SpecReader) -> ChecksSpec {

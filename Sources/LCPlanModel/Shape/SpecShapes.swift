@@ -183,6 +183,24 @@ public enum SpecShapes {
             Field("micro_batch", positive, "Sequences per micro-batch."),
         ])
 
+    public static let search = ObjectShape(
+        "search", "How the layout search chooses among the layouts `plan` leaves open.",
+        [
+            Field(
+                "objective", .choice(SearchObjective.allCases.map(\.rawValue)),
+                "throughput (default: tokens/s per device meeting the constraints), latency (shortest step or request) or devices (fewest devices)."
+            ),
+            Field("runners_up", .integer(minimum: 0, maximum: 50), "Layouts reported after the chosen one (default 5)."),
+            Field("tp_across_nodes", .boolean, "Let a tensor-parallel group span nodes (default false)."),
+            Field("tp_beyond_kv_groups", .boolean, "Let tp exceed the KV heads, replicating them (default true)."),
+            Field(
+                "cp_kinds", .list(.choice(ContextParallelKind.allCases.map(\.rawValue))),
+                "Context-parallel kinds to consider (default all)."),
+            Field(
+                "enforce", .list(.choice(EngineRules.allCases.map(\.rawValue))),
+                "Engines whose start-up rules every layout must also meet (default none)."),
+        ])
+
     public static let constraints = ObjectShape(
         "constraints", "Limits the plan must meet.",
         [
@@ -223,6 +241,7 @@ public enum SpecShapes {
             Field("hardware", .object(hardware), "The hardware.", required: true),
             Field("workload", .object(workload), "The workload.", required: true),
             Field("plan", .object(plan), "Fixed layout choices."),
+            Field("search", .object(search), "Layout search settings."),
             Field("constraints", .object(constraints), "Limits."),
             Field("checks", .object(checks), "Check settings."),
             Field("conventions", .object(conventions), "Counting conventions."),

@@ -92,6 +92,42 @@ public struct PlanSpec: Sendable, Equatable {
     public var isEmpty: Bool { self == PlanSpec() }
 }
 
+/// What the layout search optimises (`search.objective`).
+public enum SearchObjective: String, Sendable, CaseIterable {
+    /// Tokens per second per device: training tokens, or decode tokens of a server that meets the
+    /// `ttft`/`tpot` constraints.
+    case throughput
+    /// The shortest training step, or the shortest request (TTFT + output tokens x TPOT).
+    case latency
+    /// The fewest devices that fit and meet the constraints (ties: throughput).
+    case devices
+}
+
+/// Engines whose start-up rules a searched layout must also satisfy (`search.enforce`;
+/// ../shared/reference/planner.md K13-K16).
+public enum EngineRules: String, Sendable, CaseIterable {
+    case megatron, torchtitan, deepspeed, vllm, sglang
+}
+
+/// How the layout search runs: what it optimises, how many runners-up it reports, and which layouts its
+/// policies admit.
+public struct SearchSpec: Sendable, Equatable {
+    public var objective: SearchObjective = .throughput
+    /// Layouts reported after the chosen one.
+    public var runnersUp: Int = 5
+    /// Whether a tensor-parallel group may span nodes (default no: its all-reduces are on the critical path).
+    public var tpAcrossNodes = false
+    /// Whether tp may exceed the KV groups, replicating KV heads (default yes, as Megatron-LM and vLLM do;
+    /// some recipes forbid it, planner.md K16).
+    public var tpBeyondKVGroups = true
+    /// The context-parallel kinds the search may use.
+    public var cpKinds: [ContextParallelKind] = ContextParallelKind.allCases
+    /// Engines whose rules every searched layout must satisfy as well as `LayoutRules`.
+    public var enforce: [EngineRules] = []
+
+    public init() {}
+}
+
 /// A `checks.suppress` entry the loader could not judge, and where it was written.
 public struct DeferredSuppression: Sendable, Equatable {
     public let text: String
@@ -164,6 +200,8 @@ public struct Spec: Sendable, Equatable {
     public var hardware: HardwareSpec
     public var workload: WorkloadSpec
     public var plan: PlanSpec
+    /// How the degrees `plan` leaves open are searched.
+    public var search = SearchSpec()
     public var constraints: ConstraintsSpec
     public var checks: ChecksSpec
     public var conventions: ConventionsSpec

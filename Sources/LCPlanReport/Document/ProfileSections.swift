@@ -29,8 +29,41 @@ enum ProfileSections {
             F.optional("decode_expert", communicationCost) { $0.1 == .inference ? $0.0.decodeExpert : nil },
         ])
 
+    static let degrees = JSONShape<Layout>(
+        "A parallel layout's degrees and choices.",
+        [
+            F.count("tp") { $0.tp }, F.count("pp") { $0.pp }, F.count("vpp") { $0.vpp }, F.count("dp") { $0.dp },
+            F.count("cp") { $0.cp }, F.count("ep") { $0.ep }, F.count("etp") { $0.etp },
+            F.choice("cp_kind", ContextParallelKind.self) { $0.cpKind }, F.bool("sequence_parallel") { $0.sequenceParallel },
+            F.count("zero") { $0.zero }, F.choice("recompute", Recompute.self) { $0.recompute },
+            F.count("micro_batch") { $0.microBatch }, F.count("devices") { $0.devices },
+        ])
+
+    static let alternative = JSONShape<Alternative>(
+        "A layout the search costed beside the chosen one, and what makes it worse.",
+        [
+            F.object("layout", degrees) { $0.profile.layout },
+            F.nullable("key", .string, "For a contrast: the searched key it has another value of.") {
+                $0.dimension.map(JSONValue.string)
+            },
+            F.choice("status", CandidateStatusName.self) { CandidateStatusName($0.status) },
+            F.nullable("relative", .ratio, "Its objective over the chosen layout's (below 1: worse); null when either does not fit.") {
+                $0.relative.map(JSONValue.number)
+            },
+            F.quantity("memory_total_bytes", .bytes, "The most loaded device (search arithmetic).") { $0.profile.memory.total },
+            F.nullable("step_s", .quantity(.seconds)) { $0.profile.time.step.map { .number($0.seconds) } },
+            F.nullable("ttft_s", .quantity(.seconds)) { $0.profile.time.ttft.map { .number($0.seconds) } },
+            F.nullable("tpot_s", .quantity(.seconds)) { $0.profile.time.tpot.map { .number($0.seconds) } },
+            F.quantity("device_tokens_per_s", .perSecond) { $0.profile.time.tokensPerSecond / Double(max($0.profile.layout.devices, 1)) },
+            F.string("why") { $0.why },
+        ])
+
+    static let rejection = JSONShape<Rejection>(
+        "Candidates turned away for one reason.",
+        [F.string("reason") { $0.reason }, F.string("text") { $0.text }, F.count("count") { $0.count }])
+
     static let layout = JSONShape<Analysis>(
-        "The layout the profiles are computed for: the spec's fixed degrees, the rest defaulted.",
+        "The chosen layout: the spec's fixed choices and the search's, with the runners-up and what was turned away.",
         [
             F.count("tp") { $0.layout.tp }, F.count("pp") { $0.layout.pp }, F.count("vpp") { $0.layout.vpp },
             F.count("dp") { $0.layout.dp }, F.count("cp") { $0.layout.cp }, F.count("ep") { $0.layout.ep },
@@ -39,7 +72,20 @@ enum ProfileSections {
             F.bool("sequence_parallel") { $0.layout.sequenceParallel }, F.count("zero") { $0.layout.zero },
             F.choice("recompute", Recompute.self) { $0.layout.recompute }, F.count("micro_batch") { $0.layout.microBatch },
             F.count("devices") { $0.layout.devices },
-            F.field("defaulted", .array(.string), "Plan keys the spec left open.") { .array($0.defaulted.map(JSONValue.string)) },
+            F.field("defaulted", .array(.string), "Plan keys the spec left open (the search chose them).") {
+                .array($0.defaulted.map(JSONValue.string))
+            },
+            F.field("fixed", .array(.string), "Plan keys the spec fixed (in `plan`, or zero/recompute/micro_batch in the workload).") {
+                .array($0.search.fixed.map(JSONValue.string))
+            },
+            F.choice("objective", SearchObjective.self) { $0.search.objective },
+            F.choice("status", CandidateStatusName.self, "Whether the chosen layout fits and meets the constraints.") {
+                CandidateStatusName($0.search.status)
+            },
+            F.count("candidates_evaluated", "Complete layouts costed.") { $0.search.candidatesEvaluated },
+            F.list("rejected", rejection, "Candidates turned away, by reason (rule breaks count degree choices).") { $0.search.rejected },
+            F.list("runners_up", alternative, "The next best layouts with other degrees.") { $0.search.runnersUp },
+            F.list("contrasts", alternative, "Per searched key, the best layout with another value of it.") { $0.search.contrasts },
             F.object("communication", communication) { ($0.evaluation.communication, $0.spec.workload.mode) },
         ])
 
@@ -134,4 +180,17 @@ enum ProfileSections {
             F.omittable("value", .number) { $0.value.map(JSONValue.number) },
             F.omittable("unit", .choice(["bytes", "bytes_per_s", "flop_per_s", "s"])) { $0.unit.map(JSONValue.string) },
         ])
+}
+
+/// `CandidateStatus` by its JSON name.
+enum CandidateStatusName: String, CaseIterable {
+    case feasible, missesConstraints = "misses_constraints", doesNotFit = "does_not_fit"
+
+    init(_ status: CandidateStatus) {
+        switch status {
+        case .feasible: self = .feasible
+        case .missesConstraints: self = .missesConstraints
+        case .doesNotFit: self = .doesNotFit
+        }
+    }
 }

@@ -11,6 +11,7 @@ enum ReportSections {
         sections.append(TextReporter.hardware(spec.hardware))
         sections.append(TextReporter.workload(spec, analysis))
         if let analysis {
+            sections += LayoutReport.sections(analysis)
             sections += [ProfileText.flops(analysis), ProfileText.memory(analysis), ProfileText.time(analysis)]
             sections += RoPEReport.sections(analysis.rope)
             var assumptions = ReportSection("Assumptions")

@@ -1,0 +1,180 @@
+import LCPlanModel
+
+/// The layout search: every layout the spec's `plan` leaves open, checked by `LayoutRules` (and the
+/// engines named in `search.enforce`), costed by `LayoutEvaluator`, ranked by `search.objective`.
+///
+/// What is searched (each only when `plan` leaves it open; ../shared/reference/planner.md):
+/// - training: tp (within a node unless `tp_across_nodes`; beyond the KV groups only with
+///   `tp_beyond_kv_groups`), cp with each kind in `cp_kinds`, pp (uneven stages allowed), dp (the rest of
+///   the devices), virtual stages (2 to 8, interleaved schedule), ep (MoE, folded over dp x cp), micro-batch
+///   (powers of two), sequence parallelism, ZeRO 0-3, recompute none/selective/full;
+/// - inference: tp, cp (long prefill), pp, replicas (dp) and ep; the batch is the workload's, spread over
+///   the replicas.
+///
+/// Degree choices that break a rule are turned away at the first rule they break (a tp that does not
+/// divide the heads is not expanded over pp), each counted once by reason. Every complete layout is
+/// checked against every rule before it is costed. Ranking: feasible (fits, meets the constraints) before
+/// missing a constraint before not fitting; then the objective; then less memory; then the smaller layout
+/// in plan-key order, so ties resolve the same way every run.
+public struct Planner: Sendable {
+    public let profile: ModelProfile
+    public let system: System
+    let evaluator: LayoutEvaluator
+
+    public init(profile: ModelProfile, system: System) {
+        self.profile = profile
+        self.system = system
+        evaluator = LayoutEvaluator(profile: profile, system: system)
+    }
+
+    /// Plan keys in plan order, and the searched dimensions the report explains.
+    public static let keys = [
+        "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "sequence_parallel", "zero", "recompute", "micro_batch",
+    ]
+
+    /// Searches the layouts `plan` (the spec's when nil) leaves open.
+    public func search(_ plan: PlanSpec? = nil) -> SearchOutcome {
+        let spec = profile.spec
+        let plan = plan ?? spec.plan
+        var state = SearchState(
+            objective: spec.search.objective, outputTokens: spec.workload.outputTokens, constraints: spec.constraints,
+            runnersUp: spec.search.runnersUp)
+        let counts =
+            spec.search.objective == .devices ? Self.divisors(spec.hardware.count) : [spec.hardware.count]
+        for devices in counts {
+            enumerate(devices: devices, plan: plan, state: &state)
+        }
+        return state.outcome(plan: plan, inference: spec.workload.training == nil, experts: spec.model.moe != nil)
+    }
+
+    /// Every candidate on `devices` devices.
+    func enumerate(devices: Int, plan: PlanSpec, state: inout SearchState) {
+        let spec = profile.spec
+        let model = spec.model
+        let search = spec.search
+        let training = spec.workload.training
+        let rules = LayoutRules(
+            model: model, devices: devices, context: spec.workload.context, globalBatch: training?.globalBatch)
+        func turnedAway(_ plan: PlanSpec, microBatch: Int) -> Bool {
+            guard let violation = rules.violations(plan, microBatch: microBatch).first(where: { $0.severity == .error }) else {
+                return false
+            }
+            state.reject(violation.rule.id, "breaks \(violation.rule.id) (\(violation.rule.name))")
+            return true
+        }
+        let maxTP = search.tpAcrossNodes ? devices : min(devices, spec.hardware.perNode)
+        for tp in plan.tp.map({ [$0] }) ?? Self.divisors(devices) {
+            if plan.tp == nil {
+                if tp > maxTP {
+                    state.reject("policy_tp_across_nodes", "tp would span nodes (search.tp_across_nodes: false)")
+                    continue
+                }
+                if !search.tpBeyondKVGroups, model.attention.kind != .mla, model.kvHeads > 0, tp > model.kvHeads {
+                    state.reject("policy_tp_beyond_kv_groups", "tp beyond the KV heads (search.tp_beyond_kv_groups: false)")
+                    continue
+                }
+            }
+            var partial = PlanSpec()
+            partial.tp = tp
+            if turnedAway(partial, microBatch: 1) { continue }
+            for cp in plan.cp.map({ [$0] }) ?? Self.divisors(devices / tp) {
+                let kinds: [ContextParallelKind] = plan.cpKind.map { [$0] } ?? (cp > 1 ? search.cpKinds : [.ring])
+                for cpKind in kinds {
+                    partial.cp = cp
+                    partial.cpKind = cpKind
+                    if turnedAway(partial, microBatch: 1) { continue }
+                    let rest = devices / (tp * cp)
+                    guard rest * tp * cp == devices else { continue }
+                    for pp in plan.pp.map({ [$0] }) ?? Self.divisors(rest).filter({ $0 <= max(model.layers, 1) }) {
+                        guard rest % pp == 0 else {
+                            state.reject(Rule.planDeviceMismatch.id, "breaks LC116 (plan-device-mismatch)")
+                            continue
+                        }
+                        let dp = rest / pp
+                        if let fixed = plan.dp, fixed != dp {
+                            state.reject(Rule.planDeviceMismatch.id, "breaks LC116 (plan-device-mismatch)")
+                            continue
+                        }
+                        expand(
+                            Layout(tp: tp, pp: pp, dp: dp, cp: cp, cpKind: cpKind), plan: plan, rules: rules,
+                            state: &state)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The choices of one degree combination: virtual stages, ep, micro-batch, then (training) sequence
+    /// parallelism, ZeRO and recompute, each complete layout checked and costed.
+    func expand(_ base: Layout, plan: PlanSpec, rules: LayoutRules, state: inout SearchState) {
+        let spec = profile.spec
+        let model = spec.model
+        let training = spec.workload.training
+        let vpps: [Int] =
+            plan.vpp.map { [$0] }
+            ?? (training != nil && base.pp > 1 && model.layers % base.pp == 0
+                ? [1] + Self.divisors(model.layers / base.pp).filter { $0 >= 2 && $0 <= 8 } : [1])
+        let eps: [Int] =
+            plan.ep.map { [$0] }
+            ?? (model.moe.map { moe in Self.divisors(moe.experts).filter { (base.dp * base.cp) % $0 == 0 } } ?? [1])
+        var microBatches: [Int] = [1]
+        if let fixed = plan.microBatch {
+            microBatches = [fixed]
+        } else if let training, training.globalBatch % base.dp == 0 {
+            let perReplica = training.globalBatch / base.dp
+            microBatches = [1, 2, 4, 8].filter { perReplica % $0 == 0 }
+        }
+        let sps: [Bool] = plan.sequenceParallel.map { [$0] } ?? (training != nil && base.tp > 1 ? [true, false] : [false])
+        let zeros: [Int] = plan.zero.map { [$0] } ?? (training != nil ? [0, 1, 2, 3] : [0])
+        let recomputes: [Recompute] =
+            plan.recompute.map { [$0] } ?? (training != nil ? [.none, .selective, .full] : [.none])
+        for vpp in vpps {
+            for ep in eps {
+                for microBatch in microBatches {
+                    var layout = base
+                    layout.vpp = vpp
+                    layout.ep = ep
+                    layout.microBatch = microBatch
+                    layout.sequenceParallel = sps[0]
+                    layout.zero = zeros[0]
+                    layout.recompute = recomputes[0]
+                    if let violation = rules.violations(layout).first(where: { $0.severity == .error }) {
+                        state.reject(violation.rule.id, "breaks \(violation.rule.id) (\(violation.rule.name))")
+                        continue
+                    }
+                    if let engine = spec.search.enforce.first(where: {
+                        EngineLayoutRules.violation($0, layout, model: model, context: spec.workload.context) != nil
+                    }) {
+                        state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
+                        continue
+                    }
+                    for sp in sps {
+                        for zero in zeros {
+                            for recompute in recomputes {
+                                layout.sequenceParallel = sp
+                                layout.zero = zero
+                                layout.recompute = recompute
+                                state.consider(evaluator.evaluate(layout))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The divisors of `n` in increasing order.
+    static func divisors(_ n: Int) -> [Int] {
+        guard n > 0 else { return [] }
+        var small: [Int] = [], large: [Int] = []
+        var d = 1
+        while d <= n / d {
+            if n % d == 0 {
+                small.append(d)
+                if d != n / d { large.append(n / d) }
+            }
+            d += 1
+        }
+        return small + large.reversed()
+    }
+}

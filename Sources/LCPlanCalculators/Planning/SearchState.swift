@@ -1,0 +1,193 @@
+import LCPlanModel
+
+/// One costed candidate with what ranks it.
+struct Ranked: Sendable {
+    let profile: LayoutProfile
+    let status: CandidateStatus
+    /// The objective (larger is better) and its tie-breaker.
+    let primary: Double
+    let secondary: Double
+    /// Memory over usable memory (ranks layouts that do not fit: the closest first).
+    let memoryRatio: Double
+
+    /// Whether `self` ranks before `other`: status, then (for layouts that do not fit) the memory they
+    /// lack, then the objective, then less memory, then the smaller layout in plan-key order.
+    func isBetter(than other: Ranked) -> Bool {
+        if status != other.status { return status < other.status }
+        if status == .doesNotFit, memoryRatio != other.memoryRatio { return memoryRatio < other.memoryRatio }
+        if primary != other.primary { return primary > other.primary }
+        if secondary != other.secondary { return secondary > other.secondary }
+        if profile.memory.total != other.profile.memory.total { return profile.memory.total < other.profile.memory.total }
+        return Self.order(profile.layout).lexicographicallyPrecedes(Self.order(other.profile.layout))
+    }
+
+    /// The layout as a tuple in plan-key order, for the last tie-break.
+    static func order(_ l: Layout) -> [Int] {
+        [
+            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep,
+            l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
+        ]
+    }
+}
+
+/// The search's running state: the best layout, the best per distinct set of degrees (runners-up), the best
+/// per value of each searched key (contrasts), and the rejections.
+struct SearchState {
+    let objective: SearchObjective
+    let outputTokens: Int
+    let constraints: ConstraintsSpec
+    let runnersUpWanted: Int
+    var best: Ranked?
+    var evaluated = 0
+    var rejections: [String: Rejection] = [:]
+    /// Best per degrees (tp, pp, vpp, dp, cp, cp kind, ep, micro-batch, recompute): ZeRO and sequence
+    /// parallelism variants of one set of degrees are one runner-up.
+    var byDegrees: [[Int]: Ranked] = [:]
+    /// Per plan key (index into `Planner.keys`), the best candidate for each value of it.
+    var byValue: [[Int: Ranked]] = Array(repeating: [:], count: Planner.keys.count)
+
+    init(objective: SearchObjective, outputTokens: Int, constraints: ConstraintsSpec, runnersUp: Int) {
+        self.objective = objective
+        self.outputTokens = outputTokens
+        self.constraints = constraints
+        runnersUpWanted = runnersUp
+    }
+
+    mutating func reject(_ reason: String, _ text: String) {
+        rejections[reason, default: Rejection(reason: reason, text: text, count: 0)].count += 1
+    }
+
+    mutating func consider(_ profile: LayoutProfile) {
+        evaluated += 1
+        let time = profile.time
+        var status = CandidateStatus.feasible
+        if !profile.fits {
+            status = .doesNotFit
+            reject("does_not_fit", "does not fit in device memory")
+        } else if let limit = constraints.ttft, let ttft = time.ttft, ttft.seconds > limit {
+            status = .missesConstraints
+            reject("misses_ttft", "misses the TTFT constraint")
+        } else if let limit = constraints.tpot, let tpot = time.tpot, tpot.seconds > limit {
+            status = .missesConstraints
+            reject("misses_tpot", "misses the TPOT constraint")
+        } else if let limit = constraints.stepTime, let step = time.step, step.seconds > limit {
+            status = .missesConstraints
+            reject("misses_step_time", "misses the step-time constraint")
+        }
+        let perDevice = time.tokensPerSecond / Double(max(profile.layout.devices, 1))
+        let primary: Double
+        var secondary = 0.0
+        // Ties on the objective go to the shorter request (throughput) or the higher throughput (latency).
+        switch objective {
+        case .throughput:
+            primary = perDevice
+            secondary = -Self.latency(time, outputTokens: outputTokens)
+        case .latency:
+            primary = -Self.latency(time, outputTokens: outputTokens)
+            secondary = perDevice
+        case .devices:
+            primary = -Double(profile.layout.devices)
+            secondary = perDevice
+        }
+        let ranked = Ranked(
+            profile: profile, status: status, primary: primary, secondary: secondary,
+            memoryRatio: profile.memory.total / max(profile.usableBytes, 1))
+        if best.map({ ranked.isBetter(than: $0) }) ?? true { best = ranked }
+        let l = profile.layout
+        let degrees = [
+            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.microBatch,
+            Recompute.allCases.firstIndex(of: l.recompute) ?? 0,
+        ]
+        if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true { byDegrees[degrees] = ranked }
+        let values = Ranked.order(l)
+        for key in values.indices where byValue[key][values[key]].map({ ranked.isBetter(than: $0) }) ?? true {
+            byValue[key][values[key]] = ranked
+        }
+    }
+
+    /// The time the latency objective minimises: a training step, or a whole request (TTFT + output tokens x
+    /// TPOT).
+    static func latency(_ time: TimeProfile, outputTokens: Int) -> Double {
+        if let step = time.step { return step.seconds }
+        return (time.ttft?.seconds ?? 0) + Double(outputTokens) * (time.tpot?.seconds ?? 0)
+    }
+
+    func outcome(plan: PlanSpec, inference: Bool, experts: Bool) -> SearchOutcome {
+        let fixed = Planner.keys.filter { plan.fixes($0) }
+        var searchable: Set<String> = inference ? ["tp", "pp", "dp", "cp", "cp_kind", "ep"] : Set(Planner.keys)
+        if !experts { searchable.remove("ep") }
+        let searched = Planner.keys.filter { !plan.fixes($0) && searchable.contains($0) }
+        let order = ["LC"] + ["policy_", "engine_", "does_not_fit", "misses_"]
+        let rejected = rejections.values.sorted { a, b in
+            let ra = order.lastIndex { a.reason.hasPrefix($0) } ?? 0, rb = order.lastIndex { b.reason.hasPrefix($0) } ?? 0
+            return ra != rb ? ra < rb : a.reason < b.reason
+        }
+        guard let best else {
+            return SearchOutcome(
+                objective: objective, outputTokens: outputTokens, chosen: nil, status: .doesNotFit, runnersUp: [], contrasts: [],
+                rejected: rejected,
+                candidatesEvaluated: evaluated, fixed: fixed, searched: searched)
+        }
+        let chosenDegrees = Ranked.order(best.profile.layout)
+        let others = byDegrees.values.filter { Ranked.order($0.profile.layout) != chosenDegrees }
+            .sorted { $0.isBetter(than: $1) }
+        let runnersUp = others.prefix(runnersUpWanted).map { alternative($0, against: best, dimension: nil) }
+        var contrasts: [Alternative] = []
+        for (index, key) in Planner.keys.enumerated() where searched.contains(key) {
+            let chosenValue = chosenDegrees[index]
+            let rivals = byValue[index].filter { $0.key != chosenValue }.values.sorted { $0.isBetter(than: $1) }
+            guard let rival = rivals.first else { continue }
+            contrasts.append(alternative(rival, against: best, dimension: key))
+            // For a degree above 1, also the best layout without that kind of parallelism.
+            if ["tp", "pp", "cp", "ep"].contains(key), chosenValue > 1, let without = byValue[index][1],
+                Ranked.order(without.profile.layout) != Ranked.order(rival.profile.layout)
+            {
+                contrasts.append(alternative(without, against: best, dimension: key))
+            }
+        }
+        return SearchOutcome(
+            objective: objective, outputTokens: outputTokens, chosen: best.profile, status: best.status, runnersUp: runnersUp,
+            contrasts: contrasts,
+            rejected: rejected, candidatesEvaluated: evaluated, fixed: fixed, searched: searched)
+    }
+
+    func alternative(_ rival: Ranked, against chosen: Ranked, dimension: String?) -> Alternative {
+        var relative: Double? = nil
+        if rival.status != .doesNotFit && chosen.status != .doesNotFit {
+            relative =
+                objective == .devices
+                ? rival.secondary / max(chosen.secondary, .leastNormalMagnitude)
+                : Self.ratio(rival.primary, chosen.primary)
+        }
+        return Alternative(
+            profile: rival.profile, status: rival.status, dimension: dimension, relative: relative,
+            why: LayoutComparison.why(rival, against: chosen, objective: objective, outputTokens: outputTokens))
+    }
+
+    /// rival / chosen for a larger-is-better objective, as a fraction of the chosen one's merit (for a
+    /// negative objective, a time: chosen / rival).
+    static func ratio(_ rival: Double, _ chosen: Double) -> Double {
+        if chosen < 0 && rival < 0 { return chosen / rival }
+        return chosen == 0 ? 1 : rival / chosen
+    }
+}
+
+extension PlanSpec {
+    /// Whether the plan fixes `key` (one of `Planner.keys`).
+    public func fixes(_ key: String) -> Bool {
+        switch key {
+        case "tp": return tp != nil
+        case "pp": return pp != nil
+        case "vpp": return vpp != nil
+        case "dp": return dp != nil
+        case "cp": return cp != nil
+        case "cp_kind": return cpKind != nil
+        case "ep": return ep != nil
+        case "sequence_parallel": return sequenceParallel != nil
+        case "zero": return zero != nil
+        case "recompute": return recompute != nil
+        case "micro_batch": return microBatch != nil
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import LCPlanCalculators
+import LCPlanModel
+
+/// The report's account of the layout search: the chosen layout key by key (fixed or searched), why each
+/// searched key has its value, the runners-up and what was turned away.
+enum LayoutReport {
+    static func sections(_ a: Analysis) -> [ReportSection] {
+        let search = a.search
+        let training = a.spec.workload.mode == .training
+        let turnedAway = search.rejected.reduce(0) { $0 + $1.count }
+        var layout = ReportSection(
+            "Layout",
+            "best \(search.objective.rawValue) of \(UnitFormat.grouped(.init(search.candidatesEvaluated))) "
+                + (search.candidatesEvaluated == 1 ? "layout costed" : "layouts costed"),
+            [.left, .left, .left])
+        layout.header = ["key", "value", "how"]
+        let l = a.layout
+        var values: [(String, String)] = [
+            ("tp", "\(l.tp)"), ("pp", "\(l.pp)"), ("vpp", "\(l.vpp)"), ("dp", "\(l.dp)"), ("cp", "\(l.cp)"),
+            ("cp_kind", l.cp > 1 ? l.cpKind.rawValue : "-"), ("ep", "\(l.ep)"),
+        ]
+        if training {
+            values += [
+                ("sequence_parallel", l.sequenceParallel ? "true" : "false"), ("zero", "\(l.zero)"),
+                ("recompute", l.recompute.rawValue), ("micro_batch", "\(l.microBatch)"),
+            ]
+        }
+        for (key, value) in values {
+            let how = search.fixed.contains(key) ? "fixed" : search.searched.contains(key) ? "searched" : "-"
+            layout.add(key, .text(value), .text(how))
+        }
+        layout.notes.append(standing(search.status))
+        if turnedAway > 0 {
+            let reasons = search.rejected.map { "\(UnitFormat.grouped(.init($0.count))) \($0.text)" }
+            layout.notes.append("turned away: " + reasons.joined(separator: "; "))
+        }
+        var result = [layout]
+        if !search.contrasts.isEmpty {
+            var why = ReportSection("Why this layout", "the best layout with another value of each searched key")
+            for contrast in search.contrasts {
+                why.add(contrast.dimension ?? "", "\(describe(contrast.profile.layout, training)): \(contrast.why)")
+            }
+            result.append(why)
+        }
+        if !search.runnersUp.isEmpty {
+            var runners = ReportSection("Runners-up", "", [.left, .left, .right, .left])
+            runners.header = ["#", "layout", "vs chosen", "what makes it worse"]
+            for (index, runner) in search.runnersUp.enumerated() {
+                runners.add(
+                    "\(index + 2)", .text(describe(runner.profile.layout, training)),
+                    .text(runner.relative.map { UnitFormat.fixed($0 * 100, decimals: 1) + "%" } ?? "-"), .text(runner.why))
+            }
+            result.append(runners)
+        }
+        return result
+    }
+
+    static func describe(_ layout: Layout, _ training: Bool) -> String {
+        training ? layout.trainingSummary : layout.summary
+    }
+
+    static func standing(_ status: CandidateStatus) -> String {
+        switch status {
+        case .feasible: return "it fits and meets the constraints"
+        case .missesConstraints: return "no layout meets the time constraints: this one fits and comes closest on the objective"
+        case .doesNotFit: return "no layout fits: this one needs the least memory"
+        }
+    }
+}

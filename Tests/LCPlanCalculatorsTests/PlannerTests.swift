@@ -1,0 +1,267 @@
+import LCPlanModel
+import LCPlanPrecision
+import Testing
+
+@testable import LCPlanCalculators
+
+/// The layout search: the identities issue 10 asks for, over generated specs, and its policies.
+struct PlannerTests {
+    /// A spec from catalogue models, device counts and workloads; training or inference.
+    static func spec(_ g: inout SplitMix64, objective: SearchObjective? = nil) -> String {
+        let model = g.pick(["llama-3.1-8b", "llama-3.1-70b", "mistral-7b", "qwen2.5-7b", "llama-3.2-3b", "mixtral-8x7b"])
+        let devices = g.pick([1, 2, 4, 8, 16, 32, 64])
+        let device = g.pick(["h100-sxm", "h200", "a100-80gb"])
+        let context = g.pick(["4k", "8k", "32k", "128k"])
+        var text = """
+            version: 1
+            model: \(model)
+            hardware: {device: \(device), count: \(devices), per_node: \(min(8, devices))}
+
+            """
+        if g.int(0...1) == 0 {
+            text += "workload: {mode: training, context: \(context), global_batch: \(g.pick([16, 64, 256]))}\n"
+        } else {
+            text += "workload: {mode: inference, context: \(context), batch: \(g.pick([1, 4, 16])), output_tokens: 256}\n"
+        }
+        if let objective { text += "search: {objective: \(objective.rawValue)}\n" }
+        return text
+    }
+
+    static func specs(_ count: Int, seed: UInt64, objective: SearchObjective? = nil) -> [Spec] {
+        var g = SplitMix64(state: seed)
+        return (0..<count).compactMap { _ in resolve(spec(&g, objective: objective)) }
+    }
+
+    /// The chosen layout passes `LayoutRules`, its degrees multiply to the devices, and when the search
+    /// says it fits, the exact memory model agrees.
+    @Test func chosenLayoutIsLegalAndFits() {
+        for spec in Self.specs(40, seed: 11) {
+            let analysis = Analysis(spec)
+            guard let chosen = analysis.search.chosen else {
+                Issue.record("no layout for \(spec.model.name) on \(spec.hardware.count)")
+                continue
+            }
+            let l = chosen.layout
+            #expect(LayoutRules(spec).isLegal(l), "\(l)")
+            #expect(l.tp * l.pp * l.cp * l.dp == spec.hardware.count)
+            if analysis.search.status != .doesNotFit {
+                #expect(chosen.fits)
+                #expect(MemoryModel(analysis.profile, layout: l).profile().fits, "\(spec.model.name) \(l)")
+            }
+            for runner in analysis.search.runnersUp {
+                #expect(LayoutRules(spec).isLegal(runner.profile.layout))
+                #expect(runner.status >= analysis.search.status)
+            }
+        }
+    }
+
+    /// A fixed plan is costed exactly as the same layout found by the search: every key fixed, one
+    /// candidate, the same figures.
+    @Test func fixedPlanIsCostedAsSearched() throws {
+        for var spec in Self.specs(24, seed: 12) {
+            let searched = Analysis(spec)
+            let chosen = try #require(searched.search.chosen)
+            spec.plan = chosen.layout.plan
+            let fixed = Analysis(spec)
+            #expect(fixed.search.candidatesEvaluated == 1)
+            #expect(fixed.layout == chosen.layout)
+            #expect(fixed.time == searched.time)
+            #expect(fixed.memory.total == searched.memory.total)
+            #expect(fixed.search.searched.isEmpty)
+        }
+    }
+
+    /// The latency objective's layout is never slower than the throughput objective's, and the throughput
+    /// objective's never yields fewer tokens per second per device.
+    @Test func objectivesOrderTheirOwnFigure() {
+        for spec in Self.specs(30, seed: 13) {
+            var latencySpec = spec, throughputSpec = spec
+            latencySpec.search.objective = .latency
+            throughputSpec.search.objective = .throughput
+            let fast = Planner(
+                profile: ModelProfile(latencySpec),
+                system: System(latencySpec.hardware, computeFormat: latencySpec.workload.dtype.computeFormat)
+            ).search()
+            let wide = Planner(
+                profile: ModelProfile(throughputSpec),
+                system: System(throughputSpec.hardware, computeFormat: throughputSpec.workload.dtype.computeFormat)
+            ).search()
+            guard let a = fast.chosen, let b = wide.chosen, fast.status == .feasible, wide.status == .feasible else { continue }
+            let output = spec.workload.outputTokens
+            #expect(SearchState.latency(a.time, outputTokens: output) <= SearchState.latency(b.time, outputTokens: output))
+            let perDevice = { (p: LayoutProfile) in p.time.tokensPerSecond / Double(p.layout.devices) }
+            #expect(perDevice(b) >= perDevice(a))
+        }
+    }
+
+    /// Twice the devices never make the best training step slower (the latency objective).
+    @Test func moreDevicesNeverSlower() throws {
+        var g = SplitMix64(state: 14)
+        var compared = 0
+        for _ in 0..<12 {
+            let model = g.pick(["llama-3.1-8b", "mistral-7b", "qwen2.5-7b", "llama-3.1-70b"])
+            let devices = g.pick([8, 16, 32])
+            let context = g.pick(["4k", "8k", "32k"])
+            let text = { (count: Int) in
+                """
+                version: 1
+                model: \(model)
+                hardware: {device: h100-sxm, count: \(count), per_node: 8}
+                workload: {mode: training, context: \(context), global_batch: 256}
+                search: {objective: latency}
+                """
+            }
+            let small = Analysis(try #require(resolve(text(devices))))
+            let large = Analysis(try #require(resolve(text(2 * devices))))
+            guard small.search.status == .feasible, let a = small.time.step, let b = large.time.step else { continue }
+            compared += 1
+            #expect(b.seconds <= a.seconds, "\(model) \(context): \(devices) -> \(2 * devices) devices")
+        }
+        #expect(compared > 3)
+    }
+
+    /// With everything open, the search costs every combination; the degrees it reports searched are those
+    /// the plan left open, and the ones fixed stay as written.
+    @Test func fixedKeysStayFixed() throws {
+        let spec = try #require(
+            resolve(
+                """
+                version: 1
+                model: llama-3.1-70b
+                hardware: {device: h100-sxm, count: 64, per_node: 8}
+                workload: {mode: training, context: 32k, global_batch: 64, recompute: full}
+                plan: {tp: 4, cp: 2}
+                """))
+        let search = Analysis(spec).search
+        let chosen = try #require(search.chosen)
+        #expect(chosen.layout.tp == 4 && chosen.layout.cp == 2 && chosen.layout.recompute == .full)
+        #expect(search.fixed == ["tp", "cp", "recompute"])
+        #expect(!search.searched.contains("tp") && search.searched.contains("pp"))
+        #expect(search.candidatesEvaluated > 1)
+    }
+
+    /// Policies: tensor parallelism stays inside a node, within the KV groups when asked, context
+    /// parallelism uses only the kinds allowed, and engines' rules hold.
+    @Test func policiesBindTheSearch() throws {
+        let base = """
+            version: 1
+            model: llama-3.1-70b
+            hardware: {device: h100-sxm, count: 64, per_node: 4}
+            workload: {mode: training, context: 128k, global_batch: 64}
+
+            """
+        let inNode = Analysis(try #require(resolve(base)))
+        #expect(try #require(inNode.search.chosen).layout.tp <= 4)
+        #expect(inNode.search.rejected.contains { $0.reason == "policy_tp_across_nodes" })
+        let narrow = Analysis(
+            try #require(
+                resolve(base.replacingOccurrences(of: "per_node: 4", with: "per_node: 8") + "search: {tp_beyond_kv_groups: false}")))
+        // Llama 3.1 70B has 8 KV heads.
+        #expect(try #require(narrow.search.chosen).layout.tp <= 8)
+        let ringOnly = Analysis(try #require(resolve(base + "search: {cp_kinds: [ulysses]}")))
+        let ring = try #require(ringOnly.search.chosen).layout
+        #expect(ring.cp == 1 || ring.cpKind == .ulysses)
+        let deepspeed = Analysis(try #require(resolve(base + "search: {enforce: [deepspeed]}")))
+        let ds = try #require(deepspeed.search.chosen).layout
+        #expect(ds.cp == 1 || (ds.cpKind == .ulysses && 64 % ds.cp == 0))
+    }
+
+    /// Issue 10: the 405B training example at 128K picks context parallelism, and the report says why: the
+    /// best layout without it is named with what makes it worse.
+    @Test func longContextTrainingPicksContextParallelism() throws {
+        let spec = try #require(
+            resolve(
+                """
+                version: 1
+                model: llama-3.1-405b
+                hardware: {device: h100-sxm, count: 1024, per_node: 8, inter_node: 400Gb/s}
+                workload: {mode: training, context: 128k, global_batch: 128, dtype: bf16, optimizer: adamw}
+                """))
+        let search = Analysis(spec).search
+        let chosen = try #require(search.chosen)
+        #expect(search.status == .feasible)
+        #expect(chosen.layout.cp > 1)
+        let withoutCP = search.contrasts.first { $0.dimension == "cp" && $0.profile.layout.cp == 1 }
+        #expect(withoutCP != nil)
+        #expect(withoutCP.map { !$0.why.isEmpty } == true)
+    }
+
+    /// Rejections are counted by reason and add up with the costed layouts to what was considered.
+    @Test func rejectionsAreCounted() throws {
+        let spec = try #require(
+            resolve(
+                """
+                version: 1
+                model: llama-3.1-8b
+                hardware: {device: h100-sxm, count: 24, per_node: 8}
+                workload: {mode: inference, context: 8k, batch: 4}
+                """))
+        let search = Analysis(spec).search
+        // tp 3 and 6 do not divide the 32 heads (LC110); tp 12 and 24 would span nodes.
+        #expect(search.rejected.first { $0.reason == "LC110" }.map { $0.count >= 2 } == true)
+        #expect(search.rejected.first { $0.reason == "policy_tp_across_nodes" }?.count == 2)
+    }
+
+    @Test func divisorsAreSortedAndComplete() {
+        #expect(Planner.divisors(1) == [1])
+        #expect(Planner.divisors(12) == [1, 2, 3, 4, 6, 12])
+        #expect(Planner.divisors(16_384).count == 15)
+        #expect(Planner.divisors(0) == [])
+    }
+}
+
+/// The evaluator's new terms, against derivations written out here.
+struct PlannerCostTests {
+    static let training = """
+        version: 1
+        model: llama-3.1-8b
+        hardware: {device: h100-sxm, count: 16, per_node: 8}
+        workload: {mode: training, context: 8k, global_batch: 16}
+
+        """
+
+    static func evaluate(_ plan: String) throws -> LayoutProfile {
+        let spec = try #require(resolve(training + "plan: \(plan)\n"))
+        return try #require(Analysis(spec).search.chosen)
+    }
+
+    /// ZeRO-3 moves 1.5 times the all-reduce's bytes per micro-batch (ZeRO, arXiv 1910.02054 sec. 7.2.2):
+    /// bf16 gradients and bf16 weights of the same parameters, one micro-batch per step.
+    @Test func zeroThreeTraffic() throws {
+        let zero1 = try Self.evaluate("{tp: 1, pp: 1, cp: 1, dp: 16, zero: 1, micro_batch: 1, recompute: none, sequence_parallel: false}")
+        let zero3 = try Self.evaluate("{tp: 1, pp: 1, cp: 1, dp: 16, zero: 3, micro_batch: 1, recompute: none, sequence_parallel: false}")
+        #expect(zero1.microBatches == 1)
+        let ratio = zero3.communication.data.bytes / zero1.communication.data.bytes
+        #expect(abs(ratio - 1.5) < 1e-12)
+    }
+
+    /// Ulysses moves (cp - 1)/cp of each rank's Q, K, V and output, forward and backward: for Llama 3.1 8B
+    /// (32 heads, 8 KV heads, head_dim 128), b 1, s 8192, cp 4, tp 1, bf16, 32 layers, one micro-batch:
+    /// 2 x 32 x 3/4 x 8192/4 x (2 x 4096 + 2 x 1024) x 2 B.
+    @Test func ulyssesTraffic() throws {
+        let p = try Self.evaluate(
+            "{tp: 1, pp: 1, cp: 4, cp_kind: ulysses, dp: 4, zero: 1, micro_batch: 4, recompute: none, sequence_parallel: false}")
+        let microBatches = Double(p.microBatches)
+        let expected = 2 * 32 * microBatches * 0.75 * 4 * 8192 / 4 * (2 * 4096 + 2 * 1024) * 2
+        #expect(abs(p.communication.context.bytes - expected) / expected < 1e-12)
+        #expect(!p.communication.context.overlapped)
+    }
+
+    /// Uneven stages run at the pace of the largest: 32 layers on 6 stages take 6 layers on the first two,
+    /// so compute is 6 x 6 / 32 of the even share.
+    @Test func unevenStagesSetThePace() throws {
+        let spec = try #require(
+            resolve(
+                """
+                version: 1
+                model: llama-3.1-8b
+                hardware: {device: h100-sxm, count: 6, per_node: 6}
+                workload: {mode: training, context: 4k, global_batch: 12}
+                plan: {tp: 1, pp: 6, cp: 1, dp: 1, vpp: 1, zero: 0, recompute: none, micro_batch: 1, sequence_parallel: false}
+                """))
+        let analysis = Analysis(spec)
+        let step = try #require(analysis.time.step)
+        let even = analysis.profile.trainingHardware(.none) / 6 / analysis.system.flopRate
+        #expect(abs(step.compute / even - 36.0 / 32) < 1e-12)
+    }
+}
