@@ -13,7 +13,7 @@ struct OutputStreamTests {
     static let commands = [
         "plan examples/llama-3.1-8b-h200-128k.yaml", "plan examples/deepseek-v3-serving.yaml --format json",
         "check examples/llama-3.1-405b-train-h100-128k.yaml --format sarif", "presets --format json", "--help",
-        "explain", "schema report",
+        "explain", "schema report", "emit examples/llama-3.1-70b-8xh200-128k.yaml --engine vllm",
     ]
 
     @Test(arguments: commands)

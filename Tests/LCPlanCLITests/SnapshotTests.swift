@@ -39,7 +39,20 @@ struct SnapshotTests {
         }
     }
 
-    static let commands = ["", "plan", "check", "rope", "presets", "import-hf", "explain", "schema"]
+    /// `emit` for every example and engine: the script, or the reasons and exit status when the engine
+    /// cannot run the plan.
+    @Test(arguments: CLI.examples)
+    func emits(example: String) throws {
+        var text = ""
+        for engine in ["vllm", "sglang", "trtllm", "megatron", "torchtitan", "deepspeed"] {
+            let result = try CLI.run(["emit", example, "--engine", engine])
+            #expect(result.status != 2, "\(result.stderr)")
+            text += "== \(engine): exit \(result.status)\n" + result.stdout + result.stderr
+        }
+        Self.expectSnapshot(text, group: "emit", name: Self.stem(example))
+    }
+
+    static let commands = ["", "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit"]
 
     @Test(arguments: commands)
     func help(command: String) throws {

@@ -142,18 +142,20 @@ public struct Planner: Sendable {
                         state.reject(violation.rule.id, "breaks \(violation.rule.id) (\(violation.rule.name))")
                         continue
                     }
-                    if let engine = spec.search.enforce.first(where: {
-                        EngineLayoutRules.violation($0, layout, model: model, context: spec.workload.context) != nil
-                    }) {
-                        state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
-                        continue
-                    }
                     for sp in sps {
                         for zero in zeros {
                             for recompute in recomputes {
                                 layout.sequenceParallel = sp
                                 layout.zero = zero
                                 layout.recompute = recompute
+                                if let engine = spec.search.enforce.first(where: {
+                                    !EngineLayoutRules.violations(
+                                        $0, layout, model: model, context: spec.workload.context, globalBatch: training?.globalBatch
+                                    ).isEmpty
+                                }) {
+                                    state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
+                                    continue
+                                }
                                 state.consider(evaluator.evaluate(layout))
                             }
                         }

@@ -106,7 +106,7 @@ public enum SearchObjective: String, Sendable, CaseIterable {
 /// Engines whose start-up rules a searched layout must also satisfy (`search.enforce`;
 /// ../shared/reference/planner.md K13-K16).
 public enum EngineRules: String, Sendable, CaseIterable {
-    case megatron, torchtitan, deepspeed, vllm, sglang
+    case megatron, torchtitan, deepspeed, vllm, sglang, trtllm
 }
 
 /// How the layout search runs: what it optimises, how many runners-up it reports, and which layouts its

@@ -1,0 +1,160 @@
+import LCPlanCalculators
+import LCPlanModel
+
+/// Launch scripts for the serving engines, from ../shared/reference/engines.md part 1 (vLLM 0.33.0,
+/// SGLang 0.5.23, TensorRT-LLM 1.x): only flags and keys listed there, and the layout rules each engine
+/// enforces at start-up.
+enum ServingEmitters {
+    /// vLLM (`vllm serve`): TP, PP, replicas (`--data-parallel-size`), prefill context parallelism (adds
+    /// ranks, as lcplan's cp does), expert parallelism (its size is implied: TP x PCP x DP, so lcplan's ep
+    /// must span every replica and context-parallel rank).
+    static func vllm(_ a: Analysis) -> EmitOutcome {
+        let l = a.layout, w = a.spec.workload
+        var problems = EngineScript.layoutProblems(a, .vllm)
+        let kvCacheDtype = kvFlag(w.kvCache.dtype, weights: w.dtype, fp8: "fp8", engine: "vLLM", problems: &problems)
+        guard problems.isEmpty else { return .unsupported(problems) }
+        var s = EngineScript(engine: .vllm, analysis: a)
+        if l.ep > 1 {
+            s.comment(
+                "vLLM spreads the experts over all tp x dp = \(l.tp * l.dp * l.cp) ranks without expert tensor parallelism; the plan's ep \(l.ep) x expert tp \(l.etp) holds the same expert bytes per device."
+            )
+        }
+        preamble(&s, a, engine: "vLLM", longContextVariable: "VLLM_ALLOW_LONG_MAX_MODEL_LEN")
+        var args: [(String, String?)] = [
+            ("--tensor-parallel-size", "\(l.tp)"), ("--pipeline-parallel-size", "\(l.pp)"),
+        ]
+        if l.dp > 1 { args.append(("--data-parallel-size", "\(l.dp)")) }
+        if l.cp > 1 { args.append(("--prefill-context-parallel-size", "\(l.cp)")) }
+        if l.ep > 1 { args.append(("--enable-expert-parallel", nil)) }
+        args += [("--max-model-len", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
+        if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
+        args += [
+            ("--block-size", "\(w.kvCache.blockTokens)"),
+            ("--gpu-memory-utilization", EngineScript.fraction(1 - a.spec.constraints.memoryHeadroom)),
+            ("--max-num-seqs", "\(a.evaluation.sequencesPerReplica)"),
+        ]
+        if let chunk = w.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
+        args.append(("\"$@\"", nil))
+        s.command("vllm serve \"$MODEL\"", args)
+        return .script(s.text)
+    }
+
+    /// SGLang (`python -m sglang.launch_server`): TP, PP and replicas (`--dp-size`). Its attention context
+    /// parallelism and expert parallelism subdivide the TP group, so a plan whose context- or
+    /// expert-parallel ranks are further devices cannot be launched as planned.
+    static func sglang(_ a: Analysis) -> EmitOutcome {
+        let l = a.layout, w = a.spec.workload
+        var problems = EngineScript.layoutProblems(a, .sglang)
+        let kvCacheDtype = kvFlag(w.kvCache.dtype, weights: w.dtype, fp8: "fp8_e4m3", engine: "SGLang", problems: &problems)
+        guard problems.isEmpty else { return .unsupported(problems) }
+        var s = EngineScript(engine: .sglang, analysis: a)
+        preamble(&s, a, engine: "SGLang", longContextVariable: "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN")
+        var args: [(String, String?)] = [("--model-path", "\"$MODEL\""), ("--tp-size", "\(l.tp)"), ("--pp-size", "\(l.pp)")]
+        if l.dp > 1 { args.append(("--dp-size", "\(l.dp)")) }
+        args += [("--context-length", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
+        if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
+        args += [("--page-size", "\(w.kvCache.blockTokens)"), ("--max-running-requests", "\(a.evaluation.sequencesPerReplica)")]
+        if let chunk = w.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
+        args.append(("\"$@\"", nil))
+        s.command("python -m sglang.launch_server", args)
+        return .script(s.text)
+    }
+
+    /// TensorRT-LLM (`trtllm-serve` with an `--extra_llm_api_options` YAML): TP, PP, CP (ring or Ulysses),
+    /// one server per replica. The YAML's `kv_cache_config` replaces the one the flags build, so the memory
+    /// fraction goes there; with context parallelism the engine skips its KV profiling, so the plan's KV
+    /// tokens per device are set as `max_tokens`.
+    static func trtllm(_ a: Analysis) -> EmitOutcome {
+        let l = a.layout, w = a.spec.workload
+        var problems = EngineScript.layoutProblems(a, .trtllm)
+        if w.context > a.spec.model.maxContext {
+            problems.append(
+                "TensorRT-LLM clamps max_seq_len to the model's max_position_embeddings (\(a.spec.model.maxContext)); the plan's context is \(w.context)"
+            )
+        }
+        // kv_cache_config.dtype: auto (the checkpoint's format) or fp8.
+        var kvDtype: String? = nil
+        switch w.kvCache.dtype {
+        case .fp8, .fp8e4m3: kvDtype = "fp8"
+        case .bf16, .fp16: kvDtype = nil
+        default:
+            problems.append("TensorRT-LLM's kv_cache_config.dtype takes auto or fp8; the plan's KV cache is \(w.kvCache.dtype.rawValue)")
+        }
+        guard problems.isEmpty else { return .unsupported(problems) }
+        var s = EngineScript(engine: .trtllm, analysis: a)
+        weightsComment(w.dtype, into: &s)
+        if l.dp > 1 { s.comment("The plan has \(l.dp) replicas: run this script once per replica (TensorRT-LLM has no replica flag).") }
+        s.raw(EngineScript.modelVariable(a.spec.model))
+        var yaml = ["kv_cache_config:", "  free_gpu_memory_fraction: \(EngineScript.fraction(1 - a.spec.constraints.memoryHeadroom))"]
+        if let kvDtype { yaml.append("  dtype: \(kvDtype)") }
+        yaml.append("  tokens_per_block: \(w.kvCache.blockTokens)")
+        if l.cp > 1 {
+            let tokens = (w.context + l.cp - 1) / l.cp * a.evaluation.sequencesPerReplica
+            yaml.append("  max_tokens: \(tokens)")
+        }
+        let budget = w.prefillChunk ?? 8192
+        if w.promptTokens > budget { yaml.append("enable_chunked_prefill: true") }
+        if l.cp > 1 {
+            yaml += ["context_parallel_size: \(l.cp)", "cp_config:", "  cp_type: \(l.cpKind == .ulysses ? "ULYSSES" : "RING")"]
+        }
+        s.file("lcplan-trtllm.yaml", yaml)
+        var args: [(String, String?)] = [("--backend", "pytorch"), ("--tp_size", "\(l.tp)"), ("--pp_size", "\(l.pp)")]
+        if l.cp > 1 { args.append(("--cp_size", "\(l.cp)")) }
+        args += [("--max_seq_len", "\(w.context)"), ("--max_batch_size", "\(a.evaluation.sequencesPerReplica)")]
+        if let chunk = w.prefillChunk { args.append(("--max_num_tokens", "\(chunk)")) }
+        args += [("--extra_llm_api_options", "lcplan-trtllm.yaml"), ("\"$@\"", nil)]
+        s.command("trtllm-serve \"$MODEL\"", args)
+        return .script(s.text)
+    }
+
+    /// What a serving script states before its command: how quantized weights load, the variable that lets
+    /// the engine serve past the model's max_position_embeddings when the plan does (engines.md 1.4, 2.4),
+    /// and the checkpoint.
+    static func preamble(_ s: inout EngineScript, _ a: Analysis, engine: String, longContextVariable: String) {
+        weightsComment(a.spec.workload.dtype, into: &s)
+        if a.spec.workload.context > a.spec.model.maxContext {
+            s.comment(
+                "The context exceeds the model's max_position_embeddings (\(a.spec.model.maxContext)); \(engine) refuses it unless told otherwise."
+            )
+            s.export(longContextVariable, "1")
+        }
+        s.raw(EngineScript.modelVariable(a.spec.model))
+    }
+
+    /// The `--dtype` value for a weight format: the 16- and 32-bit formats by name; quantized formats load
+    /// from a quantized checkpoint (`auto`).
+    static func torchDtype(_ format: NumberFormat) -> String {
+        switch format {
+        case .bf16: return "bfloat16"
+        case .fp16: return "float16"
+        case .fp32, .tf32: return "float32"
+        default: return "auto"
+        }
+    }
+
+    static func weightsComment(_ format: NumberFormat, into s: inout EngineScript) {
+        guard format.bits < 16 else { return }
+        s.comment(
+            "Weights in \(format.rawValue): load a checkpoint quantized to \(format.rawValue); its quantization_config names the method (no --quantization flag is set here)."
+        )
+    }
+
+    /// The KV-cache dtype flag value: nil when the cache is stored in the model's 16-bit format (`auto`), the
+    /// engine's fp8 spelling for fp8, a problem otherwise.
+    static func kvFlag(
+        _ cache: NumberFormat, weights: NumberFormat, fp8: String, engine: String, problems: inout [String]
+    ) -> String? {
+        switch cache {
+        case .fp8, .fp8e4m3: return fp8
+        case .fp8e5m2: return "fp8_e5m2"
+        case .bf16, .fp16:
+            if weights == cache || weights.bits < 16 { return nil }
+            problems.append(
+                "\(engine) stores a 16-bit KV cache in the model's dtype (\(weights.rawValue)); the plan's is \(cache.rawValue)")
+            return nil
+        default:
+            problems.append("\(engine) has no portable \(cache.rawValue) KV-cache dtype in the release lcplan follows")
+            return nil
+        }
+    }
+}
