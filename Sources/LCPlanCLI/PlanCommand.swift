@@ -39,11 +39,17 @@ struct PlanCommand: ParsableCommand {
             valueName: "severity"))
     var failOn: Severity?
 
+    @Flag(
+        help:
+            "Show the layout search's wall time (text: the Layout section; JSON: layout.search_time_s). Off by default: it varies run to run, the rest of the report does not."
+    )
+    var timing = false
+
     @OptionGroup var options: SpecOptions
 
     func run() throws {
         let load = SpecLoader.load(path: spec, library: options.library)
-        let report = Report(file: spec == "-" ? "<stdin>" : spec, load: load)
+        let report = Report(file: spec == "-" ? "<stdin>" : spec, load: load, timing: timing)
         let text: String
         switch format {
         case .text: text = TextReporter.render(report, style: options.color.style(toFile: output != nil))

@@ -1,3 +1,4 @@
+import Foundation
 import LCPlanModel
 import LCPlanPrecision
 
@@ -13,6 +14,8 @@ public struct Analysis: Sendable {
     public let defaulted: [String]
     /// The layout search: the chosen layout, runners-up, rejections.
     public let search: SearchOutcome
+    /// Wall time of the search in seconds (varies run to run: reports show it only when asked).
+    public let searchSeconds: Double
     /// The layout's evaluation: communication by kind and the time of each phase.
     public let evaluation: LayoutProfile
     public let flops: PhaseFLOPs
@@ -38,7 +41,9 @@ public struct Analysis: Sendable {
         let system = System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat)
         self.system = system
         let planner = Planner(profile: profile, system: system)
+        let started = DispatchTime.now().uptimeNanoseconds
         let search = planner.search()
+        searchSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         self.search = search
         if let chosen = search.chosen {
             layout = chosen.layout

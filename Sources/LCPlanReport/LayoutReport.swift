@@ -4,7 +4,7 @@ import LCPlanModel
 /// The report's account of the layout search: the chosen layout key by key (fixed or searched), why each
 /// searched key has its value, the runners-up and what was turned away.
 enum LayoutReport {
-    static func sections(_ a: Analysis) -> [ReportSection] {
+    static func sections(_ a: Analysis, timing: Bool = false) -> [ReportSection] {
         let search = a.search
         let training = a.spec.workload.mode == .training
         let turnedAway = search.rejected.reduce(0) { $0 + $1.count }
@@ -30,6 +30,14 @@ enum LayoutReport {
             layout.add(key, .text(value), .text(how))
         }
         layout.notes.append(standing(search.status))
+        if let chosen = search.chosen {
+            let binding = SearchOutcome.binding(chosen, a.spec.constraints)
+            layout.notes.append(
+                "closest to its limit: \(bindingName(binding.name)) at \(UnitFormat.fixed(binding.share * 100, decimals: 0))% of it")
+        }
+        if timing {
+            layout.notes.append("search time \(Seconds(a.searchSeconds))")
+        }
         if turnedAway > 0 {
             let reasons = search.rejected.map { "\(UnitFormat.grouped(.init($0.count))) \($0.text)" }
             layout.notes.append("turned away: " + reasons.joined(separator: "; "))
@@ -57,6 +65,15 @@ enum LayoutReport {
 
     static func describe(_ layout: Layout, _ training: Bool) -> String {
         training ? layout.trainingSummary : layout.summary
+    }
+
+    static func bindingName(_ name: String) -> String {
+        switch name {
+        case "memory": return "memory (of the usable capacity)"
+        case "ttft": return "the TTFT constraint"
+        case "tpot": return "the TPOT constraint"
+        default: return "the step-time constraint"
+        }
     }
 
     static func standing(_ status: CandidateStatus) -> String {

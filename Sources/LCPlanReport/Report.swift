@@ -36,15 +36,18 @@ public struct Report: Sendable {
     /// The rule ids the spec suppresses (judged against the full registry).
     public var suppress: [String] { analysis?.suppress ?? spec?.checks.suppress ?? [] }
     public let verdict: Verdict
+    /// Whether the report shows the search's wall time (the one figure that varies from run to run).
+    public let timing: Bool
 
     /// Builds the report for a loaded spec.
     /// `analyse` computes the profiles of a resolved spec (the fuzzers bound the RoPE analysis' cost).
-    public init(file: String, load: LoadResult, analyse: (Spec) -> Analysis = { Analysis($0) }) {
+    public init(file: String, load: LoadResult, timing: Bool = false, analyse: (Spec) -> Analysis = { Analysis($0) }) {
         self.file = file
         self.spec = load.spec
+        self.timing = timing
         let analysis = load.spec.map(analyse)
         self.analysis = analysis
-        self.sections = ReportSections.build(spec: load.spec, analysis: analysis)
+        self.sections = ReportSections.build(spec: load.spec, analysis: analysis, timing: timing)
         self.parameters = analysis?.parameters
         let suppress = Set(analysis?.suppress ?? load.spec?.checks.suppress ?? [])
         var kept: [Diagnostic] = []

@@ -58,4 +58,25 @@ public struct SearchOutcome: Sendable {
         case .devices: return -Double(profile.layout.devices)
         }
     }
+
+    /// The limit `profile` comes closest to, as a share of it: memory (of the usable capacity), or a time
+    /// constraint the spec sets (TTFT, TPOT, step time).
+    public static func binding(_ profile: LayoutProfile, _ constraints: ConstraintsSpec) -> Binding {
+        var best = Binding(name: "memory", share: profile.memory.total / max(profile.usableBytes, 1))
+        let time = profile.time
+        let limits: [(String, Double?, Double?)] = [
+            ("ttft", constraints.ttft, time.ttft?.seconds), ("tpot", constraints.tpot, time.tpot?.seconds),
+            ("step_time", constraints.stepTime, time.step?.seconds),
+        ]
+        for case let (name, limit?, value?) in limits where value / limit > best.share {
+            best = Binding(name: name, share: value / limit)
+        }
+        return best
+    }
+}
+
+/// The limit a layout comes closest to and how close (1 = at the limit, above 1 = past it).
+public struct Binding: Sendable, Equatable {
+    public let name: String
+    public let share: Double
 }

@@ -62,31 +62,44 @@ enum ProfileSections {
         "Candidates turned away for one reason.",
         [F.string("reason") { $0.reason }, F.string("text") { $0.text }, F.count("count") { $0.count }])
 
-    static let layout = JSONShape<Analysis>(
+    static let binding = JSONShape<Binding>(
+        "A limit and how close a layout comes to it (1: at the limit).",
+        [
+            F.choice("constraint", BindingName.self, "The limit the chosen layout comes closest to.") {
+                BindingName(rawValue: $0.name) ?? .memory
+            },
+            F.ratio("share", "Memory over usable capacity, or the time over its constraint.") { $0.share },
+        ])
+
+    static let layout = JSONShape<(Analysis, Bool)>(
         "The chosen layout: the spec's fixed choices and the search's, with the runners-up and what was turned away.",
         [
-            F.count("tp") { $0.layout.tp }, F.count("pp") { $0.layout.pp }, F.count("vpp") { $0.layout.vpp },
-            F.count("dp") { $0.layout.dp }, F.count("cp") { $0.layout.cp }, F.count("ep") { $0.layout.ep },
-            F.count("etp") { $0.layout.etp },
-            F.choice("cp_kind", ContextParallelKind.self) { $0.layout.cpKind },
-            F.bool("sequence_parallel") { $0.layout.sequenceParallel }, F.count("zero") { $0.layout.zero },
-            F.choice("recompute", Recompute.self) { $0.layout.recompute }, F.count("micro_batch") { $0.layout.microBatch },
-            F.count("devices") { $0.layout.devices },
+            F.count("tp") { $0.0.layout.tp }, F.count("pp") { $0.0.layout.pp }, F.count("vpp") { $0.0.layout.vpp },
+            F.count("dp") { $0.0.layout.dp }, F.count("cp") { $0.0.layout.cp }, F.count("ep") { $0.0.layout.ep },
+            F.count("etp") { $0.0.layout.etp },
+            F.choice("cp_kind", ContextParallelKind.self) { $0.0.layout.cpKind },
+            F.bool("sequence_parallel") { $0.0.layout.sequenceParallel }, F.count("zero") { $0.0.layout.zero },
+            F.choice("recompute", Recompute.self) { $0.0.layout.recompute }, F.count("micro_batch") { $0.0.layout.microBatch },
+            F.count("devices") { $0.0.layout.devices },
             F.field("defaulted", .array(.string), "Plan keys the spec left open (the search chose them).") {
-                .array($0.defaulted.map(JSONValue.string))
+                .array($0.0.defaulted.map(JSONValue.string))
             },
             F.field("fixed", .array(.string), "Plan keys the spec fixed (in `plan`, or zero/recompute/micro_batch in the workload).") {
-                .array($0.search.fixed.map(JSONValue.string))
+                .array($0.0.search.fixed.map(JSONValue.string))
             },
-            F.choice("objective", SearchObjective.self) { $0.search.objective },
+            F.choice("objective", SearchObjective.self) { $0.0.search.objective },
             F.choice("status", CandidateStatusName.self, "Whether the chosen layout fits and meets the constraints.") {
-                CandidateStatusName($0.search.status)
+                CandidateStatusName($0.0.search.status)
             },
-            F.count("candidates_evaluated", "Complete layouts costed.") { $0.search.candidatesEvaluated },
-            F.list("rejected", rejection, "Candidates turned away, by reason (rule breaks count degree choices).") { $0.search.rejected },
-            F.list("runners_up", alternative, "The next best layouts with other degrees.") { $0.search.runnersUp },
-            F.list("contrasts", alternative, "Per searched key, the best layout with another value of it.") { $0.search.contrasts },
-            F.object("communication", communication) { ($0.evaluation.communication, $0.spec.workload.mode) },
+            F.count("candidates_evaluated", "Complete layouts costed.") { $0.0.search.candidatesEvaluated },
+            F.list("rejected", rejection, "Candidates turned away, by reason (rule breaks count degree choices).") { $0.0.search.rejected },
+            F.list("runners_up", alternative, "The next best layouts with other degrees.") { $0.0.search.runnersUp },
+            F.optional("binding", binding) { a in a.0.search.chosen.map { SearchOutcome.binding($0, a.0.spec.constraints) } },
+            F.omittable("search_time_s", .quantity(.seconds), "Wall time of the search; only with --timing (it varies run to run).") {
+                $0.1 ? .number($0.0.searchSeconds) : nil
+            },
+            F.list("contrasts", alternative, "Per searched key, the best layout with another value of it.") { $0.0.search.contrasts },
+            F.object("communication", communication) { ($0.0.evaluation.communication, $0.0.spec.workload.mode) },
         ])
 
     static let breakdown = JSONShape<FLOPBreakdown>(
@@ -193,4 +206,9 @@ enum CandidateStatusName: String, CaseIterable {
         case .doesNotFit: self = .doesNotFit
         }
     }
+}
+
+/// The limits `SearchOutcome.binding` names.
+enum BindingName: String, CaseIterable {
+    case memory, ttft, tpot, stepTime = "step_time"
 }

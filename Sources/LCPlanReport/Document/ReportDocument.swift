@@ -54,7 +54,7 @@ public enum ReportDocument {
             F.omittable("checks", InputSections.checks.type) { r in
                 r.spec.map { InputSections.checks.encode(($0.checks, r.suppress, r.suppressed)) }
             },
-            F.omittable("layout", ProfileSections.layout.type) { $0.analysis.map(ProfileSections.layout.encode) },
+            F.omittable("layout", ProfileSections.layout.type) { r in r.analysis.map { ProfileSections.layout.encode(($0, r.timing)) } },
             F.omittable("flops", ProfileSections.flops.type) { $0.analysis.map(ProfileSections.flops.encode) },
             F.omittable("memory", ProfileSections.memory.type) { $0.analysis.map(ProfileSections.memory.encode) },
             F.omittable("time", ProfileSections.time.type) { $0.analysis.map(ProfileSections.time.encode) },

@@ -4,14 +4,14 @@ import LCPlanModel
 /// The report model's sections for a report: the resolved model, parameters, hardware and workload, then
 /// FLOPs, memory, time, RoPE and the assumptions. One list, read by the text and markdown renderers.
 enum ReportSections {
-    static func build(spec: Spec?, analysis: Analysis?) -> [ReportSection] {
+    static func build(spec: Spec?, analysis: Analysis?, timing: Bool = false) -> [ReportSection] {
         guard let spec else { return [] }
         var sections = [TextReporter.model(spec.model)]
         if let parameters = analysis?.parameters { sections.append(TextReporter.parameters(parameters)) }
         sections.append(TextReporter.hardware(spec.hardware))
         sections.append(TextReporter.workload(spec, analysis))
         if let analysis {
-            sections += LayoutReport.sections(analysis)
+            sections += LayoutReport.sections(analysis, timing: timing)
             sections += [ProfileText.flops(analysis), ProfileText.memory(analysis), ProfileText.time(analysis)]
             sections += RoPEReport.sections(analysis.rope)
             var assumptions = ReportSection("Assumptions")
