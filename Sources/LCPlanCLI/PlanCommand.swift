@@ -17,7 +17,8 @@ struct PlanCommand: ParsableCommand {
             `search` section: objective (throughput, latency or devices), runners_up (default 5), \
             tp_across_nodes (default false), tp_beyond_kv_groups (default true), cp_kinds (ring, ulysses, \
             allgather) and enforce (engines whose start-up rules must hold: megatron, torchtitan, deepspeed, \
-            vllm, sglang, trtllm). \
+            vllm, sglang, trtllm), disaggregate (serving: also cost separate prefill and decode pools, default \
+            true). \
             Exit status: 0 no finding at or above the fail level, 1 infeasible or a finding at the fail level \
             (--fail-on, else the spec's checks.fail_on, default error), 2 invalid input.
             """)

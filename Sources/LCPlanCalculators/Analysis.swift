@@ -155,7 +155,7 @@ public struct Analysis: Sendable {
     }
 
     static func describe(_ objective: SearchObjective, _ profile: LayoutProfile) -> String {
-        let perDevice = profile.time.tokensPerSecond / Double(max(profile.layout.devices, 1))
+        let perDevice = profile.time.objectiveTokensPerSecond / Double(max(profile.layout.devices, 1))
         switch objective {
         case .throughput: return "\(UnitFormat.threeDigits(perDevice)) tokens/s per device"
         case .latency:

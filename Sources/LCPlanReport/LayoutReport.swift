@@ -1,5 +1,6 @@
 import LCPlanCalculators
 import LCPlanModel
+import LCPlanPrecision
 
 /// The report's account of the layout search: the chosen layout key by key (fixed or searched), why each
 /// searched key has its value, the runners-up and what was turned away.
@@ -50,6 +51,7 @@ enum LayoutReport {
             }
             result.append(why)
         }
+        if let serving = serving(a) { result.append(serving) }
         if !search.runnersUp.isEmpty {
             var runners = ReportSection("Runners-up", "", [.left, .left, .right, .left])
             runners.header = ["#", "layout", "vs chosen", "what makes it worse"]
@@ -82,5 +84,30 @@ enum LayoutReport {
         case .missesConstraints: return "no layout meets the time constraints: this one fits and comes closest on the objective"
         case .doesNotFit: return "no layout fits: this one needs the least memory"
         }
+    }
+}
+
+extension LayoutReport {
+    /// Serving: the aggregated layout against the best separate prefill and decode pools.
+    static func serving(_ a: Analysis) -> ReportSection? {
+        guard let pools = a.search.disaggregated, let chosen = a.search.chosen else { return nil }
+        var section = ReportSection(
+            "Serving", "aggregated against separate prefill and decode pools", [.left, .right, .right, .right, .right, .left])
+        section.header = ["mode", "devices", "TTFT", "TPOT", "tokens/s/device", "limited by"]
+        let served = chosen.time.objectiveTokensPerSecond / Double(max(chosen.layout.devices, 1))
+        section.add(
+            "aggregated", .count(.init(chosen.layout.devices)), .seconds(chosen.time.ttft?.seconds ?? 0),
+            .seconds(chosen.time.tpot?.seconds ?? 0), .text(UnitFormat.threeDigits(served)), .text("-"))
+        section.add(
+            "disaggregated", .count(.init(pools.devices)), .seconds(pools.ttft), .seconds(pools.tpot),
+            .text(UnitFormat.threeDigits(pools.servedTokensPerSecond / Double(pools.devices))), .text(pools.limitedBy))
+        section.notes.append(
+            "prefill pool: \(pools.prefill.layout.summary) (\(pools.prefill.layout.devices) devices); decode pool: \(pools.decode.layout.summary) (\(pools.decode.layout.devices) devices); KV transfer \(UnitFormat.scaled(pools.transferBytes, unit: "B", base: 1000)) per request in \(Seconds(pools.transferSeconds))"
+        )
+        section.notes.append(
+            a.search.disaggregationWins
+                ? "separate pools are better on the objective (\(a.search.objective.rawValue)); the memory and time sections describe the aggregated layout"
+                : "the aggregated layout is better on the objective (\(a.search.objective.rawValue))")
+        return section
     }
 }

@@ -89,6 +89,10 @@ enum ProfileText {
         row("tpot", t.tpot)
         row("step", t.step)
         var note = "\(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s"
+        if let served = t.servedTokensPerSecond {
+            note =
+                "\(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s decoding, \(UnitFormat.threeDigits(served)) sustained with prefill"
+        }
         if let mfu = t.mfu, let hfu = t.hfu { note += ", MFU \(percent(mfu)), HFU \(percent(hfu))" }
         if let bubble = t.bubbleFraction { note += ", pipeline bubble \(percent(bubble)) of ideal" }
         table.notes.append(note)

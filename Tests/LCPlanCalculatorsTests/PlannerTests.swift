@@ -89,7 +89,7 @@ struct PlannerTests {
             guard let a = fast.chosen, let b = wide.chosen, fast.status == .feasible, wide.status == .feasible else { continue }
             let output = spec.workload.outputTokens
             #expect(SearchState.latency(a.time, outputTokens: output) <= SearchState.latency(b.time, outputTokens: output))
-            let perDevice = { (p: LayoutProfile) in p.time.tokensPerSecond / Double(p.layout.devices) }
+            let perDevice = { (p: LayoutProfile) in p.time.objectiveTokensPerSecond / Double(p.layout.devices) }
             #expect(perDevice(b) >= perDevice(a))
         }
     }
@@ -263,5 +263,86 @@ struct PlannerCostTests {
         let step = try #require(analysis.time.step)
         let even = analysis.profile.trainingHardware(.none) / 6 / analysis.system.flopRate
         #expect(abs(step.compute / even - 36.0 / 32) < 1e-12)
+    }
+}
+
+/// Separate prefill and decode pools.
+struct DisaggregationTests {
+    static let spec = """
+        version: 1
+        model: llama-3.1-70b
+        hardware: {device: h200, count: 16, per_node: 8, inter_node: 400Gb/s}
+        workload: {mode: inference, context: 32k, batch: 32, output_tokens: 1024}
+
+        """
+
+    /// The KV transfer of one request is its prompt's KV cache: Llama 3.1 70B in bf16 keeps 327,680 B per
+    /// token (cases.md, from 80 layers x 2 x 8 KV heads x 128 x 2 B), so a 31,744-token prompt moves
+    /// 31,744 x 327,680 B; each of the prefill replica's tp x pp x cp ranks sends its share over the
+    /// inter-node link (50 GB/s x 0.7 effective).
+    @Test func transferIsThePromptsCache() throws {
+        let analysis = Analysis(try #require(resolve(Self.spec)))
+        let pools = try #require(analysis.search.disaggregated)
+        #expect(pools.transferBytes == 31_744 * 327_680)
+        let ranks = Double(pools.prefill.layout.tp * pools.prefill.layout.pp * pools.prefill.layout.cp)
+        #expect(abs(pools.transferSeconds - pools.transferBytes / ranks / (50e9 * 0.7)) / pools.transferSeconds < 1e-12)
+    }
+
+    /// The pools use every device, each pool's layout is legal on its devices and fits, and the sustained
+    /// rate is the smaller of the two pools' rates.
+    @Test func poolsAreLegalAndRatesCombine() throws {
+        let spec = try #require(resolve(Self.spec))
+        let pools = try #require(Analysis(spec).search.disaggregated)
+        let p = pools.prefill, d = pools.decode
+        #expect(p.layout.devices + d.layout.devices == 16)
+        for pool in [p, d] {
+            let rules = LayoutRules(model: spec.model, devices: pool.layout.devices, context: spec.workload.context, globalBatch: nil)
+            #expect(rules.isLegal(pool.layout))
+            #expect(pool.fits)
+        }
+        #expect(p.sequencesPerReplica == 1)
+        let prefillRate = Double(p.layout.dp) / (p.time.ttft?.seconds ?? .infinity)
+        let inFlight = Double(min(d.layout.dp * d.sequencesPerReplica, 32))
+        let decodeRate = inFlight / (1024 * (d.time.tpot?.seconds ?? .infinity))
+        #expect(abs(pools.servedTokensPerSecond - 1024 * min(prefillRate, decodeRate)) / pools.servedTokensPerSecond < 1e-12)
+        let waves = Double((32 + p.layout.dp - 1) / p.layout.dp)
+        #expect(abs(pools.ttft - (waves * (p.time.ttft?.seconds ?? 0) + pools.transferSeconds)) < 1e-9)
+    }
+
+    /// An aggregated server's sustained rate: replicas x sequences x output / (TTFT + output x TPOT).
+    @Test func aggregatedServedRate() throws {
+        let analysis = Analysis(try #require(resolve(Self.spec)))
+        let chosen = try #require(analysis.search.chosen)
+        let t = chosen.time
+        let inFlight = Double(min(chosen.layout.dp * chosen.sequencesPerReplica, 32))
+        let expected = inFlight * 1024 / ((t.ttft?.seconds ?? 0) + 1024 * (t.tpot?.seconds ?? 0))
+        #expect(abs((t.servedTokensPerSecond ?? 0) - expected) / expected < 1e-12)
+    }
+
+    /// Not searched when turned off, for a fixed layout, for training, or on one device.
+    @Test func onlyWhenOpen() throws {
+        #expect(Analysis(try #require(resolve(Self.spec + "search: {disaggregate: false}\n"))).search.disaggregated == nil)
+        #expect(Analysis(try #require(resolve(Self.spec + "plan: {tp: 8}\n"))).search.disaggregated == nil)
+        let single = Self.spec.replacingOccurrences(of: "count: 16, per_node: 8", with: "count: 1, per_node: 1")
+        #expect(Analysis(try #require(resolve(single))).search.disaggregated == nil)
+    }
+
+    /// Whether the pools win agrees with the figures.
+    @Test func verdictAgreesWithFigures() throws {
+        var g = SplitMix64(state: 21)
+        for _ in 0..<8 {
+            let spec = """
+                version: 1
+                model: \(g.pick(["llama-3.1-8b", "llama-3.1-70b", "qwen2.5-7b"]))
+                hardware: {device: h100-sxm, count: \(g.pick([4, 8, 16])), per_node: 4}
+                workload: {mode: inference, context: \(g.pick(["8k", "32k"])), batch: \(g.pick([4, 16, 64])), output_tokens: \(g.pick([128, 2048]))}
+                """
+            let search = Analysis(try #require(resolve(spec))).search
+            guard let pools = search.disaggregated, let chosen = search.chosen,
+                pools.status == .feasible, search.status == .feasible
+            else { continue }
+            let aggregated = chosen.time.objectiveTokensPerSecond / Double(chosen.layout.devices)
+            #expect(search.disaggregationWins == (pools.servedTokensPerSecond / Double(pools.devices) > aggregated))
+        }
     }
 }

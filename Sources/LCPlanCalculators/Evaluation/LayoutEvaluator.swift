@@ -38,10 +38,11 @@ public struct LayoutEvaluator: Sendable {
         }
     }
 
-    /// The cost of `layout` at the workload's context.
-    public func evaluate(_ layout: Layout) -> LayoutProfile {
+    /// The cost of `layout` at the workload's context; inference replicas hold `sequences` sequences each
+    /// (default: the workload's batch spread over the replicas).
+    public func evaluate(_ layout: Layout, sequences perReplica: Int? = nil) -> LayoutProfile {
         let workload = profile.spec.workload
-        let sequences = (workload.batch + layout.dp - 1) / max(layout.dp, 1)
+        let sequences = perReplica ?? (workload.batch + layout.dp - 1) / max(layout.dp, 1)
         let microBatches = MemoryModel.microBatches(workload, layout)
         let sequence = workload.mode == .inference ? workload.promptTokens + workload.outputTokens : workload.context
         var best = MemoryParts<Double>()
@@ -148,7 +149,7 @@ public struct LayoutEvaluator: Sendable {
         let tokens = Double(spec.workload.training?.globalBatch ?? 0) * Double(spec.workload.context)
         let peak = max(system.peakFLOPPerSecond, 1)
         return TimeProfile(
-            ttft: nil, tpot: nil, step: phase, tokensPerSecond: tokens / phase.seconds,
+            ttft: nil, tpot: nil, step: phase, tokensPerSecond: tokens / phase.seconds, servedTokensPerSecond: nil,
             mfu: profile.trainingModelFLOPs / (phase.seconds * devices * peak),
             hfu: hardwareFLOPs / (phase.seconds * devices * peak), bubbleFraction: layout.pp > 1 ? bubble : nil,
             computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
@@ -224,6 +225,10 @@ public struct LayoutEvaluator: Sendable {
         let bytes = Double(profile.activationBytes)
         let layers = Double(model.layers)
         let prompt = Double(spec.workload.promptTokens)
+        let output = Double(spec.workload.outputTokens)
+        // Sequences in flight over all replicas: the batch (replicas beyond it stand idle), the most loaded
+        // replica setting the pace.
+        let served = min(Double(layout.dp) * sequences, Double(max(spec.workload.batch, 1)))
         let prefillFLOPs = profile.prefillFLOPs * perReplica / (tp * cp)
         let prefillBytes = memory.weights * Double(layout.pp) + memory.kvCache
         c.tensor = CommunicationCost(
@@ -244,7 +249,8 @@ public struct LayoutEvaluator: Sendable {
             compute: decodeFLOPs / system.flopRate, memory: decodeBytes / system.byteRate,
             communication: c.decodeTensor.exposedSeconds + c.decodeExpert.exposedSeconds)
         return TimeProfile(
-            ttft: ttft, tpot: tpot, step: nil, tokensPerSecond: Double(layout.dp) * sequences / tpot.seconds, mfu: nil, hfu: nil,
+            ttft: ttft, tpot: tpot, step: nil, tokensPerSecond: served / tpot.seconds,
+            servedTokensPerSecond: served * output / (ttft.seconds + output * tpot.seconds), mfu: nil, hfu: nil,
             bubbleFraction: nil, computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
     }
 }

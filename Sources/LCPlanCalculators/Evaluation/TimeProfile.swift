@@ -31,6 +31,9 @@ public struct TimeProfile: Sendable, Equatable {
     public let step: PhaseTime?
     /// Decode throughput (inference) or training tokens per second, over all devices.
     public let tokensPerSecond: Double
+    /// Inference: output tokens per second a server sustains over all devices when each request's prefill
+    /// is counted too, replicas x sequences x output tokens / (TTFT + output tokens x TPOT); nil for training.
+    public let servedTokensPerSecond: Double?
     /// Model FLOPs utilisation and hardware FLOPs utilisation of a training step, against dense peak.
     public let mfu: Double?
     public let hfu: Double?
@@ -39,4 +42,10 @@ public struct TimeProfile: Sendable, Equatable {
     /// The compute format whose peak was used, and that peak.
     public let computeFormat: NumberFormat
     public let peak: Double
+}
+
+extension TimeProfile {
+    /// The throughput the layout search ranks by: training tokens, or the output tokens a server sustains
+    /// with prefill counted (`servedTokensPerSecond`).
+    public var objectiveTokensPerSecond: Double { servedTokensPerSecond ?? tokensPerSecond }
 }

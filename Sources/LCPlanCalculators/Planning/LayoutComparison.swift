@@ -29,8 +29,8 @@ enum LayoutComparison {
         }
         let tpot = r.time.tpot?.seconds ?? 0, ttft = r.time.ttft?.seconds ?? 0
         let baseTPOT = c.time.tpot?.seconds ?? 0, baseTTFT = c.time.ttft?.seconds ?? 0
-        let perDevice = r.time.tokensPerSecond / Double(max(r.layout.devices, 1))
-        let basePerDevice = c.time.tokensPerSecond / Double(max(c.layout.devices, 1))
+        let perDevice = r.time.objectiveTokensPerSecond / Double(max(r.layout.devices, 1))
+        let basePerDevice = c.time.objectiveTokensPerSecond / Double(max(c.layout.devices, 1))
         if objective == .latency {
             let latency = SearchState.latency(r.time, outputTokens: outputTokens)
             let baseLatency = SearchState.latency(c.time, outputTokens: outputTokens)
@@ -39,7 +39,8 @@ enum LayoutComparison {
         }
         if perDevice < basePerDevice {
             return "\(UnitFormat.threeDigits(perDevice)) tokens/s per device against \(UnitFormat.threeDigits(basePerDevice)) "
-                + "(TPOT \(Seconds(tpot)) against \(Seconds(baseTPOT)))" + changes(decodeParts(r, over: c))
+                + "(TTFT \(Seconds(ttft)) against \(Seconds(baseTTFT)), TPOT \(Seconds(tpot)) against \(Seconds(baseTPOT)))"
+                + changes(decodeParts(r, over: c) + prefillParts(r, over: c))
         }
         return "as many tokens/s per device; TTFT \(Seconds(ttft)) against \(Seconds(baseTTFT))" + changes(prefillParts(r, over: c))
     }

@@ -44,7 +44,9 @@ public struct Planner: Sendable {
         for devices in counts {
             enumerate(devices: devices, plan: plan, state: &state)
         }
-        return state.outcome(plan: plan, inference: spec.workload.training == nil, experts: spec.model.moe != nil)
+        let pools = spec.search.objective == .devices ? nil : disaggregated(plan, counted: &state)
+        return state.outcome(
+            plan: plan, inference: spec.workload.training == nil, experts: spec.model.moe != nil, disaggregated: pools)
     }
 
     /// Every candidate on `devices` devices.

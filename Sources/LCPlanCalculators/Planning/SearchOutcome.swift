@@ -45,6 +45,9 @@ public struct SearchOutcome: Sendable {
     /// Rejections by reason, in a fixed order (rules by id, then policies, engines, memory, constraints).
     public let rejected: [Rejection]
     public let candidatesEvaluated: Int
+    /// Serving: the best separate prefill and decode pools, beside the aggregated layout (nil when not
+    /// searched).
+    public let disaggregated: DisaggregatedServing?
     /// The plan keys the spec fixed, and those the search chose, in plan order.
     public let fixed: [String]
     public let searched: [String]
@@ -53,7 +56,7 @@ public struct SearchOutcome: Sendable {
     /// step or request time, or minus the devices.
     public func value(_ profile: LayoutProfile) -> Double {
         switch objective {
-        case .throughput: return profile.time.tokensPerSecond / Double(max(profile.layout.devices, 1))
+        case .throughput: return profile.time.objectiveTokensPerSecond / Double(max(profile.layout.devices, 1))
         case .latency: return -SearchState.latency(profile.time, outputTokens: outputTokens)
         case .devices: return -Double(profile.layout.devices)
         }
@@ -79,4 +82,19 @@ public struct SearchOutcome: Sendable {
 public struct Binding: Sendable, Equatable {
     public let name: String
     public let share: Double
+}
+
+extension SearchOutcome {
+    /// Whether the disaggregated pools beat the aggregated layout: a better standing, or the same standing
+    /// and a better objective (tokens per second per device, or request latency).
+    public var disaggregationWins: Bool {
+        guard let pools = disaggregated, let chosen else { return false }
+        if pools.status != status { return pools.status < status }
+        switch objective {
+        case .latency:
+            return pools.ttft + Double(outputTokens) * pools.tpot < SearchState.latency(chosen.time, outputTokens: outputTokens)
+        default:
+            return pools.servedTokensPerSecond / Double(pools.devices) > value(chosen)
+        }
+    }
 }

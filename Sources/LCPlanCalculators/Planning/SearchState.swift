@@ -74,7 +74,7 @@ struct SearchState {
             status = .missesConstraints
             reject("misses_step_time", "misses the step-time constraint")
         }
-        let perDevice = time.tokensPerSecond / Double(max(profile.layout.devices, 1))
+        let perDevice = time.objectiveTokensPerSecond / Double(max(profile.layout.devices, 1))
         let primary: Double
         var secondary = 0.0
         // Ties on the objective go to the shorter request (throughput) or the higher throughput (latency).
@@ -112,7 +112,7 @@ struct SearchState {
         return (time.ttft?.seconds ?? 0) + Double(outputTokens) * (time.tpot?.seconds ?? 0)
     }
 
-    func outcome(plan: PlanSpec, inference: Bool, experts: Bool) -> SearchOutcome {
+    func outcome(plan: PlanSpec, inference: Bool, experts: Bool, disaggregated: DisaggregatedServing? = nil) -> SearchOutcome {
         let fixed = Planner.keys.filter { plan.fixes($0) }
         var searchable: Set<String> = inference ? ["tp", "pp", "dp", "cp", "cp_kind", "ep"] : Set(Planner.keys)
         if !experts { searchable.remove("ep") }
@@ -126,7 +126,7 @@ struct SearchState {
             return SearchOutcome(
                 objective: objective, outputTokens: outputTokens, chosen: nil, status: .doesNotFit, runnersUp: [], contrasts: [],
                 rejected: rejected,
-                candidatesEvaluated: evaluated, fixed: fixed, searched: searched)
+                candidatesEvaluated: evaluated, disaggregated: disaggregated, fixed: fixed, searched: searched)
         }
         let chosenDegrees = Ranked.order(best.profile.layout)
         let others = byDegrees.values.filter { Ranked.order($0.profile.layout) != chosenDegrees }
@@ -148,7 +148,7 @@ struct SearchState {
         return SearchOutcome(
             objective: objective, outputTokens: outputTokens, chosen: best.profile, status: best.status, runnersUp: runnersUp,
             contrasts: contrasts,
-            rejected: rejected, candidatesEvaluated: evaluated, fixed: fixed, searched: searched)
+            rejected: rejected, candidatesEvaluated: evaluated, disaggregated: disaggregated, fixed: fixed, searched: searched)
     }
 
     func alternative(_ rival: Ranked, against chosen: Ranked, dimension: String?) -> Alternative {

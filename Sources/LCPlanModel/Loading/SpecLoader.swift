@@ -118,6 +118,7 @@ public enum SpecLoader {
         if let value = fields.bool("tp_beyond_kv_groups") { search.tpBeyondKVGroups = value }
         if let kinds = choices(fields, "cp_kinds", ContextParallelKind.self) { search.cpKinds = kinds }
         if let engines = choices(fields, "enforce", EngineRules.self) { search.enforce = engines }
+        if let value = fields.bool("disaggregate") { search.disaggregate = value }
         return search
     }
 

@@ -196,6 +196,7 @@ public enum SpecShapes {
             Field(
                 "cp_kinds", .list(.choice(ContextParallelKind.allCases.map(\.rawValue))),
                 "Context-parallel kinds to consider (default all)."),
+            Field("disaggregate", .boolean, "Serving: also cost separate prefill and decode pools (default true)."),
             Field(
                 "enforce", .list(.choice(EngineRules.allCases.map(\.rawValue))),
                 "Engines whose start-up rules every layout must also meet (default none)."),

@@ -124,6 +124,8 @@ public struct SearchSpec: Sendable, Equatable {
     public var cpKinds: [ContextParallelKind] = ContextParallelKind.allCases
     /// Engines whose rules every searched layout must satisfy as well as `LayoutRules`.
     public var enforce: [EngineRules] = []
+    /// Whether a serving search also costs separate prefill and decode pools (default yes).
+    public var disaggregate = true
 
     public init() {}
 }

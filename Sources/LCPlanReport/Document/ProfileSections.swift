@@ -54,7 +54,9 @@ enum ProfileSections {
             F.nullable("step_s", .quantity(.seconds)) { $0.profile.time.step.map { .number($0.seconds) } },
             F.nullable("ttft_s", .quantity(.seconds)) { $0.profile.time.ttft.map { .number($0.seconds) } },
             F.nullable("tpot_s", .quantity(.seconds)) { $0.profile.time.tpot.map { .number($0.seconds) } },
-            F.quantity("device_tokens_per_s", .perSecond) { $0.profile.time.tokensPerSecond / Double(max($0.profile.layout.devices, 1)) },
+            F.quantity("device_tokens_per_s", .perSecond) {
+                $0.profile.time.objectiveTokensPerSecond / Double(max($0.profile.layout.devices, 1))
+            },
             F.string("why") { $0.why },
         ])
 
@@ -69,6 +71,26 @@ enum ProfileSections {
                 BindingName(rawValue: $0.name) ?? .memory
             },
             F.ratio("share", "Memory over usable capacity, or the time over its constraint.") { $0.share },
+        ])
+
+    static let pools = JSONShape<(DisaggregatedServing, Bool)>(
+        "Separate prefill and decode pools: their layouts, the KV transfer between them, and what they serve.",
+        [
+            F.object("prefill", degrees) { $0.0.prefill.layout }, F.object("decode", degrees) { $0.0.decode.layout },
+            F.quantity("ttft_s", .seconds, "Queue, prefill and KV transfer of the last request of a batch that arrives at once.") {
+                $0.0.ttft
+            },
+            F.quantity("tpot_s", .seconds) { $0.0.tpot },
+            F.quantity("kv_transfer_bytes", .bytes, "One request's KV cache, prefill to decode pool.") { $0.0.transferBytes },
+            F.quantity("kv_transfer_s", .seconds) { $0.0.transferSeconds },
+            F.quantity("device_tokens_per_s", .perSecond, "Output tokens sustained per second per device.") {
+                $0.0.servedTokensPerSecond / Double(max($0.0.devices, 1))
+            },
+            F.choice("limited_by", PoolName.self, "The pool whose request rate sets the sustained rate.") {
+                PoolName(rawValue: $0.0.limitedBy) ?? .decode
+            },
+            F.choice("status", CandidateStatusName.self) { CandidateStatusName($0.0.status) },
+            F.bool("better", "Whether the pools beat the aggregated layout on the objective.") { $0.1 },
         ])
 
     static let layout = JSONShape<(Analysis, Bool)>(
@@ -97,6 +119,11 @@ enum ProfileSections {
             F.optional("binding", binding) { a in a.0.search.chosen.map { SearchOutcome.binding($0, a.0.spec.constraints) } },
             F.omittable("search_time_s", .quantity(.seconds), "Wall time of the search; only with --timing (it varies run to run).") {
                 $0.1 ? .number($0.0.searchSeconds) : nil
+            },
+            F.nullable(
+                "disaggregated", .nullable(pools.type), "Serving: the best separate prefill and decode pools (null when not searched)."
+            ) {
+                a in a.0.search.disaggregated.map { pools.encode(($0, a.0.search.disaggregationWins)) }
             },
             F.list("contrasts", alternative, "Per searched key, the best layout with another value of it.") { $0.0.search.contrasts },
             F.object("communication", communication) { ($0.0.evaluation.communication, $0.0.spec.workload.mode) },
@@ -176,6 +203,10 @@ enum ProfileSections {
             F.quantity("tokens_per_s", .perSecond, "Decode (inference) or training tokens per second over all devices.") {
                 $0.time.tokensPerSecond
             },
+            F.omittable(
+                "served_tokens_per_s", .quantity(.perSecond),
+                "Inference: output tokens per second sustained with each request's prefill counted, replicas x sequences x output / (TTFT + output x TPOT)."
+            ) { $0.time.servedTokensPerSecond.map(JSONValue.number) },
             F.nullable("mfu", .ratio, "Model FLOPs utilisation of dense peak.") { $0.time.mfu.map(JSONValue.number) },
             F.nullable("hfu", .ratio, "Hardware FLOPs utilisation of dense peak.") { $0.time.hfu.map(JSONValue.number) },
             F.nullable("bubble_fraction", .ratio, "Pipeline bubble, share of ideal step time.") {
@@ -212,3 +243,6 @@ enum CandidateStatusName: String, CaseIterable {
 enum BindingName: String, CaseIterable {
     case memory, ttft, tpot, stepTime = "step_time"
 }
+
+/// The pools of disaggregated serving.
+enum PoolName: String, CaseIterable { case prefill, decode }

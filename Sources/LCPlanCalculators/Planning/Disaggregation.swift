@@ -1,0 +1,126 @@
+import LCPlanModel
+
+/// Serving with separate prefill and decode pools (DistServe, arXiv 2401.09670; Splitwise, arXiv
+/// 2311.18677), each with its own layout, the KV cache of every prompt sent from one to the other.
+///
+/// - The prefill pool's replicas prefill one request at a time; when the workload's batch arrives at once
+///   (lcplan's TTFT convention, as for an aggregated server), the last request waits for
+///   ceil(batch / prefill replicas) prefills, then its KV transfer.
+/// - The KV transfer moves prompt tokens x KV bytes per token (all layers) from the prefill replica's
+///   tp x pp x cp ranks, each its share, over the inter-node link (the intra-node one when every device is in
+///   one node), pipelined with the next prefill.
+/// - The decode pool holds the whole batch spread over its replicas, as an aggregated server does.
+/// - Sustained output tokens per second: output tokens x the smaller of the prefill pool's request rate
+///   (replicas / prefill time) and the decode pool's (sequences in flight / (output tokens x TPOT)).
+public struct DisaggregatedServing: Sendable {
+    public let prefill: LayoutProfile
+    public let decode: LayoutProfile
+    /// Seconds to the first token of the last request of a batch that arrives at once (queue, prefill,
+    /// KV transfer), and per output token.
+    public let ttft: Double
+    public let tpot: Double
+    /// Seconds to move one request's KV cache between the pools.
+    public let transferSeconds: Double
+    public let transferBytes: Double
+    public let servedTokensPerSecond: Double
+    public let status: CandidateStatus
+    /// Which pool limits the sustained rate.
+    public let limitedBy: String
+
+    public var devices: Int { prefill.layout.devices + decode.layout.devices }
+}
+
+extension Planner {
+    /// The best pair of prefill and decode pools on the spec's devices, or nil when the workload is training,
+    /// there is one device, `search.disaggregate` is off, or the plan fixes a degree (a fixed plan is one
+    /// aggregated layout).
+    func disaggregated(_ plan: PlanSpec, counted state: inout SearchState) -> DisaggregatedServing? {
+        let spec = profile.spec
+        let devices = spec.hardware.count
+        guard spec.workload.training == nil, devices >= 2, spec.search.disaggregate,
+            plan.tp == nil, plan.pp == nil, plan.dp == nil, plan.cp == nil, plan.ep == nil
+        else { return nil }
+        var splits = Set<Int>()
+        for d in Self.divisors(devices) where d < devices {
+            splits.insert(d)
+            splits.insert(devices - d)
+        }
+        let workload = spec.workload
+        let output = Double(workload.outputTokens)
+        let batch = workload.batch
+        let link = devices > spec.hardware.perNode ? system.interNode : system.intraNode
+        let transferBytes = Double(workload.promptTokens) * profile.kvBytesPerToken.doubleValue
+        var best: DisaggregatedServing?
+        var bestRank: (CandidateStatus, Double, Double) = (.doesNotFit, 0, 0)
+        for prefillDevices in splits.sorted() {
+            let decodeDevices = devices - prefillDevices
+            let prefills = poolLayouts(devices: prefillDevices, contextParallel: true).map { evaluator.evaluate($0, sequences: 1) }
+                .filter(\.fits)
+            let decodes = poolLayouts(devices: decodeDevices, contextParallel: false).map { evaluator.evaluate($0) }.filter(\.fits)
+            state.evaluated += prefills.count + decodes.count
+            for p in prefills {
+                guard let prefillTime = p.time.ttft?.seconds else { continue }
+                let ranks = Double(p.layout.tp * p.layout.pp * p.layout.cp)
+                let transfer = transferBytes / ranks / link.effectiveBytesPerSecond
+                let waves = Double((batch + p.layout.dp - 1) / p.layout.dp)
+                let ttft = waves * prefillTime + transfer
+                let prefillRate = Double(p.layout.dp) / prefillTime
+                for d in decodes {
+                    guard let tpot = d.time.tpot?.seconds else { continue }
+                    let decodeRate = d.time.tokensPerSecond / output
+                    let served = output * min(prefillRate, decodeRate)
+                    var status = CandidateStatus.feasible
+                    if let limit = spec.constraints.ttft, ttft > limit { status = .missesConstraints }
+                    if let limit = spec.constraints.tpot, tpot > limit { status = .missesConstraints }
+                    let latency = ttft + output * tpot
+                    let primary = spec.search.objective == .latency ? -latency : served / Double(devices)
+                    let secondary = spec.search.objective == .latency ? served / Double(devices) : -latency
+                    let rank = (status, primary, secondary)
+                    let better =
+                        best == nil || rank.0 < bestRank.0
+                        || (rank.0 == bestRank.0 && (rank.1 > bestRank.1 || (rank.1 == bestRank.1 && rank.2 > bestRank.2)))
+                    guard better else { continue }
+                    bestRank = rank
+                    best = DisaggregatedServing(
+                        prefill: p, decode: d, ttft: ttft, tpot: tpot, transferSeconds: transfer, transferBytes: transferBytes,
+                        servedTokensPerSecond: served, status: status, limitedBy: prefillRate < decodeRate ? "prefill" : "decode")
+                }
+            }
+        }
+        return best
+    }
+
+    /// The legal layouts of one serving pool on `devices` devices: tp (within a node unless the policy
+    /// allows more), pp, cp (prefill only), ep (MoE), replicas the rest; the same rules and engine rules as
+    /// the aggregated search.
+    func poolLayouts(devices: Int, contextParallel: Bool) -> [Layout] {
+        let spec = profile.spec
+        let model = spec.model
+        let search = spec.search
+        let rules = LayoutRules(model: model, devices: devices, context: spec.workload.context, globalBatch: nil)
+        let maxTP = search.tpAcrossNodes ? devices : min(devices, spec.hardware.perNode)
+        var found: [Layout] = []
+        for tp in Self.divisors(devices) where tp <= maxTP {
+            if !search.tpBeyondKVGroups, model.attention.kind != .mla, model.kvHeads > 0, tp > model.kvHeads { continue }
+            for cp in contextParallel ? Self.divisors(devices / tp) : [1] {
+                for cpKind in cp > 1 ? search.cpKinds : [.ring] {
+                    for pp in Self.divisors(devices / (tp * cp)) where pp <= max(model.layers, 1) {
+                        let dp = devices / (tp * cp * pp)
+                        let eps = model.moe.map { moe in Self.divisors(moe.experts).filter { (dp * cp) % $0 == 0 } } ?? [1]
+                        for ep in eps {
+                            let layout = Layout(tp: tp, pp: pp, dp: dp, cp: cp, cpKind: cpKind, ep: ep)
+                            guard rules.isLegal(layout) else { continue }
+                            let engines = search.enforce.contains {
+                                !EngineLayoutRules.violations(
+                                    $0, layout, model: model, context: spec.workload.context, globalBatch: nil
+                                ).isEmpty
+                            }
+                            if !engines { found.append(layout) }
+                        }
+                    }
+                }
+            }
+        }
+        return found
+    }
+}
