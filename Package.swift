@@ -24,7 +24,11 @@ let package = Package(
         .systemLibrary(name: "CMPFR", providers: [.apt(["libmpfr-dev"])]),
         .target(name: "LCPlanPrecision", dependencies: ["CGMP", "CMPFR"]),
         .target(name: "LCPlanModel", dependencies: ["LCPlanPrecision", "Yams"]),
-        .target(name: "LCPlanCalculators", dependencies: ["LCPlanModel", "LCPlanPrecision"]),
+        // Optimized in debug builds too: the layout search costs hundreds of thousands of layouts per spec,
+        // and every test, fuzz input and sanitizer run goes through it (about 20 times faster than -Onone).
+        .target(
+            name: "LCPlanCalculators", dependencies: ["LCPlanModel", "LCPlanPrecision"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "LCPlanReport", dependencies: ["LCPlanModel", "LCPlanCalculators", "LCPlanPrecision"]),
         .target(
             name: "LCPlanCLI",

@@ -346,3 +346,33 @@ struct DisaggregationTests {
         }
     }
 }
+
+/// The evaluator skips middle pipeline stages of a one-kind model that cannot be the largest; the exact
+/// model evaluates every stage. Over uneven and even splits, training and serving, they agree.
+struct StageShortcutTests {
+    @Test func largestStageMatchesEveryStage() throws {
+        for model in ["llama-3.1-8b", "llama-3.1-405b", "qwen2.5-7b"] {
+            for mode in ["training, context: 8k, global_batch: 64", "inference, context: 8k, batch: 4"] {
+                let spec = try #require(
+                    resolve(
+                        """
+                        version: 1
+                        model: \(model)
+                        hardware: {device: h100-sxm, count: 64, per_node: 8}
+                        workload: {mode: \(mode)}
+                        """))
+                let profile = ModelProfile(spec, analyseRoPE: false)
+                let evaluator = LayoutEvaluator(profile: profile, system: System(spec.hardware, computeFormat: .bf16))
+                for pp in [5, 6, 7, 9, 12, 16, 23, 31, 64] where pp <= spec.model.layers {
+                    for microBatch in [1, 2] {
+                        let layout = Layout(tp: 1, pp: pp, dp: 1, microBatch: microBatch)
+                        let fast = evaluator.evaluate(layout)
+                        let exact = MemoryModel(profile, layout: layout).profile()
+                        #expect(fast.memory.total == exact.total.doubleValue, "\(model) pp \(pp)")
+                        #expect(fast.stage == exact.stage, "\(model) pp \(pp): stage \(fast.stage) vs \(exact.stage)")
+                    }
+                }
+            }
+        }
+    }
+}

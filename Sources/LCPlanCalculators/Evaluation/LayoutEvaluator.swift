@@ -46,21 +46,37 @@ public struct LayoutEvaluator: Sendable {
         let microBatches = MemoryModel.microBatches(workload, layout)
         let sequence = workload.mode == .inference ? workload.promptTokens + workload.outputTokens : workload.context
         var best = MemoryParts<Double>()
-        var bestStage = 0
-        var first = true
-        // Every stage when there are few (middle stages can hold more experts than the ends); the two ends and
-        // the middle otherwise (as `MemoryModel`).
-        let stageCount = layout.pp <= 256 ? layout.pp : 3
-        for index in 0..<stageCount {
-            let stage = layout.pp <= 256 ? index : (index == 0 ? 0 : index == 1 ? layout.pp / 2 : layout.pp - 1)
+        var bestStage = -1, last = -1
+        // Stages in increasing order, each once; the first of equal totals is kept (as `MemoryModel`).
+        func consider(_ stage: Int) {
+            guard stage > last else { return }
+            last = stage
             let memory: MemoryParts<Double> = StageMemory.compute(
                 profile, layout, stage: stage, sequence: sequence, prompt: workload.promptTokens, sequences: sequences,
                 microBatches: microBatches, workspace: workspaceBytes)
-            if first || memory.total > best.total {
+            if bestStage < 0 || memory.total > best.total {
                 best = memory
                 bestStage = stage
-                first = false
             }
+        }
+        let pp = layout.pp
+        if profile.kinds.count == 1 && pp > 4 {
+            // One kind of layer: a middle stage's memory depends only on its layer count and the micro-batches
+            // it holds, which fall with the stage index; so the first middle stage of each size is the largest
+            // of its size (the first `layers % pp` stages hold one layer more). The ends hold more.
+            let extra = profile.model.layers % pp
+            consider(0)
+            consider(1)
+            if extra > 1 && extra < pp - 1 { consider(extra) }
+            consider(pp - 1)
+        } else if pp <= 256 {
+            // Every stage when there are few (middle stages can hold more experts than the ends).
+            for stage in 0..<pp { consider(stage) }
+        } else {
+            // The two ends and the middle otherwise (as `MemoryModel`).
+            consider(0)
+            consider(pp / 2)
+            consider(pp - 1)
         }
         var communication = Communication()
         let time =

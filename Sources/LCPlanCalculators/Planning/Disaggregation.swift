@@ -54,10 +54,17 @@ extension Planner {
         var bestRank: (CandidateStatus, Double, Double) = (.doesNotFit, 0, 0)
         for prefillDevices in splits.sorted() {
             let decodeDevices = devices - prefillDevices
-            let prefills = poolLayouts(devices: prefillDevices, contextParallel: true).map { evaluator.evaluate($0, sequences: 1) }
-                .filter(\.fits)
-            let decodes = poolLayouts(devices: decodeDevices, contextParallel: false).map { evaluator.evaluate($0) }.filter(\.fits)
-            state.evaluated += prefills.count + decodes.count
+            let prefillPool = poolLayouts(devices: prefillDevices, contextParallel: true).map { evaluator.evaluate($0, sequences: 1) }
+            let decodePool = poolLayouts(devices: decodeDevices, contextParallel: false).map { evaluator.evaluate($0) }
+            state.evaluated += prefillPool.count + decodePool.count
+            // Only the layouts no other beats on both of what the pair depends on can be part of the best
+            // pair: the prefill pool's time to the last first token and request rate, the decode pool's TPOT
+            // and token rate (every objective and constraint is monotone in them).
+            let prefills = Self.paretoFront(prefillPool.filter(\.fits)) { p in
+                let time = p.time.ttft?.seconds ?? .infinity
+                return (Double((batch + p.layout.dp - 1) / p.layout.dp) * time, Double(p.layout.dp) / time)
+            }
+            let decodes = Self.paretoFront(decodePool.filter(\.fits)) { ($0.time.tpot?.seconds ?? .infinity, $0.time.tokensPerSecond) }
             for p in prefills {
                 guard let prefillTime = p.time.ttft?.seconds else { continue }
                 let ranks = Double(p.layout.tp * p.layout.pp * p.layout.cp)
@@ -78,7 +85,9 @@ extension Planner {
                     let rank = (status, primary, secondary)
                     let better =
                         best == nil || rank.0 < bestRank.0
-                        || (rank.0 == bestRank.0 && (rank.1 > bestRank.1 || (rank.1 == bestRank.1 && rank.2 > bestRank.2)))
+                        || (rank.0 == bestRank.0
+                            && (Ranked.same(rank.1, bestRank.1)
+                                ? !Ranked.same(rank.2, bestRank.2) && rank.2 > bestRank.2 : rank.1 > bestRank.1))
                     guard better else { continue }
                     bestRank = rank
                     best = DisaggregatedServing(
@@ -88,6 +97,22 @@ extension Planner {
             }
         }
         return best
+    }
+
+    /// The profiles that no other beats on both `key`'s figures (a time, lower is better; a rate, higher is
+    /// better), in their original order; ties keep the first.
+    static func paretoFront(_ profiles: [LayoutProfile], key: (LayoutProfile) -> (Double, Double)) -> [LayoutProfile] {
+        let keyed = profiles.enumerated().map { ($0.offset, key($0.element)) }
+        let sorted = keyed.sorted { a, b in
+            a.1.0 != b.1.0 ? a.1.0 < b.1.0 : (a.1.1 != b.1.1 ? a.1.1 > b.1.1 : a.0 < b.0)
+        }
+        var kept: [Int] = []
+        var bestRate = -Double.infinity
+        for (index, (_, rate)) in sorted where rate > bestRate {
+            kept.append(index)
+            bestRate = rate
+        }
+        return kept.sorted().map { profiles[$0] }
     }
 
     /// The legal layouts of one serving pool on `devices` devices: tp (within a node unless the policy

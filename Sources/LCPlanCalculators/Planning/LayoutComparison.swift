@@ -19,7 +19,7 @@ enum LayoutComparison {
         if objective == .devices && r.layout.devices != c.layout.devices {
             return "needs \(r.layout.devices) devices, not \(c.layout.devices)"
         }
-        if rival.primary == chosen.primary && rival.secondary == chosen.secondary {
+        if Ranked.same(rival.primary, chosen.primary) && Ranked.same(rival.secondary, chosen.secondary) {
             return r.memory.total > c.memory.total
                 ? "as fast; needs more memory (\(bytes(r.memory.total)) against \(bytes(c.memory.total)))"
                 : "as fast and as large; listed after it in plan-key order"

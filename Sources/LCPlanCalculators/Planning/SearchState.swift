@@ -14,11 +14,17 @@ struct Ranked: Sendable {
     /// lack, then the objective, then less memory, then the smaller layout in plan-key order.
     func isBetter(than other: Ranked) -> Bool {
         if status != other.status { return status < other.status }
-        if status == .doesNotFit, memoryRatio != other.memoryRatio { return memoryRatio < other.memoryRatio }
-        if primary != other.primary { return primary > other.primary }
-        if secondary != other.secondary { return secondary > other.secondary }
+        if status == .doesNotFit, !Self.same(memoryRatio, other.memoryRatio) { return memoryRatio < other.memoryRatio }
+        if !Self.same(primary, other.primary) { return primary > other.primary }
+        if !Self.same(secondary, other.secondary) { return secondary > other.secondary }
         if profile.memory.total != other.profile.memory.total { return profile.memory.total < other.profile.memory.total }
         return Self.order(profile.layout).lexicographicallyPrecedes(Self.order(other.profile.layout))
+    }
+
+    /// Figures within a relative 1e-9 of each other are equal: mathematically equal layouts (2 replicas of
+    /// half the speed) differ in the last bits of their rounding, and a tie must not be decided by that.
+    static func same(_ a: Double, _ b: Double) -> Bool {
+        a == b || abs(a - b) <= 1e-9 * max(abs(a), abs(b))
     }
 
     /// The layout as a tuple in plan-key order, for the last tie-break.
@@ -98,7 +104,15 @@ struct SearchState {
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.microBatch,
             Recompute.allCases.firstIndex(of: l.recompute) ?? 0,
         ]
-        if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true { byDegrees[degrees] = ranked }
+        if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true {
+            byDegrees[degrees] = ranked
+            // Only the best few sets of degrees can be runners-up: past a bound, keep the best 512 (an entry
+            // dropped ranks below 512 others that stay, so it could never be among the runners-up).
+            if byDegrees.count > 8192 {
+                let kept = byDegrees.sorted { $0.value.isBetter(than: $1.value) }.prefix(512)
+                byDegrees = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+            }
+        }
         let values = Ranked.order(l)
         for key in values.indices where byValue[key][values[key]].map({ ranked.isBetter(than: $0) }) ?? true {
             byValue[key][values[key]] = ranked
