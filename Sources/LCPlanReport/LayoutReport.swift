@@ -20,6 +20,9 @@ enum LayoutReport {
             ("tp", "\(l.tp)"), ("pp", "\(l.pp)"), ("vpp", "\(l.vpp)"), ("dp", "\(l.dp)"), ("cp", "\(l.cp)"),
             ("cp_kind", l.cp > 1 ? l.cpKind.rawValue : "-"), ("ep", "\(l.ep)"),
         ]
+        if !training {
+            values.append(("prefill_chunk", l.prefillChunk.map { "\($0)" } ?? "whole prompt"))
+        }
         if training {
             values += [
                 ("sequence_parallel", l.sequenceParallel ? "true" : "false"), ("zero", "\(l.zero)"),

@@ -376,3 +376,45 @@ struct StageShortcutTests {
         }
     }
 }
+
+/// Chunked prefill: each step re-reads the weights, a prompt of n chunks reads its growing cache (n + 1)/2
+/// times, and the working set shrinks with the chunk.
+struct ChunkedPrefillSearchTests {
+    static let spec = """
+        version: 1
+        model: llama-3.1-8b
+        hardware: {device: h200, count: 1}
+        workload: {mode: inference, context: 128k, batch: 1, output_tokens: 1024}
+
+        """
+
+    @Test func prefillReadsPerChunk() throws {
+        let spec = try #require(resolve(Self.spec + "plan: {tp: 1}\n"))
+        let profile = ModelProfile(spec, analyseRoPE: false)
+        let evaluator = LayoutEvaluator(profile: profile, system: System(spec.hardware, computeFormat: .bf16))
+        var whole = Layout()
+        whole.prefillChunk = nil
+        var chunked = whole
+        chunked.prefillChunk = 8192
+        let a = evaluator.evaluate(whole), b = evaluator.evaluate(chunked)
+        // 130,048 prompt tokens in 8,192-token steps: 16 steps, 16 chunks.
+        let rate = evaluator.system.byteRate
+        let expected = (b.memory.weights * 16 + b.memory.kvCache * 17 / 2) / rate
+        #expect(abs((b.time.ttft?.memory ?? 0) - expected) / expected < 1e-12)
+        #expect(abs((a.time.ttft?.memory ?? 0) - (a.memory.weights + a.memory.kvCache) / rate) / (a.time.ttft?.memory ?? 1) < 1e-12)
+        #expect(b.memory.activations < a.memory.activations)
+        #expect(a.time.ttft?.compute == b.time.ttft?.compute)
+    }
+
+    /// As fast either way, the whole prompt ranks first; a fixed chunk is kept.
+    @Test func wholePromptFirstAndFixedChunkKept() throws {
+        let search = Analysis(try #require(resolve(Self.spec))).search
+        #expect(search.chosen?.layout.prefillChunk == nil)
+        #expect(search.runnersUp.contains { $0.profile.layout.prefillChunk != nil })
+        let fixed = Analysis(
+            try #require(
+                resolve(Self.spec.replacingOccurrences(of: "output_tokens: 1024}", with: "output_tokens: 1024, prefill_chunk: 4k}"))))
+        #expect(fixed.search.chosen?.layout.prefillChunk == 4096)
+        #expect(fixed.search.fixed.contains("prefill_chunk"))
+    }
+}

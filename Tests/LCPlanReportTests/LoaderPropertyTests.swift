@@ -13,13 +13,14 @@ struct LoaderPropertyTests {
     /// Catalogue models lcplan costs at any context (attention, MoE, MLA, windows, SSM).
     static let models = ModelCatalogue.names
 
-    /// A serving spec: a catalogue model on `tp x dp` H200s at a context and batch.
+    /// A serving spec: a catalogue model on `tp x dp` H200s at a context and batch, the layout fixed (the
+    /// degrees multiply to the devices; the prefill chunk is written).
     static func servingSpec(model: String, context: Int, batch: Int, output: Int, tp: Int, dp: Int) -> String {
         """
         version: 1
         model: \(model)
         hardware: {device: h200, count: \(tp * dp), per_node: \(min(tp * dp, 8))}
-        workload: {mode: inference, context: \(context), batch: \(batch), output_tokens: \(output)}
+        workload: {mode: inference, context: \(context), batch: \(batch), output_tokens: \(output), prefill_chunk: 4096}
         plan: {tp: \(tp), dp: \(dp)}
         """
     }

@@ -161,7 +161,7 @@ enum StageMemory {
         _ p: ModelProfile, _ layout: Layout, prompt: Int, sequences: Int, last: Bool
     ) -> N {
         let model = p.model
-        let chunk = N(min(p.spec.workload.prefillChunk ?? prompt, prompt))
+        let chunk = N(min(layout.prefillChunk ?? p.spec.workload.prefillChunk ?? prompt, prompt))
         let tokens = (chunk * N(sequences)).ceilDiv(N(layout.cp))
         let tp = N(layout.tp)
         let qkv = N(model.heads) * N(model.headDim) + N(2) * N(model.kvHeads) * N(model.headDim)

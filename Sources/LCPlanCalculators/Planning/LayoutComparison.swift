@@ -3,7 +3,9 @@ import LCPlanModel
 /// In words, what makes one layout rank below another: the constraint it breaks, the memory it lacks, or
 /// the part of its time that grows most.
 enum LayoutComparison {
-    static func why(_ rival: Ranked, against chosen: Ranked, objective: SearchObjective, outputTokens: Int) -> String {
+    static func why(
+        _ rival: Ranked, against chosen: Ranked, objective: SearchObjective, outputTokens: Int, promptTokens: Int
+    ) -> String {
         let r = rival.profile, c = chosen.profile
         switch rival.status {
         case .doesNotFit:
@@ -20,6 +22,11 @@ enum LayoutComparison {
             return "needs \(r.layout.devices) devices, not \(c.layout.devices)"
         }
         if Ranked.same(rival.primary, chosen.primary) && Ranked.same(rival.secondary, chosen.secondary) {
+            if r.layout.prefillChunk != c.layout.prefillChunk {
+                func chunks(_ l: Layout) -> Int { l.prefillChunk.map { (promptTokens + $0 - 1) / $0 } ?? 1 }
+                return
+                    "as fast; prefills each prompt in \(chunks(r.layout)) chunks against \(chunks(c.layout)) (every step has overheads the model does not count)"
+            }
             return r.memory.total > c.memory.total
                 ? "as fast; needs more memory (\(bytes(r.memory.total)) against \(bytes(c.memory.total)))"
                 : "as fast and as large; listed after it in plan-key order"
@@ -111,6 +118,7 @@ extension Layout {
         parts.append(cp > 1 ? "cp \(cp) \(cpKind.rawValue)" : "cp 1")
         if ep > 1 { parts.append("ep \(ep)") }
         parts.append("dp \(dp)")
+        if let chunk = prefillChunk { parts.append("prefill chunk \(chunk)") }
         return parts.joined(separator: ", ")
     }
 

@@ -8,8 +8,8 @@ import LCPlanModel
 ///   `tp_beyond_kv_groups`), cp with each kind in `cp_kinds`, pp (uneven stages allowed), dp (the rest of
 ///   the devices), virtual stages (2 to 8, interleaved schedule), ep (MoE, folded over dp x cp), micro-batch
 ///   (powers of two), sequence parallelism, ZeRO 0-3, recompute none/selective/full;
-/// - inference: tp, cp (long prefill), pp, replicas (dp) and ep; the batch is the workload's, spread over
-///   the replicas.
+/// - inference: tp, cp (long prefill), pp, replicas (dp), ep and the chunked-prefill step (whole prompts,
+///   or 2K to 32K tokens); the batch is the workload's, spread over the replicas.
 ///
 /// Degree choices that break a rule are turned away at the first rule they break (a tp that does not
 /// divide the heads is not expanded over pp), each counted once by reason. Every complete layout is
@@ -30,14 +30,20 @@ public struct Planner: Sendable {
     /// Plan keys in plan order, and the searched dimensions the report explains.
     public static let keys = [
         "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "sequence_parallel", "zero", "recompute", "micro_batch",
+        "prefill_chunk",
     ]
+
+    /// Chunked-prefill steps the serving search tries besides whole prompts (vLLM's and SGLang's defaults are
+    /// 2,048 to 16,384 tokens; engines.md 1.2, 2.2).
+    static let prefillChunks = [2048, 4096, 8192, 16_384, 32_768]
 
     /// Searches the layouts `plan` (the spec's when nil) leaves open.
     public func search(_ plan: PlanSpec? = nil) -> SearchOutcome {
         let spec = profile.spec
         let plan = plan ?? spec.plan
         var state = SearchState(
-            objective: spec.search.objective, outputTokens: spec.workload.outputTokens, constraints: spec.constraints,
+            objective: spec.search.objective, outputTokens: spec.workload.outputTokens,
+            promptTokens: spec.workload.promptTokens, constraints: spec.constraints,
             runnersUp: spec.search.runnersUp)
         let counts =
             spec.search.objective == .devices ? Self.divisors(spec.hardware.count) : [spec.hardware.count]
@@ -130,6 +136,14 @@ public struct Planner: Sendable {
         let zeros: [Int] = plan.zero.map { [$0] } ?? (training != nil ? [0, 1, 2, 3] : [0])
         let recomputes: [Recompute] =
             plan.recompute.map { [$0] } ?? (training != nil ? [.none, .selective, .full] : [.none])
+        // Chunking changes a prefill's FLOPs only under the full attention convention, which the profile
+        // counts for the workload's chunk: there the chunk is not searched.
+        var chunks: [Int?] = [nil]
+        if let fixed = plan.prefillChunk {
+            chunks = [fixed < spec.workload.promptTokens ? fixed : nil]
+        } else if training == nil && spec.conventions.attentionFLOPs == .causal {
+            chunks += Self.prefillChunks.filter { $0 < spec.workload.promptTokens }.map { $0 }
+        }
         for vpp in vpps {
             for ep in eps {
                 for microBatch in microBatches {
@@ -147,18 +161,21 @@ public struct Planner: Sendable {
                     for sp in sps {
                         for zero in zeros {
                             for recompute in recomputes {
-                                layout.sequenceParallel = sp
-                                layout.zero = zero
-                                layout.recompute = recompute
-                                if let engine = spec.search.enforce.first(where: {
-                                    !EngineLayoutRules.violations(
-                                        $0, layout, model: model, context: spec.workload.context, globalBatch: training?.globalBatch
-                                    ).isEmpty
-                                }) {
-                                    state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
-                                    continue
+                                for chunk in chunks {
+                                    layout.sequenceParallel = sp
+                                    layout.zero = zero
+                                    layout.recompute = recompute
+                                    layout.prefillChunk = chunk
+                                    if let engine = spec.search.enforce.first(where: {
+                                        !EngineLayoutRules.violations(
+                                            $0, layout, model: model, context: spec.workload.context, globalBatch: training?.globalBatch
+                                        ).isEmpty
+                                    }) {
+                                        state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
+                                        continue
+                                    }
+                                    state.consider(evaluator.evaluate(layout))
                                 }
-                                state.consider(evaluator.evaluate(layout))
                             }
                         }
                     }

@@ -17,7 +17,7 @@ extension Rule {
             model: llama-3.1-70b
             hardware: {device: h200, count: 8}
             workload: {mode: inference, context: 128k, batch: 8}
-            plan: {tp: 1}
+            plan: {tp: 1, pp: 1}
             """,
         nonTriggering: """
             version: 1

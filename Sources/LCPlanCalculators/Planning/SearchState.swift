@@ -11,12 +11,17 @@ struct Ranked: Sendable {
     let memoryRatio: Double
 
     /// Whether `self` ranks before `other`: status, then (for layouts that do not fit) the memory they
-    /// lack, then the objective, then less memory, then the smaller layout in plan-key order.
+    /// lack, then the objective, then fewer prefill chunks, then less memory, then the smaller layout in
+    /// plan-key order.
     func isBetter(than other: Ranked) -> Bool {
         if status != other.status { return status < other.status }
         if status == .doesNotFit, !Self.same(memoryRatio, other.memoryRatio) { return memoryRatio < other.memoryRatio }
         if !Self.same(primary, other.primary) { return primary > other.primary }
         if !Self.same(secondary, other.secondary) { return secondary > other.secondary }
+        // As fast either way: fewer prefill steps (each has overheads the model does not count), whole
+        // prompts first.
+        let chunk = profile.layout.prefillChunk ?? .max, otherChunk = other.profile.layout.prefillChunk ?? .max
+        if chunk != otherChunk { return chunk > otherChunk }
         if profile.memory.total != other.profile.memory.total { return profile.memory.total < other.profile.memory.total }
         return Self.order(profile.layout).lexicographicallyPrecedes(Self.order(other.profile.layout))
     }
@@ -32,6 +37,7 @@ struct Ranked: Sendable {
         [
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep,
             l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
+            l.prefillChunk ?? 0,
         ]
     }
 }
@@ -41,20 +47,22 @@ struct Ranked: Sendable {
 struct SearchState {
     let objective: SearchObjective
     let outputTokens: Int
+    let promptTokens: Int
     let constraints: ConstraintsSpec
     let runnersUpWanted: Int
     var best: Ranked?
     var evaluated = 0
     var rejections: [String: Rejection] = [:]
-    /// Best per degrees (tp, pp, vpp, dp, cp, cp kind, ep, micro-batch, recompute): ZeRO and sequence
-    /// parallelism variants of one set of degrees are one runner-up.
+    /// Best per degrees (tp, pp, vpp, dp, cp, cp kind, ep, micro-batch, recompute, prefill chunk): ZeRO and
+    /// sequence parallelism variants of one set of degrees are one runner-up.
     var byDegrees: [[Int]: Ranked] = [:]
     /// Per plan key (index into `Planner.keys`), the best candidate for each value of it.
     var byValue: [[Int: Ranked]] = Array(repeating: [:], count: Planner.keys.count)
 
-    init(objective: SearchObjective, outputTokens: Int, constraints: ConstraintsSpec, runnersUp: Int) {
+    init(objective: SearchObjective, outputTokens: Int, promptTokens: Int, constraints: ConstraintsSpec, runnersUp: Int) {
         self.objective = objective
         self.outputTokens = outputTokens
+        self.promptTokens = promptTokens
         self.constraints = constraints
         runnersUpWanted = runnersUp
     }
@@ -102,7 +110,7 @@ struct SearchState {
         let l = profile.layout
         let degrees = [
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.microBatch,
-            Recompute.allCases.firstIndex(of: l.recompute) ?? 0,
+            Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.prefillChunk ?? 0,
         ]
         if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true {
             byDegrees[degrees] = ranked
@@ -127,9 +135,10 @@ struct SearchState {
     }
 
     func outcome(plan: PlanSpec, inference: Bool, experts: Bool, disaggregated: DisaggregatedServing? = nil) -> SearchOutcome {
-        let fixed = Planner.keys.filter { plan.fixes($0) }
-        var searchable: Set<String> = inference ? ["tp", "pp", "dp", "cp", "cp_kind", "ep"] : Set(Planner.keys)
+        var searchable: Set<String> =
+            inference ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "prefill_chunk"] : Set(Planner.keys).subtracting(["prefill_chunk"])
         if !experts { searchable.remove("ep") }
+        let fixed = Planner.keys.filter { plan.fixes($0) && (searchable.contains($0) || $0 != "prefill_chunk") }
         let searched = Planner.keys.filter { !plan.fixes($0) && searchable.contains($0) }
         let order = ["LC"] + ["policy_", "engine_", "does_not_fit", "misses_"]
         let rejected = rejections.values.sorted { a, b in
@@ -175,7 +184,8 @@ struct SearchState {
         }
         return Alternative(
             profile: rival.profile, status: rival.status, dimension: dimension, relative: relative,
-            why: LayoutComparison.why(rival, against: chosen, objective: objective, outputTokens: outputTokens))
+            why: LayoutComparison.why(
+                rival, against: chosen, objective: objective, outputTokens: outputTokens, promptTokens: promptTokens))
     }
 
     /// rival / chosen for a larger-is-better objective, as a fraction of the chosen one's merit (for a
@@ -201,6 +211,7 @@ extension PlanSpec {
         case "zero": return zero != nil
         case "recompute": return recompute != nil
         case "micro_batch": return microBatch != nil
+        case "prefill_chunk": return prefillChunk != nil
         default: return false
         }
     }

@@ -19,6 +19,8 @@ public struct Layout: Sendable, Equatable, Hashable {
     public var zero: Int
     public var recompute: Recompute
     public var microBatch: Int
+    /// Serving: tokens per chunked-prefill step over a replica's sequences (nil: each prompt whole).
+    public var prefillChunk: Int? = nil
 
     public init(
         tp: Int = 1, pp: Int = 1, vpp: Int = 1, dp: Int = 1, cp: Int = 1, cpKind: ContextParallelKind = .ring,
@@ -67,6 +69,8 @@ public struct Layout: Sendable, Equatable, Hashable {
         plan.zero = zero
         plan.recompute = recompute
         plan.microBatch = microBatch
+        // A whole prompt is a chunk no shorter than it: `Int.max` fixes it.
+        plan.prefillChunk = prefillChunk ?? .max
         return plan
     }
 }
@@ -93,11 +97,14 @@ public struct ResolvedLayout: Sendable, Equatable {
         let ep = pick(plan.ep, "ep", 1)
         let dp = pick(plan.dp, "dp", max(spec.hardware.count / max(tp * pp * cp, 1), 1))
         let training = spec.workload.training
-        layout = Layout(
+        var resolved = Layout(
             tp: tp, pp: pp, vpp: vpp, dp: dp, cp: cp, cpKind: plan.cpKind ?? .ring, ep: ep,
             sequenceParallel: plan.sequenceParallel ?? false, zero: plan.zero ?? training?.zero ?? 0,
             recompute: plan.recompute ?? training?.recompute ?? .none,
             microBatch: plan.microBatch ?? training?.microBatch ?? 1)
+        let chunk = plan.prefillChunk ?? spec.workload.prefillChunk
+        resolved.prefillChunk = chunk.flatMap { $0 < spec.workload.promptTokens ? $0 : nil }
+        layout = resolved
         self.defaulted = defaulted
     }
 }

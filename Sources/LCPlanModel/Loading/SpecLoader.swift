@@ -51,7 +51,9 @@ public enum SpecLoader {
         let workload = workloadFields.flatMap { WorkloadReader(reader: reader).read($0) }
         let planFields = top.mapping("plan")
         var plan = planFields.map { PlanReader(reader: reader).read($0) } ?? PlanSpec()
-        // Training choices written in the workload are fixed choices too: the search leaves them as given.
+        // Training choices and the prefill chunk written in the workload are fixed choices too: the search
+        // leaves them as given.
+        if let chunk = workload?.prefillChunk, workloadFields?.value("prefill_chunk") != nil { plan.prefillChunk = chunk }
         if let training = workload?.training, let fields = workloadFields {
             if plan.zero == nil, fields.value("zero") != nil { plan.zero = training.zero }
             if plan.recompute == nil, fields.value("recompute") != nil { plan.recompute = training.recompute }

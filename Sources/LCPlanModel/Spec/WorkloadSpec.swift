@@ -86,6 +86,9 @@ public struct PlanSpec: Sendable, Equatable {
     public var zero: Int?
     public var recompute: Recompute?
     public var microBatch: Int?
+    /// Serving: the chunked-prefill step in tokens; fixed when the workload writes `prefill_chunk` (no `plan`
+    /// key of its own).
+    public var prefillChunk: Int?
 
     public init() {}
 

@@ -37,6 +37,9 @@ enum ProfileSections {
             F.choice("cp_kind", ContextParallelKind.self) { $0.cpKind }, F.bool("sequence_parallel") { $0.sequenceParallel },
             F.count("zero") { $0.zero }, F.choice("recompute", Recompute.self) { $0.recompute },
             F.count("micro_batch") { $0.microBatch }, F.count("devices") { $0.devices },
+            F.nullable("prefill_chunk", .count, "Serving: tokens per chunked-prefill step (null: whole prompts).") {
+                $0.prefillChunk.map(JSONValue.int)
+            },
         ])
 
     static let alternative = JSONShape<Alternative>(
@@ -102,11 +105,17 @@ enum ProfileSections {
             F.choice("cp_kind", ContextParallelKind.self) { $0.0.layout.cpKind },
             F.bool("sequence_parallel") { $0.0.layout.sequenceParallel }, F.count("zero") { $0.0.layout.zero },
             F.choice("recompute", Recompute.self) { $0.0.layout.recompute }, F.count("micro_batch") { $0.0.layout.microBatch },
+            F.nullable("prefill_chunk", .count, "Serving: tokens per chunked-prefill step (null: whole prompts).") {
+                $0.0.layout.prefillChunk.map(JSONValue.int)
+            },
             F.count("devices") { $0.0.layout.devices },
             F.field("defaulted", .array(.string), "Plan keys the spec left open (the search chose them).") {
                 .array($0.0.defaulted.map(JSONValue.string))
             },
-            F.field("fixed", .array(.string), "Plan keys the spec fixed (in `plan`, or zero/recompute/micro_batch in the workload).") {
+            F.field(
+                "fixed", .array(.string),
+                "Plan keys the spec fixed (in `plan`, or zero/recompute/micro_batch/prefill_chunk in the workload)."
+            ) {
                 .array($0.0.search.fixed.map(JSONValue.string))
             },
             F.choice("objective", SearchObjective.self) { $0.0.search.objective },

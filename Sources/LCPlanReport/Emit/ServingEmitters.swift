@@ -33,7 +33,7 @@ enum ServingEmitters {
             ("--gpu-memory-utilization", EngineScript.fraction(1 - a.spec.constraints.memoryHeadroom)),
             ("--max-num-seqs", "\(a.evaluation.sequencesPerReplica)"),
         ]
-        if let chunk = w.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
+        if let chunk = l.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
         args.append(("\"$@\"", nil))
         s.command("vllm serve \"$MODEL\"", args)
         return .script(s.text)
@@ -54,7 +54,7 @@ enum ServingEmitters {
         args += [("--context-length", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
         if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
         args += [("--page-size", "\(w.kvCache.blockTokens)"), ("--max-running-requests", "\(a.evaluation.sequencesPerReplica)")]
-        if let chunk = w.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
+        if let chunk = l.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
         args.append(("\"$@\"", nil))
         s.command("python -m sglang.launch_server", args)
         return .script(s.text)
@@ -92,7 +92,7 @@ enum ServingEmitters {
             let tokens = (w.context + l.cp - 1) / l.cp * a.evaluation.sequencesPerReplica
             yaml.append("  max_tokens: \(tokens)")
         }
-        let budget = w.prefillChunk ?? 8192
+        let budget = l.prefillChunk ?? 8192
         if w.promptTokens > budget { yaml.append("enable_chunked_prefill: true") }
         if l.cp > 1 {
             yaml += ["context_parallel_size: \(l.cp)", "cp_config:", "  cp_type: \(l.cpKind == .ulysses ? "ULYSSES" : "RING")"]
@@ -101,7 +101,7 @@ enum ServingEmitters {
         var args: [(String, String?)] = [("--backend", "pytorch"), ("--tp_size", "\(l.tp)"), ("--pp_size", "\(l.pp)")]
         if l.cp > 1 { args.append(("--cp_size", "\(l.cp)")) }
         args += [("--max_seq_len", "\(w.context)"), ("--max_batch_size", "\(a.evaluation.sequencesPerReplica)")]
-        if let chunk = w.prefillChunk { args.append(("--max_num_tokens", "\(chunk)")) }
+        if let chunk = l.prefillChunk { args.append(("--max_num_tokens", "\(chunk)")) }
         args += [("--extra_llm_api_options", "lcplan-trtllm.yaml"), ("\"$@\"", nil)]
         s.command("trtllm-serve \"$MODEL\"", args)
         return .script(s.text)
