@@ -16,7 +16,7 @@ struct PlanCommand: ParsableCommand {
             why), the FLOP, memory and time profiles, RoPE feasibility, and every finding. The spec's \
             `search` section: objective (throughput, latency or devices), runners_up (default 5), \
             tp_across_nodes (default false), tp_beyond_kv_groups (default true), cp_kinds (ring, ulysses, \
-            allgather) and enforce (engines whose start-up rules must hold: megatron, torchtitan, deepspeed, \
+            allgather, hierarchical) and enforce (engines whose start-up rules must hold: megatron, torchtitan, deepspeed, \
             vllm, sglang, trtllm), disaggregate (serving: also cost separate prefill and decode pools, default \
             true). \
             Exit status: 0 no finding at or above the fail level, 1 infeasible or a finding at the fail level \

@@ -32,7 +32,8 @@ struct EmitTests {
     static let megatron: Set<String> = [
         "--nproc_per_node", "--nnodes", "--tensor-model-parallel-size", "--pipeline-model-parallel-size",
         "--num-virtual-stages-per-pipeline-rank", "--decoder-first-pipeline-num-layers", "--decoder-last-pipeline-num-layers",
-        "--context-parallel-size", "--cp-comm-type", "--sequence-parallel", "--expert-model-parallel-size",
+        "--context-parallel-size", "--cp-comm-type", "--hierarchical-context-parallel-sizes", "--sequence-parallel",
+        "--expert-model-parallel-size",
         "--expert-tensor-parallel-size", "--recompute-granularity", "--recompute-method", "--recompute-num-layers",
         "--use-distributed-optimizer", "--seq-length", "--max-position-embeddings", "--micro-batch-size", "--global-batch-size",
         "--position-embedding-type", "--rotary-base", "--rotary-percent", "--rotary-seq-len-interpolation-factor",

@@ -418,3 +418,48 @@ struct ChunkedPrefillSearchTests {
         #expect(fixed.search.fixed.contains("prefill_chunk"))
     }
 }
+
+/// Hierarchical context parallelism (Megatron-LM `a2a+p2p`, planner.md K5/K6): an all-to-all inside groups
+/// that divide the heads of each tensor-parallel rank, a ring across them.
+struct HierarchicalContextParallelTests {
+    static let model = ModelCatalogue.named("llama-3.1-70b")  // 64 heads, 8 KV heads
+
+    @Test func splitDividesTheHeadsPerRank() throws {
+        let model = try #require(Self.model)
+        // tp 2: 32 heads and 4 KV heads per rank; cp 8 = an all-to-all of 4 (the largest below 8 dividing 4)
+        // times a ring of 2.
+        #expect(ContextParallelKind.hierarchicalSplit(cp: 8, tp: 2, model: model).map { [$0.a2a, $0.p2p] } == [4, 2])
+        // tp 8: one KV head per rank, nothing to split over.
+        #expect(ContextParallelKind.hierarchicalSplit(cp: 4, tp: 8, model: model) == nil)
+        let rules = LayoutRules(model: model, devices: 16, context: 131_072, globalBatch: 16)
+        // Ulysses cp 8 needs 8 | 4 KV heads per rank (K6) and fails; hierarchical lifts it.
+        #expect(!rules.isLegal(Layout(tp: 2, dp: 1, cp: 8, cpKind: .ulysses)))
+        #expect(rules.isLegal(Layout(tp: 2, dp: 1, cp: 8, cpKind: .hierarchical)))
+        #expect(
+            !LayoutRules(model: model, devices: 32, context: 131_072, globalBatch: 32).isLegal(
+                Layout(tp: 8, dp: 1, cp: 4, cpKind: .hierarchical)))
+    }
+
+    /// Bytes: the all-to-all of Q, K, V and the output among 4 ranks, (4 - 1)/4 of each rank's s/8 tokens x
+    /// (2 x 32 x 128 + 2 x 4 x 128) elements, twice (forward, backward); and the ring of K and V of the
+    /// group's heads (a quarter of the rank's) over 2 groups, (2 - 1)/2 of s x 2 x 4 x 128 / 4 elements,
+    /// three times; per layer and micro-batch, bf16, 80 layers.
+    @Test func trafficOfBothStages() throws {
+        let spec = try #require(
+            resolve(
+                """
+                version: 1
+                model: llama-3.1-70b
+                hardware: {device: h100-sxm, count: 16, per_node: 8}
+                workload: {mode: training, context: 128k, global_batch: 16}
+                plan: {tp: 2, pp: 1, cp: 8, cp_kind: hierarchical, dp: 1, vpp: 1, zero: 1, recompute: selective, micro_batch: 1, sequence_parallel: true}
+                """))
+        let p = try #require(Analysis(spec).search.chosen)
+        let s = 131_072.0, m = Double(p.microBatches)
+        let a2a = 0.75 * s / 8 * (2 * 32 * 128 + 2 * 4 * 128) * 2 * 2
+        let ring = 0.5 * s * (2 * 4 * 128) / 4 * 2 * 3
+        let expected = (a2a + ring) * 80 * m
+        #expect(abs(p.communication.context.bytes - expected) / expected < 1e-12)
+        #expect(p.communication.context.overlapped)
+    }
+}

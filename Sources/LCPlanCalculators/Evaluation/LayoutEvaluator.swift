@@ -181,51 +181,58 @@ public struct LayoutEvaluator: Sendable {
     ///   sec. 3.3.2: small with GQA);
     /// - `ulysses` (a2a): Q, K, V and the output re-partitioned from sequence to heads and back, (cp - 1)/cp of
     ///   each rank's b s/cp (2 q + kv) elements, forward and again backward (a third time with a full
-    ///   recompute), exposed (Ulysses, arXiv 2309.14509 sec. 3.2).
+    ///   recompute), exposed (Ulysses, arXiv 2309.14509 sec. 3.2);
+    /// - `hierarchical` (a2a+p2p): the all-to-all inside groups of a ranks (exposed), then the ring across the
+    ///   cp/a groups on the K and V of the group's heads (1/a of the rank's; overlapped).
     @inline(__always) func contextTraffic(_ layout: Layout, perStage: Double, compute: Double) -> CommunicationCost {
-        guard layout.cp > 1 else { return CommunicationCost() }
-        let workload = profile.spec.workload
-        let bytes = Double(profile.activationBytes)
-        let b = Double(layout.microBatch)
-        let kvPerToken = profile.kvElementsPerRank(tp: layout.tp)
-        let fullRecompute = layout.recompute == .full
-        switch layout.cpKind {
-        case .ring, .allgather:
-            let kv = b * Double(workload.context) * kvPerToken * bytes
-            let cost = Collectives.allGather(bytes: kv, ranks: layout.cp).repeated((fullRecompute ? 4 : 3) * perStage)
-            return layout.cpKind == .ring
-                ? CommunicationCost(cost, on: contextNetwork(layout), hiddenBehind: compute * profile.trainingAttentionShare)
-                : CommunicationCost(cost, on: contextNetwork(layout))
-        case .ulysses:
-            let model = profile.model
-            let query = Double(model.heads * model.headDim) / Double(layout.tp)
-            let buffer = b * Double(workload.context) / Double(layout.cp) * (2 * query + kvPerToken) * bytes
-            return CommunicationCost(
-                Collectives.allToAll(bytes: buffer, ranks: layout.cp).repeated((fullRecompute ? 3 : 2) * perStage),
-                on: contextNetwork(layout))
-        }
+        let full = layout.recompute == .full
+        let tokens = Double(layout.microBatch) * Double(profile.spec.workload.context)
+        return contextCost(
+            layout, tokens: tokens, ringPasses: (full ? 4 : 3) * perStage, allToAllPasses: (full ? 3 : 2) * perStage,
+            overlap: compute * profile.trainingAttentionShare)
     }
 
-    /// Context-parallel traffic of a prefill of `tokens` tokens (all sequences of a replica), every layer
-    /// once forward: the K and V of the whole prompt gathered (`ring`: overlapped with the attention core;
-    /// `allgather`: exposed), or Q, K, V and the output re-partitioned (`ulysses`: exposed); as
-    /// `contextTraffic` for one forward pass.
+    /// Context-parallel traffic of a prefill of `tokens` tokens (all sequences of a replica), every layer once
+    /// forward; as `contextTraffic` for one forward pass.
     @inline(__always) func prefillContextTraffic(_ layout: Layout, tokens: Double, compute: Double) -> CommunicationCost {
+        let layers = Double(profile.model.layers)
+        return contextCost(
+            layout, tokens: tokens, ringPasses: layers, allToAllPasses: layers, overlap: compute * profile.prefillAttentionShare)
+    }
+
+    /// The traffic of `tokens` tokens' attention split over the context-parallel ranks: K and V gathered
+    /// `ringPasses` times, or Q, K, V and the output re-partitioned `allToAllPasses` times; a ring hidden
+    /// behind `overlap` seconds.
+    @inline(__always) func contextCost(
+        _ layout: Layout, tokens: Double, ringPasses: Double, allToAllPasses: Double, overlap: Double
+    ) -> CommunicationCost {
         guard layout.cp > 1 else { return CommunicationCost() }
         let model = profile.model
         let bytes = Double(profile.activationBytes)
-        let layers = Double(model.layers)
         let kvPerToken = profile.kvElementsPerRank(tp: layout.tp)
+        let query = Double(model.heads * model.headDim) / Double(layout.tp)
         switch layout.cpKind {
         case .ring, .allgather:
-            let cost = Collectives.allGather(bytes: tokens * kvPerToken * bytes, ranks: layout.cp).repeated(layers)
+            let cost = Collectives.allGather(bytes: tokens * kvPerToken * bytes, ranks: layout.cp).repeated(ringPasses)
             return layout.cpKind == .ring
-                ? CommunicationCost(cost, on: contextNetwork(layout), hiddenBehind: compute * profile.prefillAttentionShare)
+                ? CommunicationCost(cost, on: contextNetwork(layout), hiddenBehind: overlap)
                 : CommunicationCost(cost, on: contextNetwork(layout))
         case .ulysses:
-            let query = Double(model.heads * model.headDim) / Double(layout.tp)
             let buffer = tokens / Double(layout.cp) * (2 * query + kvPerToken) * bytes
-            return CommunicationCost(Collectives.allToAll(bytes: buffer, ranks: layout.cp).repeated(layers), on: contextNetwork(layout))
+            return CommunicationCost(
+                Collectives.allToAll(bytes: buffer, ranks: layout.cp).repeated(allToAllPasses), on: contextNetwork(layout))
+        case .hierarchical:
+            guard let split = ContextParallelKind.hierarchicalSplit(cp: layout.cp, tp: layout.tp, model: model) else {
+                return CommunicationCost()
+            }
+            let buffer = tokens / Double(layout.cp) * (2 * query + kvPerToken) * bytes
+            let inner = CommunicationCost(
+                Collectives.allToAll(bytes: buffer, ranks: split.a2a).repeated(allToAllPasses),
+                on: system.network(spanning: layout.tp * split.a2a))
+            let across = CommunicationCost(
+                Collectives.allGather(bytes: tokens * kvPerToken / Double(split.a2a) * bytes, ranks: split.p2p).repeated(ringPasses),
+                on: contextNetwork(layout), hiddenBehind: overlap)
+            return inner.followed(by: across)
         }
     }
 

@@ -27,6 +27,20 @@ public struct CommunicationCost: Sendable, Equatable {
     }
 }
 
+extension CommunicationCost {
+    /// Two stages of one kind's traffic, one after the other: bytes and seconds add; the exposed seconds of
+    /// each add; reported on the later stage's network, overlapped if either is.
+    func followed(by next: CommunicationCost) -> CommunicationCost {
+        var combined = CommunicationCost()
+        combined.bytes = bytes + next.bytes
+        combined.network = next.network
+        combined.seconds = seconds + next.seconds
+        combined.exposedSeconds = exposedSeconds + next.exposedSeconds
+        combined.overlapped = overlapped || next.overlapped
+        return combined
+    }
+}
+
 /// The communication of a layout, by kind of parallelism (training: per step; inference: the prefill of
 /// one replica's batch and one decode step).
 public struct Communication: Sendable, Equatable {

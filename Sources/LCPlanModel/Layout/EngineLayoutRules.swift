@@ -90,9 +90,10 @@ public enum EngineLayoutRules {
                     "TensorRT-LLM's expert parallelism (--ep_size) lives inside one server's tp x cp ranks; the layout spreads experts over \(l.ep) replicas or context-parallel ranks"
                 )
             }
-            if l.cp > 1 && l.cpKind == .allgather {
+            if l.cp > 1 && (l.cpKind == .allgather || l.cpKind == .hierarchical) {
                 found.append(
-                    "TensorRT-LLM's context parallelism is ULYSSES, STAR, RING or HELIX; the layout's allgather kind is none of them")
+                    "TensorRT-LLM's context parallelism is ULYSSES, STAR, RING or HELIX; the layout's \(l.cpKind.rawValue) kind is none of them"
+                )
             }
         }
         return found

@@ -26,7 +26,8 @@ public struct LayoutViolation: Sendable, Equatable {
 /// - pp is at most the layers; uneven stages are allowed with a warning (K7); pp x vpp divides the
 ///   layers and interleaving needs pp > 1 (K7);
 /// - cp splits the context into 2 cp load-balanced chunks (cp for Ulysses), and Ulysses cp divides the
-///   query heads and the KV heads of each tensor-parallel rank (K3, K6);
+///   query heads and the KV heads of each tensor-parallel rank (K3, K6); hierarchical cp needs an
+///   all-to-all group that does (K5, K6);
 /// - ep divides the experts, and dp x cp, the devices experts fold over (K2);
 /// - micro-batch x dp divides the global batch (K9); the interleaved schedule needs a multiple of pp
 ///   micro-batches (K8); sequence parallelism needs tp > 1 (K11);
@@ -157,6 +158,15 @@ public struct LayoutRules: Sendable {
                 LayoutViolation(
                     .planNotDivisible, "cp", "the context \(context) does not split into \(chunks) equal chunks for cp \(cp)",
                     expected: "a context divisible by \(chunks)"))
+        }
+        if plan.cpKind == .hierarchical
+            && ContextParallelKind.hierarchicalSplit(cp: cp, tp: plan.tp ?? 1, model: model) == nil
+        {
+            found.append(
+                LayoutViolation(
+                    .planNotDivisible, "cp_kind",
+                    "hierarchical cp \(cp) has no all-to-all group above 1 and below \(cp) that divides the heads of each tensor-parallel rank",
+                    expected: "cp with a divisor a (1 < a < cp) dividing the query and KV heads per tensor-parallel rank"))
         }
         guard ulysses else { return }
         if model.heads > 0 && model.heads % cp != 0 {

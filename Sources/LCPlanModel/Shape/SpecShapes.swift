@@ -175,7 +175,7 @@ public enum SpecShapes {
             Field("vpp", degree, "Virtual pipeline stages per device."),
             Field("dp", degree, "Data-parallel degree."),
             Field("cp", degree, "Context-parallel degree."),
-            Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "ring, ulysses or allgather."),
+            Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "ring, ulysses, allgather or hierarchical (a2a+p2p)."),
             Field("ep", degree, "Expert-parallel degree."),
             Field("sequence_parallel", .boolean, "Megatron sequence parallelism with TP."),
             Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),

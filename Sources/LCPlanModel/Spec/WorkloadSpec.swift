@@ -3,7 +3,27 @@ import LCPlanPrecision
 public enum WorkloadMode: String, Sendable, CaseIterable { case inference, training }
 public enum Optimizer: String, Sendable, CaseIterable { case adam, adamw, sgd, adafactor }
 public enum Recompute: String, Sendable, CaseIterable { case none, selective, full }
-public enum ContextParallelKind: String, Sendable, CaseIterable { case ring, ulysses, allgather }
+public enum ContextParallelKind: String, Sendable, CaseIterable {
+    case ring, ulysses, allgather
+    /// Megatron-LM's `a2a+p2p`: an all-to-all inside groups of `a2a` ranks, a ring across the `p2p` groups
+    /// (`--hierarchical-context-parallel-sizes`; planner.md K5, K6).
+    case hierarchical
+
+    /// The hierarchical split of `cp` ranks: the largest all-to-all group (below cp) that divides the query
+    /// heads and the KV heads of each tensor-parallel rank, and the ring across the groups; nil when none
+    /// above 1 exists.
+    public static func hierarchicalSplit(cp: Int, tp: Int, model: ModelSpec) -> (a2a: Int, p2p: Int)? {
+        guard cp > 2 else { return nil }
+        let heads = model.heads / max(tp, 1)
+        let kvHeads = model.attention.kind == .mla ? heads : max(1, model.kvHeads / max(tp, 1))
+        var a = cp / 2
+        while a > 1 {
+            if cp % a == 0 && heads % a == 0 && kvHeads % a == 0 { return (a, cp / a) }
+            a -= 1
+        }
+        return nil
+    }
+}
 public enum AttentionFLOPConvention: String, Sendable, CaseIterable { case causal, full }
 
 /// What runs: inference or training, at what context and batch, in what formats.

@@ -85,8 +85,12 @@ enum TrainingEmitters {
             args += [("--decoder-first-pipeline-num-layers", "\(first)"), ("--decoder-last-pipeline-num-layers", "\(last)")]
         }
         if l.cp > 1 {
-            let kind = l.cpKind == .ring ? "p2p" : l.cpKind == .ulysses ? "a2a" : "all_gather"
-            args += [("--context-parallel-size", "\(l.cp)"), ("--cp-comm-type", kind)]
+            // TransformerEngine accepts p2p, all_gather, a2a and a2a+p2p (engines.md part 2, 1.3).
+            let kinds: [ContextParallelKind: String] = [.ring: "p2p", .ulysses: "a2a", .allgather: "all_gather", .hierarchical: "a2a+p2p"]
+            args += [("--context-parallel-size", "\(l.cp)"), ("--cp-comm-type", kinds[l.cpKind] ?? "p2p")]
+            if l.cpKind == .hierarchical, let split = ContextParallelKind.hierarchicalSplit(cp: l.cp, tp: l.tp, model: m) {
+                args.append(("--hierarchical-context-parallel-sizes", "\(split.a2a) \(split.p2p)"))
+            }
         }
         // The user guide asks for sequence parallelism whenever TP and EP combine.
         if l.tp > 1 && (l.sequenceParallel || l.ep > 1) { args.append(("--sequence-parallel", nil)) }
