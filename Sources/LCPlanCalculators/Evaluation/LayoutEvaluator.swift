@@ -254,12 +254,12 @@ public struct LayoutEvaluator: Sendable {
         let served = min(Double(layout.dp) * sequences, Double(max(spec.workload.batch, 1)))
         let prefillFLOPs = profile.prefillFLOPs * perReplica / (tp * cp)
         // Chunked prefill: every step of `chunk` tokens over the replica's sequences reads every stage's
-        // weights, and a prompt of n chunks reads its own growing cache, (n + 1)/2 times the whole.
+        // weights, and a prompt split into n chunks reads its own growing cache, (n + 1)/2 times the whole.
         // Without chunking the batch's prompts go through in one pass.
         var steps = 1.0, chunks = 1.0
-        if let chunk = layout.prefillChunk, chunk < spec.workload.promptTokens {
-            steps = (sequences * prompt / Double(chunk)).rounded(.up)
-            chunks = (prompt / Double(chunk)).rounded(.up)
+        if let chunk = layout.prefillChunk.map(Double.init), chunk < sequences * prompt {
+            steps = (sequences * prompt / chunk).rounded(.up)
+            chunks = max((prompt / chunk).rounded(.up), 1)
         }
         let prefillBytes = memory.weights * Double(layout.pp) * steps + memory.kvCache * (chunks + 1) / 2
         c.tensor = CommunicationCost(

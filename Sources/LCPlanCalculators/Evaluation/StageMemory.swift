@@ -152,7 +152,7 @@ enum StageMemory {
         return total
     }
 
-    /// The transient working set of a prefill chunk (nothing is kept across layers at inference): the
+    /// The transient working set of a prefill step (nothing is kept across layers at inference): the
     /// residual stream and its normed copy (2h), the Q/K/V outputs, and the MLP's intermediate tensors
     /// (gate and up, or the routed experts' share) for every token of the chunk, split by TP and CP; plus
     /// fp32 logits of the last position of each sequence. Attention is taken as fused (no s x s scores).
@@ -161,8 +161,11 @@ enum StageMemory {
         _ p: ModelProfile, _ layout: Layout, prompt: Int, sequences: Int, last: Bool
     ) -> N {
         let model = p.model
-        let chunk = N(min(layout.prefillChunk ?? p.spec.workload.prefillChunk ?? prompt, prompt))
-        let tokens = (chunk * N(sequences)).ceilDiv(N(layout.cp))
+        // The chunk is a step's token budget over the replica's sequences (vLLM's max_num_batched_tokens,
+        // SGLang's chunked_prefill_size); without one, every prompt goes through at once.
+        let whole = N(prompt) * N(sequences)
+        let step = (layout.prefillChunk ?? p.spec.workload.prefillChunk).map { N.smaller(N($0), whole) } ?? whole
+        let tokens = step.ceilDiv(N(layout.cp))
         let tp = N(layout.tp)
         let qkv = N(model.heads) * N(model.headDim) + N(2) * N(model.kvHeads) * N(model.headDim)
         let ffnWidth: N

@@ -139,10 +139,13 @@ public struct Planner: Sendable {
         // Chunking changes a prefill's FLOPs only under the full attention convention, which the profile
         // counts for the workload's chunk: there the chunk is not searched.
         var chunks: [Int?] = [nil]
+        // A step of the replica's whole batch of prompts is no chunking at all.
+        let sequences = (spec.workload.batch + base.dp - 1) / max(base.dp, 1)
+        let wholeBatch = spec.workload.promptTokens * sequences
         if let fixed = plan.prefillChunk {
-            chunks = [fixed < spec.workload.promptTokens ? fixed : nil]
+            chunks = [fixed < wholeBatch ? fixed : nil]
         } else if training == nil && spec.conventions.attentionFLOPs == .causal {
-            chunks += Self.prefillChunks.filter { $0 < spec.workload.promptTokens }.map { $0 }
+            chunks += Self.prefillChunks.filter { $0 < wholeBatch }.map { $0 }
         }
         for vpp in vpps {
             for ep in eps {

@@ -103,7 +103,8 @@ public struct ResolvedLayout: Sendable, Equatable {
             recompute: plan.recompute ?? training?.recompute ?? .none,
             microBatch: plan.microBatch ?? training?.microBatch ?? 1)
         let chunk = plan.prefillChunk ?? spec.workload.prefillChunk
-        resolved.prefillChunk = chunk.flatMap { $0 < spec.workload.promptTokens ? $0 : nil }
+        let sequences = (spec.workload.batch + dp - 1) / max(dp, 1)
+        resolved.prefillChunk = chunk.flatMap { $0 < spec.workload.promptTokens * sequences ? $0 : nil }
         layout = resolved
         self.defaulted = defaulted
     }

@@ -157,7 +157,10 @@ public enum SpecShapes {
             Field("prompt_tokens", .tokens, "Prompt length (default context - output_tokens)."),
             Field("output_tokens", .tokens, "Generated tokens (default 0)."),
             Field("dtype", .choice(formats), "Weight and compute format (default bf16)."),
-            Field("prefill_chunk", .tokens, "Chunked-prefill chunk size."),
+            Field(
+                "prefill_chunk", .tokens,
+                "Chunked-prefill step: tokens per prefill step over a replica's sequences (vLLM max_num_batched_tokens); searched when absent."
+            ),
             Field("kv_cache", .object(kvCache), "KV cache format."),
             Field("global_batch", positive, "Training: sequences per step (default batch)."),
             Field("micro_batch", positive, "Training: sequences per micro-batch (default 1)."),
