@@ -18,7 +18,7 @@ enum LayoutReport {
         let l = a.layout
         var values: [(String, String)] = [
             ("tp", "\(l.tp)"), ("pp", "\(l.pp)"), ("vpp", "\(l.vpp)"), ("dp", "\(l.dp)"), ("cp", "\(l.cp)"),
-            ("cp_kind", l.cp > 1 ? l.cpKind.rawValue : "-"), ("ep", "\(l.ep)"),
+            ("cp_kind", l.cp > 1 ? l.cpKind.rawValue : "-"), ("ep", "\(l.ep)"), ("etp", "\(l.etp)"),
         ]
         if !training {
             values.append(("prefill_chunk", l.prefillChunk.map { "\($0)" } ?? "whole prompt"))

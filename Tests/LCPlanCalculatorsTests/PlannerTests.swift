@@ -463,3 +463,48 @@ struct HierarchicalContextParallelTests {
         #expect(p.communication.context.overlapped)
     }
 }
+
+/// Expert tensor parallelism below tp (Megatron-LM's parallel folding, planner.md K2).
+struct ExpertTensorParallelTests {
+    static let spec = """
+        version: 1
+        model: mixtral-8x7b
+        hardware: {device: h100-sxm, count: 16, per_node: 8}
+        workload: {mode: training, context: 4k, global_batch: 64}
+
+        """
+
+    static func profile(etp: Int) throws -> LayoutProfile {
+        let plan =
+            "plan: {tp: 4, pp: 1, cp: 1, dp: 4, ep: 2, etp: \(etp), vpp: 1, zero: 1, recompute: selective, micro_batch: 1, sequence_parallel: true}\n"
+        let spec = try #require(resolve(Self.spec + plan))
+        return try #require(Analysis(spec).search.chosen)
+    }
+
+    /// Mixtral's 32 layers are all MoE: with etp 1 only attention's 2 of the 4 tensor-parallel collectives per
+    /// layer remain, and each of the 4 tensor-parallel ranks dispatches a quarter of the tokens.
+    @Test func foldedExpertsHalveTensorTrafficAndQuarterDispatch() throws {
+        let full = try Self.profile(etp: 4), folded = try Self.profile(etp: 1)
+        #expect(folded.layout.etp == 1 && full.layout.etp == 4)
+        #expect(abs(folded.communication.tensor.bytes / full.communication.tensor.bytes - 0.5) < 1e-12)
+        #expect(abs(folded.communication.expert.bytes / full.communication.expert.bytes - 0.25) < 1e-12)
+        // The experts spread over ep ranks only: more expert weight per device.
+        #expect(folded.memory.parameters > full.memory.parameters)
+    }
+
+    @Test func rulesAndSearch() throws {
+        let model = try #require(ModelCatalogue.named("mixtral-8x7b"))
+        let rules = LayoutRules(model: model, devices: 16, context: 4096, globalBatch: 64)
+        #expect(!rules.isLegal(Layout(tp: 4, dp: 4, ep: 2, etp: 3)))
+        #expect(rules.isLegal(Layout(tp: 4, dp: 4, ep: 2, etp: 1)))
+        let dense = try #require(ModelCatalogue.named("llama-3.1-8b"))
+        let denseRules = LayoutRules(model: dense, devices: 16, context: 4096, globalBatch: 64)
+        #expect(denseRules.isLegal(Layout(tp: 4, dp: 4)))
+        #expect(!denseRules.isLegal(Layout(tp: 4, dp: 4, etp: 2)))
+        let search = Analysis(try #require(resolve(Self.spec))).search
+        #expect(search.searched.contains("etp"))
+        let etps = Set(
+            ([search.chosen].compactMap { $0 } + search.runnersUp.map(\.profile) + search.contrasts.map(\.profile)).map(\.layout.etp))
+        #expect(etps.contains(1) || search.contrasts.contains { $0.dimension == "etp" })
+    }
+}

@@ -8,7 +8,8 @@ import LCPlanPrecision
 /// largest pipeline stage's share of the layers (uneven stages set the pace); the weights read three times
 /// per micro-batch; the pipeline bubble (p - 1)/(v m) of compute (Narayanan 2021 sec. 2.2); plus, per
 /// micro-batch and layer of the largest stage, tensor parallel all-reduces of b s h activations (2 forward,
-/// 2 backward, 2 more for a full recompute; Narayanan 2021 sec. 3.2; exposed), context parallel traffic by
+/// 2 backward, 2 more for a full recompute; Narayanan 2021 sec. 3.2; exposed; MoE layers with expert tensor
+/// parallelism below tp keep only their attention's), context parallel traffic by
 /// kind (`contextTraffic`), pipeline sends of b s h each way per virtual stage, expert dispatch and combine
 /// forward and backward (not overlapped), and the data parallel gradient all-reduce over dp x cp,
 /// overlapped with the backward pass (two thirds of compute); under ZeRO-2 a reduce-scatter per micro-batch
@@ -124,9 +125,15 @@ public struct LayoutEvaluator: Sendable {
         let h = Double(model.hidden)
         let perStage = slowest * m
         let fullRecompute = layout.recompute == .full
+        // Experts with less tensor parallelism than the rest (etp < tp; Megatron's parallel folding): the
+        // MoE layers' MLP needs no tensor-parallel collectives, only their attention does; each rank
+        // dispatches its etp/tp share of the tokens (sequence-parallel split).
+        let foldedExperts = profile.model.moe != nil && layout.etp < layout.tp
+        let moeShare = Double(moeLayers) / Double(max(model.layers, 1))
+        var collectives = (fullRecompute ? 6 : 4) * perStage
+        if foldedExperts { collectives -= (fullRecompute ? 3 : 2) * perStage * moeShare }
         c.tensor = CommunicationCost(
-            Collectives.allReduce(bytes: b * s * h * bytes, ranks: layout.tp).repeated((fullRecompute ? 6 : 4) * perStage),
-            on: tensorNetwork(layout))
+            Collectives.allReduce(bytes: b * s * h * bytes, ranks: layout.tp).repeated(collectives), on: tensorNetwork(layout))
         c.context = contextTraffic(layout, perStage: perStage, compute: compute)
         c.pipeline =
             layout.pp > 1
@@ -158,7 +165,8 @@ public struct LayoutEvaluator: Sendable {
             c.data = CommunicationCost(
                 Collectives.allReduce(bytes: gradientBytes, ranks: shards), on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
         }
-        c.expert = CommunicationCost(expertTraffic(layout, tokens: b * s).repeated(2 * m), on: expertNetwork(layout))
+        let dispatched = foldedExperts ? b * s * Double(layout.etp) / Double(layout.tp) : b * s
+        c.expert = CommunicationCost(expertTraffic(layout, tokens: dispatched).repeated(2 * m), on: expertNetwork(layout))
         let phase = PhaseTime(
             compute: compute, memory: memory.weights * 3 * m / system.byteRate, communication: c.exposedSeconds,
             extra: compute * bubble)

@@ -29,7 +29,7 @@ public struct Planner: Sendable {
 
     /// Plan keys in plan order, and the searched dimensions the report explains.
     public static let keys = [
-        "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "sequence_parallel", "zero", "recompute", "micro_batch",
+        "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "etp", "sequence_parallel", "zero", "recompute", "micro_batch",
         "prefill_chunk",
     ]
 
@@ -149,35 +149,42 @@ public struct Planner: Sendable {
         }
         for vpp in vpps {
             for ep in eps {
-                for microBatch in microBatches {
-                    var layout = base
-                    layout.vpp = vpp
-                    layout.ep = ep
-                    layout.microBatch = microBatch
-                    layout.sequenceParallel = sps[0]
-                    layout.zero = zeros[0]
-                    layout.recompute = recomputes[0]
-                    if let violation = rules.violations(layout).first(where: { $0.severity == .error }) {
-                        state.reject(violation.rule.id, "breaks \(violation.rule.id) (\(violation.rule.name))")
-                        continue
-                    }
-                    for sp in sps {
-                        for zero in zeros {
-                            for recompute in recomputes {
-                                for chunk in chunks {
-                                    layout.sequenceParallel = sp
-                                    layout.zero = zero
-                                    layout.recompute = recompute
-                                    layout.prefillChunk = chunk
-                                    if let engine = spec.search.enforce.first(where: {
-                                        !EngineLayoutRules.violations(
-                                            $0, layout, model: model, context: spec.workload.context, globalBatch: training?.globalBatch
-                                        ).isEmpty
-                                    }) {
-                                        state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
-                                        continue
+                // Expert tensor parallelism: Megatron's default tp, or 1 (recommended for fine-grained MoE,
+                // planner.md K2), for a training layout whose experts are spread.
+                let etps: [Int] =
+                    plan.etp.map { [$0] } ?? (training != nil && model.moe != nil && ep > 1 && base.tp > 1 ? [base.tp, 1] : [base.tp])
+                for etp in etps {
+                    for microBatch in microBatches {
+                        var layout = base
+                        layout.vpp = vpp
+                        layout.ep = ep
+                        layout.etp = etp
+                        layout.microBatch = microBatch
+                        layout.sequenceParallel = sps[0]
+                        layout.zero = zeros[0]
+                        layout.recompute = recomputes[0]
+                        if let violation = rules.violations(layout).first(where: { $0.severity == .error }) {
+                            state.reject(violation.rule.id, "breaks \(violation.rule.id) (\(violation.rule.name))")
+                            continue
+                        }
+                        for sp in sps {
+                            for zero in zeros {
+                                for recompute in recomputes {
+                                    for chunk in chunks {
+                                        layout.sequenceParallel = sp
+                                        layout.zero = zero
+                                        layout.recompute = recompute
+                                        layout.prefillChunk = chunk
+                                        if let engine = spec.search.enforce.first(where: {
+                                            !EngineLayoutRules.violations(
+                                                $0, layout, model: model, context: spec.workload.context, globalBatch: training?.globalBatch
+                                            ).isEmpty
+                                        }) {
+                                            state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
+                                            continue
+                                        }
+                                        state.consider(evaluator.evaluate(layout))
                                     }
-                                    state.consider(evaluator.evaluate(layout))
                                 }
                             }
                         }

@@ -35,7 +35,7 @@ struct Ranked: Sendable {
     /// The layout as a tuple in plan-key order, for the last tie-break.
     static func order(_ l: Layout) -> [Int] {
         [
-            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep,
+            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp,
             l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
             l.prefillChunk ?? 0,
         ]
@@ -53,7 +53,7 @@ struct SearchState {
     var best: Ranked?
     var evaluated = 0
     var rejections: [String: Rejection] = [:]
-    /// Best per degrees (tp, pp, vpp, dp, cp, cp kind, ep, micro-batch, recompute, prefill chunk): ZeRO and
+    /// Best per degrees (tp, pp, vpp, dp, cp, cp kind, ep, etp, micro-batch, recompute, prefill chunk): ZeRO and
     /// sequence parallelism variants of one set of degrees are one runner-up.
     var byDegrees: [[Int]: Ranked] = [:]
     /// Per plan key (index into `Planner.keys`), the best candidate for each value of it.
@@ -109,7 +109,7 @@ struct SearchState {
         if best.map({ ranked.isBetter(than: $0) }) ?? true { best = ranked }
         let l = profile.layout
         let degrees = [
-            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.microBatch,
+            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp, l.microBatch,
             Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.prefillChunk ?? 0,
         ]
         if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true {
@@ -137,7 +137,10 @@ struct SearchState {
     func outcome(plan: PlanSpec, inference: Bool, experts: Bool, disaggregated: DisaggregatedServing? = nil) -> SearchOutcome {
         var searchable: Set<String> =
             inference ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "prefill_chunk"] : Set(Planner.keys).subtracting(["prefill_chunk"])
-        if !experts { searchable.remove("ep") }
+        if !experts {
+            searchable.remove("ep")
+            searchable.remove("etp")
+        }
         let fixed = Planner.keys.filter { plan.fixes($0) && (searchable.contains($0) || $0 != "prefill_chunk") }
         let searched = Planner.keys.filter { !plan.fixes($0) && searchable.contains($0) }
         let order = ["LC"] + ["policy_", "engine_", "does_not_fit", "misses_"]
@@ -207,6 +210,7 @@ extension PlanSpec {
         case "cp": return cp != nil
         case "cp_kind": return cpKind != nil
         case "ep": return ep != nil
+        case "etp": return etp != nil
         case "sequence_parallel": return sequenceParallel != nil
         case "zero": return zero != nil
         case "recompute": return recompute != nil

@@ -65,6 +65,7 @@ public struct Layout: Sendable, Equatable, Hashable {
         plan.cp = cp
         plan.cpKind = cpKind
         plan.ep = ep
+        plan.etp = etp
         plan.sequenceParallel = sequenceParallel
         plan.zero = zero
         plan.recompute = recompute
@@ -98,7 +99,7 @@ public struct ResolvedLayout: Sendable, Equatable {
         let dp = pick(plan.dp, "dp", max(spec.hardware.count / max(tp * pp * cp, 1), 1))
         let training = spec.workload.training
         var resolved = Layout(
-            tp: tp, pp: pp, vpp: vpp, dp: dp, cp: cp, cpKind: plan.cpKind ?? .ring, ep: ep,
+            tp: tp, pp: pp, vpp: vpp, dp: dp, cp: cp, cpKind: plan.cpKind ?? .ring, ep: ep, etp: plan.etp,
             sequenceParallel: plan.sequenceParallel ?? false, zero: plan.zero ?? training?.zero ?? 0,
             recompute: plan.recompute ?? training?.recompute ?? .none,
             microBatch: plan.microBatch ?? training?.microBatch ?? 1)

@@ -28,7 +28,8 @@ public struct LayoutViolation: Sendable, Equatable {
 /// - cp splits the context into 2 cp load-balanced chunks (cp for Ulysses), and Ulysses cp divides the
 ///   query heads and the KV heads of each tensor-parallel rank (K3, K6); hierarchical cp needs an
 ///   all-to-all group that does (K5, K6);
-/// - ep divides the experts, and dp x cp, the devices experts fold over (K2);
+/// - ep divides the experts, and dp x cp, the devices experts fold over (K2); expert tensor parallelism etp
+///   divides tp and the expert FFN (K2);
 /// - micro-batch x dp divides the global batch (K9); the interleaved schedule needs a multiple of pp
 ///   micro-batches (K8); sequence parallelism needs tp > 1 (K11);
 /// - tp x pp x cp x dp equals the device count (K1).
@@ -91,6 +92,16 @@ public struct LayoutRules: Sendable {
         }
         pipelineViolations(plan, into: &found)
         contextViolations(plan, into: &found)
+        if let etp = plan.etp, etp > 1, model.moe != nil || etp != (plan.tp ?? 1) {
+            if model.moe == nil {
+                notDivisible("etp", "etp \(etp) is set but the model has no experts", expected: "etp: 1, or no etp, for a dense model")
+            } else if let tp = plan.tp, tp % etp != 0 {
+                notDivisible("etp", "etp \(etp) does not divide tp \(tp)", expected: "etp dividing tp (1 or tp)")
+            } else if let moe = model.moe, moe.expertFfn % etp != 0 {
+                notDivisible(
+                    "etp", "etp \(etp) does not divide the expert FFN size \(moe.expertFfn)", expected: "etp dividing \(moe.expertFfn)")
+            }
+        }
         if let ep = plan.ep, ep > 1 {
             if let moe = model.moe {
                 if moe.experts % ep != 0 {

@@ -11,6 +11,7 @@ struct PlanReader {
         plan.cp = fields.int("cp")
         plan.cpKind = fields.choice("cp_kind", ContextParallelKind.self)
         plan.ep = fields.int("ep")
+        plan.etp = fields.int("etp")
         plan.sequenceParallel = fields.bool("sequence_parallel")
         plan.zero = fields.int("zero")
         plan.recompute = fields.choice("recompute", Recompute.self)

@@ -180,6 +180,7 @@ public enum SpecShapes {
             Field("cp", degree, "Context-parallel degree."),
             Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "ring, ulysses, allgather or hierarchical (a2a+p2p)."),
             Field("ep", degree, "Expert-parallel degree."),
+            Field("etp", degree, "Tensor parallelism inside the experts (default tp; 1 or tp)."),
             Field("sequence_parallel", .boolean, "Megatron sequence parallelism with TP."),
             Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
             Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Activation recompute."),

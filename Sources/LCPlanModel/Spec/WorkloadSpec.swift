@@ -102,6 +102,8 @@ public struct PlanSpec: Sendable, Equatable {
     public var cp: Int?
     public var cpKind: ContextParallelKind?
     public var ep: Int?
+    /// Tensor parallelism inside the experts (Megatron-LM `--expert-tensor-parallel-size`; default tp).
+    public var etp: Int?
     public var sequenceParallel: Bool?
     public var zero: Int?
     public var recompute: Recompute?
