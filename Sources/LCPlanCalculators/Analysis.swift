@@ -11,7 +11,7 @@ public struct Analysis: Sendable {
     public var parameters: ParameterCount { profile.parameters }
     public let layout: Layout
     /// The plan keys the spec left open (the search chose them).
-    public let defaulted: [String]
+    public var defaulted: [String] { search.searched }
     /// The layout search: the chosen layout, runners-up, rejections.
     public let search: SearchOutcome
     /// Wall time of the search in seconds (varies run to run: reports show it only when asked).
@@ -52,7 +52,6 @@ public struct Analysis: Sendable {
             layout = ResolvedLayout(spec).layout
             evaluation = LayoutEvaluator(profile: profile, system: system).evaluate(layout)
         }
-        defaulted = search.searched
         let memoryModel = MemoryModel(profile, layout: layout)
         memory = memoryModel.profile()
         maxContext = memoryModel.maxContext()
@@ -70,7 +69,7 @@ public struct Analysis: Sendable {
                 d.rule, d.message, at: spec.location(of: path), keyPath: path, expected: d.expected,
                 suggestion: d.suggestion, severity: d.severity)
         }
-        assumptions = Self.assumptions(spec, layout: layout, defaulted: defaulted, time: time, system: system)
+        assumptions = Self.assumptions(spec, layout: layout, defaulted: search.searched, time: time, system: system)
     }
 
     static func findings(_ spec: Spec, memory: MemoryProfile, maxContext: Int?, time: TimeProfile) -> [Diagnostic] {

@@ -207,6 +207,9 @@ struct PlannerTests {
         #expect(Planner.divisors(12) == [1, 2, 3, 4, 6, 12])
         #expect(Planner.divisors(16_384).count == 15)
         #expect(Planner.divisors(0) == [])
+        // A token count times a sequence count can exceed a machine integer (2^40 x 2^24).
+        #expect(3.saturatingMultiplied(by: 4) == 12)
+        #expect((1 << 40).saturatingMultiplied(by: 1 << 24) == .max)
     }
 }
 

@@ -141,7 +141,7 @@ public struct Planner: Sendable {
         var chunks: [Int?] = [nil]
         // A step of the replica's whole batch of prompts is no chunking at all.
         let sequences = (spec.workload.batch + base.dp - 1) / max(base.dp, 1)
-        let wholeBatch = spec.workload.promptTokens * sequences
+        let wholeBatch = spec.workload.promptTokens.saturatingMultiplied(by: sequences)
         if let fixed = plan.prefillChunk {
             chunks = [fixed < wholeBatch ? fixed : nil]
         } else if training == nil && spec.conventions.attentionFLOPs == .causal {

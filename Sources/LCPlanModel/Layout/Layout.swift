@@ -105,8 +105,17 @@ public struct ResolvedLayout: Sendable, Equatable {
             microBatch: plan.microBatch ?? training?.microBatch ?? 1)
         let chunk = plan.prefillChunk ?? spec.workload.prefillChunk
         let sequences = (spec.workload.batch + dp - 1) / max(dp, 1)
-        resolved.prefillChunk = chunk.flatMap { $0 < spec.workload.promptTokens * sequences ? $0 : nil }
+        resolved.prefillChunk = chunk.flatMap { $0 < spec.workload.promptTokens.saturatingMultiplied(by: sequences) ? $0 : nil }
         layout = resolved
         self.defaulted = defaulted
+    }
+}
+
+extension Int {
+    /// The product, or `Int.max` when it would overflow (token counts up to 2^40 times sequences up to
+    /// 2^24 exceed a machine integer; a bound that large means "no limit" wherever it is used).
+    public func saturatingMultiplied(by other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? .max : product
     }
 }

@@ -89,7 +89,7 @@ enum ServingEmitters {
         if let kvDtype { yaml.append("  dtype: \(kvDtype)") }
         yaml.append("  tokens_per_block: \(w.kvCache.blockTokens)")
         if l.cp > 1 {
-            let tokens = (w.context + l.cp - 1) / l.cp * a.evaluation.sequencesPerReplica
+            let tokens = ((w.context + l.cp - 1) / l.cp).saturatingMultiplied(by: a.evaluation.sequencesPerReplica)
             yaml.append("  max_tokens: \(tokens)")
         }
         let budget = l.prefillChunk ?? 8192
