@@ -22,6 +22,8 @@ public struct Analysis: Sendable {
     public let memory: MemoryProfile
     public let maxContext: Int?
     public let time: TimeProfile
+    /// The KV layout at inference: bytes per token and block, capacity, the named engine's count, tiers.
+    public let kvLayout: KVLayoutProfile?
     /// The RoPE analyses at the spec's context: global layers, and local layers with their own base
     /// (empty for models without rotary embeddings).
     public let rope: [RoPEAnalysis]
@@ -56,6 +58,8 @@ public struct Analysis: Sendable {
         memory = memoryModel.profile()
         maxContext = memoryModel.maxContext()
         time = evaluation.time
+        let kvLayout = KVLayoutProfile(profile, layout: layout)
+        self.kvLayout = kvLayout
         rope = profile.rope
         // Findings about derived values point at the key they concern, or its nearest written ancestor.
         let suppressions = RuleRegistry.resolve(spec.checks)
@@ -63,6 +67,7 @@ public struct Analysis: Sendable {
         let raised =
             Self.findings(spec, memory: memory, maxContext: maxContext, time: time)
             + Self.planFindings(spec, planner: planner, search: search) + rope.flatMap(\.diagnostics)
+            + (kvLayout?.findings(spec, stages: layout.pp) ?? [])
         diagnostics = (suppressions.findings + raised).map { d in
             guard d.location?.line == nil, let path = d.keyPath else { return d }
             return Diagnostic(
@@ -212,8 +217,9 @@ public struct Analysis: Sendable {
                 "compute_format",
                 "compute at the device's \(time.computeFormat.rawValue) dense peak (the nearest format it lists for \(spec.workload.dtype.rawValue)); weight-only formats (int8, int4, fp4) compute in bf16",
                 value: time.peak, unit: "flop_per_s"))
-        if spec.workload.dtype.bits == 4 {
-            list.append(Assumption("weight_scales", "4-bit weights carry one fp16 scale per group of 128", value: 128))
+        if spec.workload.dtype.bits <= 4 {
+            list.append(
+                Assumption("weight_scales", "\(spec.workload.dtype.bits)-bit weights carry one fp16 scale per group of 128", value: 128))
         }
         list.append(
             Assumption(

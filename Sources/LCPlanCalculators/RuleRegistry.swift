@@ -4,7 +4,9 @@ import LCPlanModel
 /// the calculators raise, each declared beside the code that raises it. `explain`, SARIF `rules[]` and
 /// the rule tests read this one list.
 public enum RuleRegistry {
-    public static let all: [Rule] = (Rule.loaderRules + Rule.profileRules + Rule.ropeRules + Rule.plannerRules).sorted { $0.id < $1.id }
+    public static let all: [Rule] = (Rule.loaderRules + Rule.profileRules + Rule.ropeRules + Rule.plannerRules + Rule.kvCacheRules).sorted {
+        $0.id < $1.id
+    }
 
     /// The rule with this id or name (case-insensitive), or nil.
     public static func named(_ id: String) -> Rule? {

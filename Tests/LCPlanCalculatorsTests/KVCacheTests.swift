@@ -58,15 +58,16 @@ struct KVCacheTests {
         #expect(cache.bytesPerSequence(tokens: 4352, census: LayerCensus(model)) == ExactInt(2_281_701_376))
     }
 
-    /// Quantized caches count their scales: int8 with one fp16 scale per 64 elements is 8 + 16/64 = 8.25 bits
-    /// per element; 4-bit 4.25.
+    /// Quantized caches count their scales: int8 with one fp16 scale per 64 elements (symmetric) is
+    /// 8 + 16/64 = 8.25 bits per element; 4-bit 4.25.
     @Test func quantizationScales() throws {
         let model = try #require(ModelCatalogue.named("llama-3.1-8b"))
         let perLayer = 2 * 8 * 128
-        let int8 = KVCacheSize(model, cache: KVCacheSpec(dtype: .int8, blockTokens: 16, groupSize: 64, scaleDtype: .fp16))
-        #expect(int8.bytesPerTokenPerLayer() == ExactInt(perLayer + perLayer / 64 * 2))
-        let int4 = KVCacheSize(model, cache: KVCacheSpec(dtype: .int4, blockTokens: 16, groupSize: 64, scaleDtype: .fp16))
-        #expect(int4.bytesPerTokenPerLayer() == ExactInt(perLayer / 2 + perLayer / 64 * 2))
+        var spec = KVCacheSpec(dtype: .int8, blockTokens: 16, groupSize: 64, scaleDtype: .fp16)
+        spec.zeroPoint = false
+        #expect(KVCacheSize(model, cache: spec).bytesPerTokenPerLayer() == ExactInt(perLayer + perLayer / 64 * 2))
+        spec.dtype = .int4
+        #expect(KVCacheSize(model, cache: spec).bytesPerTokenPerLayer() == ExactInt(perLayer / 2 + perLayer / 64 * 2))
     }
 
     /// Paged blocks: a 17-token sequence takes two 16-token blocks.

@@ -33,6 +33,28 @@ struct ReportTests {
         #expect(r.diagnostics.isEmpty && r.suppressed.contains("LC301") && r.verdict == .ok, "\(r.diagnostics.map(\.message))")
     }
 
+    /// A spec naming vLLM: the KV layout section shows the budget, each deduction, the lines vLLM logs, and
+    /// one line on how the engine's count differs from the ideal one; JSON carries the same figures.
+    @Test func engineCountIsExplained() throws {
+        let r = report(
+            """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h100-sxm, count: 1}
+            workload: {mode: inference, context: 128k}
+            plan: {tp: 1}
+            serving: {engine: vllm, gpu_memory_utilization: 0.9}
+            """)
+        let e = try #require(r.analysis?.kvLayout?.engine)
+        let text = TextReporter.render(r)
+        #expect(text.contains("0.90 x 85.5 GB = 77.0 GB, less weights 16.1 GB, activation peak 839 MB"))
+        #expect(text.contains("\"GPU KV cache size: \(UnitFormat.grouped(e.tokens)) tokens\""))
+        #expect(text.contains("Maximum concurrency for 131,072 tokens per request"))
+        let difference = text.split(separator: "\n").filter { $0.contains("vLLM admits") }
+        #expect(difference.count == 1)
+        #expect(difference.first?.contains("more than the ideal") == true)
+    }
+
     @Test func textReportLeadsWithTheVerdict() {
         let text = TextReporter.render(report(Self.base))
         let lines = text.split(separator: "\n")

@@ -85,7 +85,8 @@ public struct LayoutEvaluator: Sendable {
             ? trainingTime(layout, memory: best, microBatches: microBatches, communication: &communication)
             : inferenceTime(layout, memory: best, sequences: sequences, communication: &communication)
         return LayoutProfile(
-            layout: layout, memory: best, stage: bestStage, usableBytes: usableBytes, time: time,
+            layout: layout, memory: best, stage: bestStage, usableBytes: usableBytes, tierBytes: profile.kvTierCapacity.doubleValue,
+            time: time,
             communication: communication, microBatches: microBatches, sequencesPerReplica: sequences)
     }
 
@@ -285,11 +286,27 @@ public struct LayoutEvaluator: Sendable {
             Collectives.allReduce(bytes: sequences * h * bytes, ranks: layout.tp).repeated(2 * layers), on: tensorNetwork(layout))
         c.decodeExpert = CommunicationCost(expertTraffic(layout, tokens: sequences), on: expertNetwork(layout))
         let tpot = PhaseTime(
-            compute: decodeFLOPs / system.flopRate, memory: decodeBytes / system.byteRate,
+            compute: decodeFLOPs / system.flopRate,
+            memory: Self.withTiers(
+                decodeBytes / system.byteRate, offloaded: memory.kvOffloaded, stages: layout.pp, spec.workload.kvCache.tiers),
             communication: c.decodeTensor.exposedSeconds + c.decodeExpert.exposedSeconds)
         return TimeProfile(
             ttft: ttft, tpot: tpot, step: nil, tokensPerSecond: served / tpot.seconds,
             servedTokensPerSecond: served * output / (ttft.seconds + output * tpot.seconds), mfu: nil, hfu: nil,
             bubbleFraction: nil, computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
+    }
+
+    /// A decode step's memory time with offloaded KV: each device's offloaded share fills the tiers in
+    /// order and is read at each tier's bandwidth, after device memory, or overlapped with it when the tier
+    /// prefetches (serving.md "Offload tiers"); the pipeline's stages read theirs one after another.
+    static func withTiers(_ device: Double, offloaded: Double, stages: Int, _ tiers: [KVTier]) -> Double {
+        guard offloaded > 0 else { return device }
+        var left = offloaded, waited = 0.0, overlapped = 0.0
+        for tier in tiers where left > 0 {
+            let share = min(left, tier.capacity.doubleValue)
+            left -= share
+            if tier.prefetch { overlapped += share / tier.bandwidth } else { waited += share / tier.bandwidth }
+        }
+        return max(device, overlapped * Double(stages)) + waited * Double(stages)
     }
 }

@@ -70,7 +70,9 @@ public struct LayoutProfile: Sendable {
     public let stage: Int
     /// Capacity less the headroom.
     public let usableBytes: Double
-    public var fits: Bool { memory.total <= usableBytes }
+    /// Bytes of offload tiers per device.
+    public let tierBytes: Double
+    public var fits: Bool { memory.total <= usableBytes && memory.kvOffloaded <= tierBytes }
     public let time: TimeProfile
     public let communication: Communication
     /// Micro-batches per pipeline per step (training), sequences per replica (inference).

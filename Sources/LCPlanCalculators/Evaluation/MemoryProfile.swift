@@ -9,6 +9,8 @@ public struct MemoryBreakdown: Sendable, Equatable {
     public var gradients: ExactInt = .zero
     public var optimizer: ExactInt = .zero
     public var workspace: ExactInt = .zero
+    /// KV bytes held on offload tiers for this device (outside device memory, not in `total`).
+    public var kvOffloaded: ExactInt = .zero
 
     public var total: ExactInt { weights + kvCache + activations + gradients + optimizer + workspace }
 }
@@ -24,8 +26,10 @@ public struct MemoryProfile: Sendable, Equatable {
     public let capacity: ExactInt
     /// Capacity less the `constraints.memory_headroom` reserve.
     public let usable: ExactInt
+    /// Bytes of offload tiers per device.
+    public let tierCapacity: ExactInt
     public var total: ExactInt { device.total }
-    public var fits: Bool { device.total <= usable }
+    public var fits: Bool { device.total <= usable && device.kvOffloaded <= tierCapacity }
     /// Free bytes under the usable limit (negative when it does not fit).
     public var headroom: ExactInt { usable - device.total }
     /// Bytes per cached token over all attention layers of the model (no parallel split, no paging).
@@ -111,10 +115,11 @@ public struct MemoryModel: Sendable {
         device.gradients = parts.gradients
         device.optimizer = parts.optimizer
         device.workspace = parts.workspace
+        device.kvOffloaded = parts.kvOffloaded
         let capacity = spec.hardware.device.memory.value
         return MemoryProfile(
             device: device, stage: stage, parametersPerDevice: parts.parameters, capacity: capacity,
-            usable: Self.usable(capacity, headroom: spec.constraints.memoryHeadroom),
+            usable: Self.usable(capacity, headroom: spec.constraints.memoryHeadroom), tierCapacity: modelProfile.kvTierCapacity,
             kvCacheBytesPerToken: modelProfile.kvBytesPerToken, sequencesPerReplica: sequences,
             inFlightMicroBatches: workload.mode == .training ? StageMemory.inFlight(layout, stage: stage, microBatches) : 0)
     }

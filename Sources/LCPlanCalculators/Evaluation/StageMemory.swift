@@ -9,6 +9,8 @@ public struct MemoryParts<N: CountArithmetic>: Sendable {
     public var gradients: N
     public var optimizer: N
     public var workspace: N
+    /// KV bytes of this device's share held on offload tiers (not in device memory; not in `total`).
+    public var kvOffloaded: N
     /// Parameters the device holds.
     public var parameters: N
 
@@ -19,6 +21,7 @@ public struct MemoryParts<N: CountArithmetic>: Sendable {
         gradients = N(0)
         optimizer = N(0)
         workspace = N(0)
+        kvOffloaded = N(0)
         parameters = N(0)
     }
 
@@ -106,8 +109,15 @@ enum StageMemory {
             memory.optimizer = layout.zero >= 1 ? optimizer.ceilDiv(shard) : optimizer
             if layout.zero >= 3 { memory.weights = memory.weights.ceilDiv(shard) }
         } else {
-            memory.kvCache = N(sequences) * kvBytes(p, layout, layers: layers, tokens: sequence)
+            memory.kvCache = kvBytes(p, layout, layers: layers, tokens: sequence, sequences: sequences)
             memory.activations = inferenceWorkingSet(p, layout, prompt: prompt, sequences: sequences, last: last)
+            if !p.kvTierCapacity.isZero {
+                // Offload tiers take the blocks device memory cannot (usable capacity less everything else).
+                let room = convert(p.usableBytes, N.self) - (memory.weights + memory.activations + memory.workspace)
+                let onDevice = room.exceeds(N(0)) ? N.smaller(memory.kvCache, room) : N(0)
+                memory.kvOffloaded = memory.kvCache - onDevice
+                memory.kvCache = onDevice
+            }
         }
         return memory
     }
@@ -119,37 +129,34 @@ enum StageMemory {
 
     @inline(__always) static func convert<N: CountArithmetic>(_ value: ExactInt, _: N.Type) -> N { N(exact: value) }
 
-    /// Weight bytes: the format's bits per parameter, plus one fp16 scale per group of 128 for 4-bit formats.
+    /// Weight bytes: the format's bits per parameter, plus one fp16 scale per group of 128 for 4- and 2-bit formats.
     @inline(__always) static func weightBytes<N: CountArithmetic>(_ parameters: N, bits: Int) -> N {
         var total = parameters * N(bits)
-        if bits == 4 { total = total + parameters.ceilDiv(N(128)) * N(16) }
+        if bits <= 4 { total = total + parameters.ceilDiv(N(128)) * N(16) }
         return total.ceilDiv(N(8))
     }
 
-    /// Paged KV bytes of one sequence of `tokens` tokens on one device for the layers `layers`, split over
-    /// cp and (KV heads) tp; see `KVCacheSize`.
+    /// Paged KV bytes of a replica's `sequences` sequences of `tokens` tokens on one device for the layers
+    /// `layers`, split over cp and (KV heads) tp, in the KV layout's format, budget and prefix sharing, with
+    /// the per-layer constants (per-tensor scales, codebooks); see `KVCacheSize`.
     @inline(__always)
-    static func kvBytes<N: CountArithmetic>(_ p: ModelProfile, _ layout: Layout, layers: Range<Int>, tokens: Int) -> N {
+    static func kvBytes<N: CountArithmetic>(_ p: ModelProfile, _ layout: Layout, layers: Range<Int>, tokens: Int, sequences: Int) -> N {
         let cache = p.kvCache
-        let perDevice = N(tokens).ceilDiv(N(max(layout.cp, 1)))
-        let perLayer = convert(cache.bytesPerTokenPerLayer(tp: layout.tp), N.self)
-        let block = N(max(p.spec.workload.kvCache.blockTokens, 1))
-        var total = N(0)
+        var perSequence = N(0), shared = N(0), constant = N(0)
         for k in p.kinds.indices {
             let count = p.layers(ofKind: k, in: layers)
             guard count > 0 else { continue }
+            let kind = p.kinds[k].kind
             let n = N(count)
-            switch p.kinds[k].kind {
-            case .global:
-                total = total + n * perDevice.ceilDiv(block) * block * perLayer
-            case .local:
-                let window = N(p.model.attention.window ?? Int.max)
-                total = total + n * N.smaller(perDevice, window).ceilDiv(block) * block * perLayer
-            case .ssm, .linear:
-                total = total + n * convert(cache.stateBytes(p.kinds[k].kind, tp: layout.tp), N.self)
+            perSequence = perSequence + n * cache.layerBytes(kind, tokens: tokens, tp: layout.tp, cp: layout.cp, paged: true, N.self)
+            if kind == .global || kind == .local {
+                constant = constant + n * N(exact: p.kvConstantBytesPerLayer)
+            }
+            if kind == .global && p.kvSharesPrefix {
+                shared = shared + n * N(exact: cache.prefixSavingPerLayer(sequences: sequences, tp: layout.tp, cp: layout.cp))
             }
         }
-        return total
+        return N(sequences) * perSequence - shared + constant
     }
 
     /// The transient working set of a prefill step (nothing is kept across layers at inference): the

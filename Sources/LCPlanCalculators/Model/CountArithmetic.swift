@@ -9,6 +9,7 @@ public protocol CountArithmetic: Sendable {
     init(exact value: ExactInt)
     static func + (lhs: Self, rhs: Self) -> Self
     static func * (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
     /// ceil(self / divisor) for a positive divisor.
     func ceilDiv(_ divisor: Self) -> Self
     /// The smaller of two values.

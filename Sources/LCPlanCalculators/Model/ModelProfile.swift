@@ -42,6 +42,13 @@ public struct ModelProfile: Sendable {
     public let kvBytesPerTokenPerLayer: [ExactInt]
     /// The KV cache's size rules for this model and cache format.
     let kvCache: KVCacheSize
+    /// Bytes each attention layer's cache holds whatever the sequences (per-tensor scales, codebooks).
+    let kvConstantBytesPerLayer: ExactInt
+    /// Whether the layout shares a prompt prefix between sequences.
+    let kvSharesPrefix: Bool
+    /// Bytes of offload tiers per device (0: none), and the device's capacity less the headroom.
+    let kvTierCapacity: ExactInt
+    let usableBytes: ExactInt
     /// KV elements per token per attention layer and the width of the K and V tensors exchanged by context
     /// parallelism (2 n_kv d_h, or MLA's latent).
     public let kvElementsPerToken: Int
@@ -106,6 +113,11 @@ public struct ModelProfile: Sendable {
         let cache = KVCacheSize(model, cache: spec.workload.kvCache)
         kvCache = cache
         kvBytesPerToken = cache.bytesPerToken
+        kvConstantBytesPerLayer = cache.constantBytesPerLayer()
+        kvSharesPrefix = spec.workload.kvCache.prefix != nil && spec.workload.kvCache.budget == nil
+        kvTierCapacity =
+            spec.workload.mode == .inference ? spec.workload.kvCache.tiers.reduce(ExactInt.zero) { $0 + $1.capacity } : .zero
+        usableBytes = MemoryModel.usable(spec.hardware.device.memory.value, headroom: spec.constraints.memoryHeadroom)
         let perLayer = cache.bytesPerTokenPerLayer()
         kvBytesPerTokenPerLayer = kinds.map { $0.kind == .global || $0.kind == .local ? perLayer : .zero }
         kvElementsPerToken = cache.elementsPerToken().intValue ?? 0

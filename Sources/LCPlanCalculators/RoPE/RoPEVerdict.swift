@@ -91,7 +91,7 @@ extension NumberFormat {
         case .fp8, .fp8e4m3: return 448
         case .fp8e5m2: return 57_344
         case .fp4: return 6
-        case .fp64, .fp32, .tf32, .bf16, .int8, .int4: return nil
+        case .fp64, .fp32, .tf32, .bf16, .int8, .int4, .int2: return nil
         }
     }
 }

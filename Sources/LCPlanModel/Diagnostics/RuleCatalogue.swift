@@ -11,7 +11,7 @@ extension Rule {
         """
 
     /// The rules the loader and the layout rules raise, in id order.
-    public static let loaderRules: [Rule] = (specRules + layoutRules).sorted { $0.id < $1.id }
+    public static let loaderRules: [Rule] = (specRules + layoutRules + kvRules).sorted { $0.id < $1.id }
 
     /// One of the loader's rules by id or name (case-insensitive), or nil.
     public static func loaderRule(named id: String) -> Rule? {

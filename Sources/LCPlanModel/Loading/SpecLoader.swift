@@ -60,6 +60,8 @@ public enum SpecLoader {
             if plan.microBatch == nil, fields.value("micro_batch") != nil { plan.microBatch = training.microBatch }
         }
         let search = top.mapping("search").map { readSearch($0) } ?? SearchSpec()
+        let servingFields = top.mapping("serving")
+        let serving = servingFields.map { KVCacheReader(reader: reader).readServing($0) } ?? ServingSpec()
         let constraints = top.mapping("constraints").map(readConstraints) ?? .defaults
         let checks = top.mapping("checks").map { readChecks($0, reader: reader) } ?? ChecksSpec()
         var conventions = ConventionsSpec()
@@ -77,6 +79,7 @@ public enum SpecLoader {
             PlanReader(reader: reader).check(plan, planFields, model: model, hardware: hardware, workload: workload)
         }
         checkContext(model: model, workload: workload, at: workloadFields?.value("context"), reader: reader)
+        KVCacheReader(reader: reader).check(serving, workload: workload, model: model)
         let compute = workload.dtype.computeFormat
         if hardware.device.peakEntry(for: compute) == nil {
             let listed = hardware.device.peak.keys.sorted().map(\.rawValue).joined(separator: ", ")
@@ -91,6 +94,7 @@ public enum SpecLoader {
             file: file, model: model, hardware: hardware, workload: workload, plan: plan,
             constraints: constraints, checks: checks, conventions: conventions)
         spec.search = search
+        spec.serving = serving
         spec.keyLocations = reader.keyLocations
         return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)
     }

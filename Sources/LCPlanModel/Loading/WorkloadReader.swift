@@ -12,14 +12,7 @@ struct WorkloadReader {
         let promptGiven = fields.tokens("prompt_tokens")
         let dtype = fields.choice("dtype", NumberFormat.self) ?? .bf16
         let chunk = fields.tokens("prefill_chunk")
-        var kv = KVCacheSpec(dtype: dtype, blockTokens: 16)
-        if let cache = fields.mapping("kv_cache") {
-            kv.dtype = cache.choice("dtype", NumberFormat.self) ?? dtype
-            kv.blockTokens = cache.int("block_tokens") ?? 16
-            kv.groupSize = cache.int("group_size")
-            kv.scaleDtype = cache.choice("scale_dtype", NumberFormat.self)
-            if kv.groupSize != nil && kv.scaleDtype == nil { kv.scaleDtype = .fp16 }
-        }
+        let kv = KVCacheReader(reader: reader).read(fields.mapping("kv_cache"), dtype: dtype)
         var training: TrainingSpec? = nil
         if mode == .training {
             training = TrainingSpec(

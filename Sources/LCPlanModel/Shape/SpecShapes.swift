@@ -139,13 +139,64 @@ public enum SpecShapes {
             Field("workspace", .bytes, "Memory reserved per device for the runtime (default 1 GiB on GPUs, 256 MiB on CPUs)."),
         ])
 
+    public static let kvBudget = ObjectShape(
+        "budget", "Tokens each sequence keeps per attention layer (eviction): sink + window, tokens, or ratio.",
+        [
+            Field("sink", nonNegative, "StreamingLLM: first tokens always kept (with window)."),
+            Field("window", positive, "StreamingLLM: most recent tokens kept (with sink)."),
+            Field("tokens", .tokens, "A fixed budget of tokens per sequence."),
+            Field("ratio", .fraction, "A fraction of each sequence's tokens (H2O: 0.2)."),
+        ])
+
+    public static let kvPrefix = ObjectShape(
+        "prefix", "A prompt prefix several sequences share; its full blocks are stored once.",
+        [
+            Field("tokens", .tokens, "Shared prefix length.", required: true),
+            Field("sequences", positive, "Sequences of a replica sharing it (default all of them)."),
+        ])
+
+    public static let kvTier = ObjectShape(
+        "tier", "An offload tier below device memory.",
+        [
+            Field("kind", .choice(KVTierKind.allCases.map(\.rawValue)), "host, cxl or nvme.", required: true),
+            Field("capacity", .bytes, "Bytes of the tier available to each device.", required: true),
+            Field(
+                "link", .choice(KVTierLink.allCases.map(\.rawValue)),
+                "A measured link: pcie-gen5 (35.2 GB/s), pcie-gen4 (25.1 GB/s), nvlink-c2c (346 GB/s) host to device."),
+            Field("bandwidth", .bandwidth, "Tier-to-device bandwidth per device (instead of link)."),
+            Field("prefetch", .boolean, "Decode prefetches this tier while reading device memory (default false)."),
+        ])
+
     public static let kvCache = ObjectShape(
-        "kv_cache", "KV cache format.",
+        "kv_cache", "KV cache layout: format, quantization, paging, budget, prefix sharing, offload tiers.",
         [
             Field("dtype", .choice(formats), "Element format (default the workload dtype)."),
             Field("block_tokens", positive, "Tokens per paged block (default 16)."),
-            Field("group_size", positive, "Elements per quantization scale."),
-            Field("scale_dtype", .choice(formats), "Format of the stored scales (default fp16)."),
+            Field("scheme", .choice(KVQuantScheme.allCases.map(\.rawValue)), "uniform (default), kivi or pq."),
+            Field(
+                "group_size", positive,
+                "Elements per quantization scale (default: one head vector for int formats, 32 for kivi; per-tensor scales for fp formats)."
+            ),
+            Field("scale_dtype", .choice(formats), "Format of the stored scales, zero points and codebooks (default fp16)."),
+            Field("zero_point", .boolean, "Each group keeps a zero point (asymmetric; default true for int formats)."),
+            Field("residual", nonNegative, "kivi: recent tokens kept in full precision (default 128)."),
+            Field("subvectors", positive, "pq: sub-vectors per head vector."),
+            Field("code_bits", .integer(minimum: 1, maximum: 16), "pq: bits per code."),
+            Field("budget", .object(kvBudget), "Eviction budget per sequence."),
+            Field("prefix", .object(kvPrefix), "Shared prompt prefix."),
+            Field("tiers", .list(.object(kvTier)), "Offload tiers, filled in order after device memory."),
+        ])
+
+    public static let serving = ObjectShape(
+        "serving", "The serving engine whose KV admission rules the report reproduces, and its knobs.",
+        [
+            Field("engine", .choice(ServingEngine.allCases.map(\.rawValue)), "ideal (default), vllm or sglang."),
+            Field("gpu_memory_utilization", .fraction, "vLLM: fraction of device memory the instance uses (default 0.9)."),
+            Field("max_num_batched_tokens", positive, "vLLM: tokens per step and of the profiling pass (default 8192)."),
+            Field("max_num_seqs", positive, "vLLM: sequences per step (default 256)."),
+            Field("mem_fraction_static", .fraction, "SGLang: fraction for weights and KV pool (default by TP: 0.88 to 0.79)."),
+            Field("block_size", positive, "Engine block (vLLM) or page (SGLang) size in tokens (default 16 / 1)."),
+            Field("non_torch_memory", .bytes, "Memory outside PyTorch (CUDA context, NCCL) the engine deducts."),
         ])
 
     public static let workload = ObjectShape(
@@ -161,7 +212,7 @@ public enum SpecShapes {
                 "prefill_chunk", .tokens,
                 "Chunked-prefill step: tokens per prefill step over a replica's sequences (vLLM max_num_batched_tokens); searched when absent."
             ),
-            Field("kv_cache", .object(kvCache), "KV cache format."),
+            Field("kv_cache", .object(kvCache), "KV cache layout."),
             Field("global_batch", positive, "Training: sequences per step (default batch)."),
             Field("micro_batch", positive, "Training: sequences per micro-batch (default 1)."),
             Field("optimizer", .choice(Optimizer.allCases.map(\.rawValue)), "Training: optimizer (default adamw)."),
@@ -247,6 +298,7 @@ public enum SpecShapes {
             Field("workload", .object(workload), "The workload.", required: true),
             Field("plan", .object(plan), "Fixed layout choices."),
             Field("search", .object(search), "Layout search settings."),
+            Field("serving", .object(serving), "Serving engine whose KV accounting to reproduce."),
             Field("constraints", .object(constraints), "Limits."),
             Field("checks", .object(checks), "Check settings."),
             Field("conventions", .object(conventions), "Counting conventions."),

@@ -49,7 +49,7 @@ public enum DeviceKind: String, Sendable, CaseIterable { case gpu, cpu }
 
 /// Number formats for weights, activations, caches and phases.
 public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
-    case fp64, fp32, tf32, bf16, fp16, fp8, fp8e4m3 = "fp8_e4m3", fp8e5m2 = "fp8_e5m2", int8, int4, fp4
+    case fp64, fp32, tf32, bf16, fp16, fp8, fp8e4m3 = "fp8_e4m3", fp8e5m2 = "fp8_e5m2", int8, int4, int2, fp4
 
     /// Storage bits per element.
     public var bits: Int {
@@ -59,6 +59,7 @@ public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
         case .bf16, .fp16: return 16
         case .fp8, .fp8e4m3, .fp8e5m2, .int8: return 8
         case .int4, .fp4: return 4
+        case .int2: return 2
         }
     }
 
@@ -72,7 +73,7 @@ public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
         case .fp8, .fp8e4m3: return 4
         case .fp8e5m2: return 3
         case .fp4: return 2
-        case .int8, .int4: return nil
+        case .int8, .int4, .int2: return nil
         }
     }
 
@@ -81,7 +82,7 @@ public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
         // Floating formats fall back to floating peaks (an fp8 matmul on an A100 runs in bf16, not at the
         // int8 tensor-core rate); integer formats to bf16 too, since the int8 rate needs int8 activations.
         case .fp8, .fp8e4m3, .fp8e5m2, .fp4: return [.fp8, .bf16, .fp16, .fp32]
-        case .int8, .int4: return [.bf16, .fp16, .fp32]
+        case .int8, .int4, .int2: return [.bf16, .fp16, .fp32]
         case .bf16: return [.fp16, .fp32]
         case .fp16: return [.bf16, .fp32]
         case .tf32: return [.fp32]
@@ -96,7 +97,7 @@ public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
     /// dequantize and compute in bf16.
     public var computeFormat: NumberFormat {
         switch self {
-        case .int8, .int4, .fp4: return .bf16
+        case .int8, .int4, .int2, .fp4: return .bf16
         default: return self
         }
     }

@@ -57,21 +57,6 @@ public struct WorkloadSpec: Sendable, Equatable {
     }
 }
 
-public struct KVCacheSpec: Sendable, Equatable {
-    public var dtype: NumberFormat
-    public var blockTokens: Int
-    /// Elements sharing one quantization scale (0: per-tensor, no stored scales).
-    public var groupSize: Int?
-    public var scaleDtype: NumberFormat?
-
-    public init(dtype: NumberFormat, blockTokens: Int, groupSize: Int? = nil, scaleDtype: NumberFormat? = nil) {
-        self.dtype = dtype
-        self.blockTokens = blockTokens
-        self.groupSize = groupSize
-        self.scaleDtype = scaleDtype
-    }
-}
-
 public struct TrainingSpec: Sendable, Equatable {
     public var globalBatch: Int
     public var microBatch: Int
@@ -229,6 +214,8 @@ public struct Spec: Sendable, Equatable {
     public var plan: PlanSpec
     /// How the degrees `plan` leaves open are searched.
     public var search = SearchSpec()
+    /// Whose KV admission rules the report reproduces besides its own.
+    public var serving = ServingSpec()
     public var constraints: ConstraintsSpec
     public var checks: ChecksSpec
     public var conventions: ConventionsSpec

@@ -184,11 +184,25 @@ enum InputSections {
         ])
 
     static let kvCache = JSONShape<KVCacheSpec>(
-        "KV cache format.",
+        "KV cache layout as given (kv_layout has what follows from it).",
         [
             F.choice("dtype", NumberFormat.self) { $0.dtype }, F.count("block_tokens") { $0.blockTokens },
             optionalInt("group_size") { $0.groupSize },
             F.nullable("scale_dtype", .choice(NumberFormat.allCases.map(\.rawValue))) { $0.scaleDtype.map { .string($0.rawValue) } },
+            F.choice("scheme", KVQuantScheme.self) { $0.scheme }, F.bool("zero_point") { $0.hasZeroPoint },
+            optionalInt("residual") { $0.scheme == .kivi ? $0.residualTokens : nil },
+            optionalInt("subvectors") { $0.subvectors }, optionalInt("code_bits") { $0.codeBits },
+        ])
+
+    static let serving = JSONShape<ServingSpec>(
+        "The serving engine whose KV accounting is reproduced, and the knobs given (null: the engine's default).",
+        [
+            F.choice("engine", ServingEngine.self) { $0.engine },
+            F.nullable("gpu_memory_utilization", .ratio) { $0.gpuMemoryUtilization.map(JSONValue.number) },
+            optionalInt("max_num_batched_tokens") { $0.maxNumBatchedTokens }, optionalInt("max_num_seqs") { $0.maxNumSeqs },
+            F.nullable("mem_fraction_static", .ratio) { $0.memFractionStatic.map(JSONValue.number) },
+            optionalInt("block_size") { $0.blockSize },
+            F.nullable("non_torch_memory_bytes", .exactBytes) { $0.nonTorchMemory.map(JSONValue.integer) },
         ])
 
     static let training = JSONShape<TrainingSpec>(

@@ -45,6 +45,7 @@ public enum ReportDocument {
             },
             F.omittable("workload", InputSections.workload.type) { r in r.spec.map { InputSections.workload.encode($0.workload) } },
             F.omittable("plan", InputSections.plan.type) { r in r.spec.map { InputSections.plan.encode($0.plan) } },
+            F.omittable("serving", InputSections.serving.type) { r in r.spec.map { InputSections.serving.encode($0.serving) } },
             F.omittable("constraints", InputSections.constraints.type) { r in
                 r.spec.map { InputSections.constraints.encode($0.constraints) }
             },
@@ -58,6 +59,9 @@ public enum ReportDocument {
             F.omittable("flops", ProfileSections.flops.type) { $0.analysis.map(ProfileSections.flops.encode) },
             F.omittable("memory", ProfileSections.memory.type) { $0.analysis.map(ProfileSections.memory.encode) },
             F.omittable("time", ProfileSections.time.type) { $0.analysis.map(ProfileSections.time.encode) },
+            F.omittable("kv_layout", KVLayoutSection.layout.type, "Inference only.") { r in
+                r.analysis?.kvLayout.map(KVLayoutSection.layout.encode)
+            },
             F.omittable("rope", RoPESection.byLayerKind.type) { $0.analysis.map { RoPESection.byLayerKind.encode($0.rope) } },
             F.omittable("assumptions", .array(ProfileSections.assumption.type)) { r in
                 r.analysis.map { .array($0.assumptions.map(ProfileSections.assumption.encode)) }

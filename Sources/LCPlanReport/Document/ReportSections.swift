@@ -13,6 +13,7 @@ enum ReportSections {
         if let analysis {
             sections += LayoutReport.sections(analysis, timing: timing)
             sections += [ProfileText.flops(analysis), ProfileText.memory(analysis), ProfileText.time(analysis)]
+            if let kv = KVLayoutReport.section(analysis) { sections.append(kv) }
             sections += RoPEReport.sections(analysis.rope)
             var assumptions = ReportSection("Assumptions")
             assumptions.notes = analysis.assumptions.map(\.text)

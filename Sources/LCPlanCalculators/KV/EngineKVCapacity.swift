@@ -1,0 +1,264 @@
+import LCPlanModel
+import LCPlanPrecision
+
+/// What a serving engine admits, by its own start-up accounting (../shared/reference/serving.md, "How
+/// engines turn memory into KV capacity"), on the most constrained device of the layout.
+///
+/// vLLM V1 (0.8 and later; `gpu_worker.determine_available_memory`, `kv_cache_utils`):
+///     budget    = gpu_memory_utilization x device memory (as the driver reports it)
+///     available = budget - weights - activation peak of the profiling pass - non-torch memory
+///     blocks    = floor(available / (block_size x KV bytes per token per layer) / layers per group)
+///     logged    "GPU KV cache size: N tokens", N = floor(blocks / groups) x block_size;
+///               "Maximum concurrency for L tokens per request: C x", C = blocks / blocks one request needs
+/// SGLang (`model_runner.profile_max_num_token`):
+///     tokens = floor((memory free after weights - free memory at start x (1 - mem_fraction_static)) / cell),
+///     cell = layers x KV heads per rank x head_dim x 2 x element bytes (MLA: the latent), rounded down to pages.
+public struct EngineKVCapacity: Sendable {
+    public let engine: ServingEngine
+    /// Device memory as the driver reports it, and the share the engine may use (vLLM) or keeps static (SGLang).
+    public let deviceBytes: ExactInt
+    public let fraction: Double
+    public let budgetBytes: ExactInt
+    /// Deductions: the rank's weights as the engine loads them (vocabulary padded to a multiple of 64 and
+    /// split over TP; KV projections replicated when TP exceeds the KV heads), the profiled activation peak
+    /// (vLLM), memory outside PyTorch.
+    public let weightBytes: ExactInt
+    public let activationPeakBytes: ExactInt
+    public let nonTorchBytes: ExactInt
+    /// What is left for the KV cache (negative: the engine refuses to start).
+    public let availableBytes: ExactInt
+    public let blockSize: Int
+    /// Bytes per block of one layer, in the engine's format (element bits only; fp8 scales live beside it).
+    public let pageBytes: ExactInt
+    /// Layers whose pages one block index spans (vLLM: the group size; SGLang: every layer of the rank).
+    public let layersPerBlock: Int
+    /// KV cache groups (vLLM's hybrid allocator: one per group of `layersPerBlock` layers of one kind).
+    public let groups: Int
+    public let blocks: ExactInt
+    /// The token capacity the engine logs, and the blocks one request at the target context needs.
+    public let tokens: ExactInt
+    public let blocksPerRequest: ExactInt
+    /// Requests at the target context at once (the logged concurrency, and its whole part).
+    public let concurrency: Double
+    public let sequences: ExactInt
+    /// The longest request the engine would accept (vLLM's estimated maximum model length), and whether it
+    /// refuses the target context.
+    public let longestAccepted: Int
+    public let refuses: Bool
+    /// The pipeline stage this count is for (the engine takes the minimum over stages).
+    public let stage: Int
+    /// Each deduction's assumption, in words.
+    public let notes: [String]
+
+    /// Why an engine's count cannot be given.
+    public struct Unavailable: Error, Sendable { public let text: String }
+
+    /// The default memory outside PyTorch's allocator that vLLM and SGLang deduct: about 2 GiB per GPU when
+    /// the replica spans several GPUs (NCCL buffers; serving.md), 0.2 GiB on one GPU (serving.md: "small"; the
+    /// figure is an assumption, stated in the report and overridable with `serving.non_torch_memory`).
+    public static func defaultNonTorch(ranks: Int) -> ExactInt { ranks > 1 ? ExactInt(2 << 30) : ExactInt(214_748_365) }
+
+    /// SGLang's default `mem_fraction_static` by tensor-parallel degree (SGLang `server_args.py`, 0.3 to 0.4
+    /// series: 0.79 at TP >= 16, 0.81 at >= 8, 0.85 at >= 4, 0.87 at >= 2, else 0.88).
+    public static func sglangFraction(tp: Int) -> Double {
+        tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88
+    }
+
+    /// Where the non-torch figure comes from.
+    static func nonTorchNote(_ serving: ServingSpec, _ bytes: ExactInt, ranks: Int) -> String {
+        if serving.nonTorchMemory != nil { return "non-torch memory: \(Bytes(bytes)) as stated" }
+        let why = ranks > 1 ? "NCCL buffers with several GPUs per replica, serving.md" : "one GPU: small, serving.md"
+        return "non-torch memory: \(Bytes(bytes)) assumed (\(why))"
+    }
+
+    static func make(_ p: ModelProfile, layout: Layout) -> Result<EngineKVCapacity, Unavailable> {
+        let spec = p.spec
+        let serving = spec.serving
+        guard serving.engine != .ideal else { return .failure(Unavailable(text: "")) }
+        if p.kinds.contains(where: { $0.kind == .ssm || $0.kind == .linear }) {
+            return .failure(
+                Unavailable(text: "\(serving.engine.rawValue)'s accounting for state-space and linear-attention layers is not modelled"))
+        }
+        if layout.cp > 1 {
+            return .failure(
+                Unavailable(text: "\(serving.engine.rawValue)'s accounting is modelled without context parallelism (cp \(layout.cp))"))
+        }
+        var best: EngineKVCapacity? = nil
+        for stage in MemoryModel.stages(layout) {
+            let count = serving.engine == .vllm ? vllm(p, layout, stage: stage) : sglang(p, layout, stage: stage)
+            if best.map({ count.blocks < $0.blocks }) ?? true { best = count }
+        }
+        guard let best else { return .failure(Unavailable(text: "no stage")) }
+        return .success(best)
+    }
+
+    /// The rank's weights as the engine allocates them: lcplan's stage weights, plus the vocabulary padding
+    /// (vLLM's `VocabParallelEmbedding` and `ParallelLMHead` pad to a multiple of 64, then split over TP) and
+    /// the KV projections each rank holds whole when TP exceeds the KV heads (`QKVParallelLinear`).
+    static func engineWeights(_ p: ModelProfile, _ layout: Layout, stage: Int, parts: MemoryParts<ExactInt>) -> ExactInt {
+        let model = p.model
+        let h = ExactInt(model.hidden)
+        var extra = ExactInt.zero
+        let padded = (model.vocab + 63) / 64 * 64
+        let padding = ExactInt(padded - model.vocab) * h
+        let tp = ExactInt(layout.tp)
+        if stage == 0 { extra += padding.ceilDivided(by: tp) ?? .zero }
+        if stage == layout.pp - 1 && (!model.tiedEmbeddings || layout.pp > 1) { extra += padding.ceilDivided(by: tp) ?? .zero }
+        if model.attention.kind != .mla && layout.tp > model.kvHeads {
+            let layers = layout.stageLayers(stage, of: model.layers)
+            var attention = 0
+            for k in p.kinds.indices where p.kinds[k].kind == .global || p.kinds[k].kind == .local {
+                attention += p.layers(ofKind: k, in: layers)
+            }
+            let whole = ExactInt(2 * model.headDim) * h
+            let split = (ExactInt(2 * model.kvHeads * model.headDim) * h).ceilDivided(by: tp) ?? .zero
+            extra += ExactInt(attention) * (whole - split)
+        }
+        return parts.weights + StageMemory.weightBytes(extra, bits: p.spec.workload.dtype.bits)
+    }
+
+    /// The engine's bytes per token per layer on a rank: elements x element bits, no scales.
+    static func tokenBytes(_ p: ModelProfile, tp: Int) -> ExactInt {
+        (p.kvCache.elementsPerToken(tp: tp) * ExactInt(p.spec.workload.kvCache.dtype.bits)).ceilDivided(by: 8) ?? .zero
+    }
+
+    /// Attention layers of a stage, global and local.
+    static func attentionLayers(_ p: ModelProfile, _ layers: Range<Int>) -> (global: Int, local: Int) {
+        var global = 0, local = 0
+        for k in p.kinds.indices {
+            if p.kinds[k].kind == .global { global += p.layers(ofKind: k, in: layers) }
+            if p.kinds[k].kind == .local { local += p.layers(ofKind: k, in: layers) }
+        }
+        return (global, local)
+    }
+
+    static func stageParts(_ p: ModelProfile, _ layout: Layout, stage: Int) -> MemoryParts<ExactInt> {
+        StageMemory.compute(p, layout, stage: stage, sequence: 1, prompt: 1, sequences: 1, microBatches: 1, workspace: .zero)
+    }
+
+    /// The engine's block size: `serving.block_size`, else `kv_cache.block_tokens` when written, else its default.
+    static func blockSize(_ spec: Spec) -> Int {
+        spec.serving.blockSize
+            ?? (spec.workload.kvCache.blockTokensWritten ? spec.workload.kvCache.blockTokens : (spec.serving.engine == .sglang ? 1 : 16))
+    }
+
+    /// vLLM's profiling pass peak (`profile_run`): a forward pass of `max_num_batched_tokens` tokens T,
+    /// whose largest live set is one layer's: the residual and normed hidden states (2h) with either the
+    /// attention's Q, K, V and output (per rank) or the MLP's gate-up and activation outputs (3 x FFN width per
+    /// rank; MoE: each routed token's 3 x expert width plus its h-wide output, and the shared experts);
+    /// then the sampler over R = min(max_num_seqs, T) rows of the full (gathered, padded) vocabulary in the
+    /// model's format, in fp32, and as fp32 probabilities, beside the T x h hidden states. An estimate
+    /// from the model's shapes, stated in the report.
+    public static func vllmActivationPeak(_ model: ModelSpec, tp: Int, activationBytes a: Int, tokens t: Int, sequences: Int) -> ExactInt {
+        let tpN = ExactInt(max(tp, 1))
+        let h = ExactInt(model.hidden)
+        let d = ExactInt(model.headDim)
+        let kv = ExactInt(max(1, (model.kvHeads + tp - 1) / max(tp, 1)))
+        let q = ExactInt(model.heads).ceilDivided(by: tpN) ?? .zero
+        let attention = h * 2 + (q * 2 + kv * 2) * d
+        var mlp = h * 2 + (ExactInt(3 * model.ffn).ceilDivided(by: tpN) ?? .zero)
+        if let moe = model.moe {
+            let routed = ExactInt(moe.active) * ((ExactInt(3 * moe.expertFfn).ceilDivided(by: tpN) ?? .zero) + h)
+            let shared = ExactInt(moe.shared) * (ExactInt(3 * moe.expertFfn).ceilDivided(by: tpN) ?? .zero)
+            mlp = ExactInt.max(mlp, h * 2 + routed + shared)
+        }
+        let tokens = ExactInt(t)
+        let forward = tokens * ExactInt(a) * ExactInt.max(attention, mlp)
+        let rows = ExactInt(min(sequences, t))
+        let vocab = ExactInt((model.vocab + 63) / 64 * 64)
+        let sampler = rows * vocab * ExactInt(a + 8) + tokens * h * ExactInt(a)
+        return ExactInt.max(forward, sampler)
+    }
+
+    static func vllm(_ p: ModelProfile, _ layout: Layout, stage: Int) -> EngineKVCapacity {
+        let spec = p.spec
+        let serving = spec.serving
+        let model = p.model
+        let total = spec.hardware.device.memory.value
+        let fraction = serving.gpuMemoryUtilization ?? 0.9
+        let budget = (total * ExactInt(Int((fraction * 1_000_000).rounded()))).floorDivided(by: 1_000_000) ?? .zero
+        let parts = stageParts(p, layout, stage: stage)
+        let weights = engineWeights(p, layout, stage: stage, parts: parts)
+        let batched = serving.maxNumBatchedTokens ?? 8192
+        let seqs = serving.maxNumSeqs ?? 256
+        let peak = vllmActivationPeak(model, tp: layout.tp, activationBytes: p.activationBytes, tokens: batched, sequences: seqs)
+        let nonTorch = serving.nonTorchMemory ?? defaultNonTorch(ranks: layout.tp * layout.pp)
+        let available = budget - weights - peak - nonTorch
+        let block = blockSize(spec)
+        let page = tokenBytes(p, tp: layout.tp) * ExactInt(block)
+        let (global, local) = attentionLayers(p, layout.stageLayers(stage, of: model.layers))
+        // The hybrid allocator: layers of each kind in groups of the smaller kind's count, one block pool.
+        let groupSize = max(global > 0 && local > 0 ? min(global, local) : global + local, 1)
+        let globalGroups = (global + groupSize - 1) / groupSize, localGroups = (local + groupSize - 1) / groupSize
+        let groups = max(globalGroups + localGroups, 1)
+        let blocks = available.isNegative || page.isZero ? ExactInt.zero : (available.floorDivided(by: page * ExactInt(groupSize)) ?? .zero)
+        let context = spec.workload.context
+        func needed(_ length: Int) -> ExactInt {
+            let full = ExactInt((length + block - 1) / block)
+            var total = ExactInt(globalGroups) * full
+            if localGroups > 0 {
+                let window = model.attention.window ?? length
+                let span = min(window.saturatingAdding(batched) - 1, length)
+                total += ExactInt(localGroups) * ExactInt((span + block - 1) / block + 1)
+            }
+            return total
+        }
+        let perRequest = needed(context)
+        let longest = KVLayoutProfile.largest(limit: blocks, upTo: SpecShapes.maxTokens) { needed($0) }
+        var notes = [
+            "budget: gpu_memory_utilization \(UnitFormat.fixed(fraction, decimals: 2)) of the device's \(Bytes(total)) as the driver reports it",
+            "activation peak: a profiling pass of \(batched) tokens (max_num_batched_tokens) and a sampler over \(min(seqs, batched)) rows (max_num_seqs)",
+            nonTorchNote(serving, nonTorch, ranks: layout.tp * layout.pp),
+        ]
+        if local > 0 {
+            notes.append(
+                "hybrid allocator: \(globalGroups) full-attention and \(localGroups) sliding-window groups of \(groupSize) layers share one pool; a sliding group keeps ceil(min(window - 1 + \(batched), L) / \(block)) + 1 blocks per request"
+            )
+        }
+        return EngineKVCapacity(
+            engine: .vllm, deviceBytes: total, fraction: fraction, budgetBytes: budget, weightBytes: weights, activationPeakBytes: peak,
+            nonTorchBytes: nonTorch, availableBytes: available, blockSize: block, pageBytes: page, layersPerBlock: groupSize,
+            groups: groups, blocks: blocks, tokens: (blocks.floorDivided(by: ExactInt(groups)) ?? .zero) * ExactInt(block),
+            blocksPerRequest: perRequest, concurrency: perRequest.isZero ? 0 : blocks.doubleValue / perRequest.doubleValue,
+            sequences: perRequest.isZero ? .zero : (blocks.floorDivided(by: perRequest) ?? .zero), longestAccepted: longest,
+            refuses: perRequest > blocks, stage: stage, notes: notes)
+    }
+
+    static func sglang(_ p: ModelProfile, _ layout: Layout, stage: Int) -> EngineKVCapacity {
+        let spec = p.spec
+        let serving = spec.serving
+        let model = p.model
+        let total = spec.hardware.device.memory.value
+        let fraction = serving.memFractionStatic ?? sglangFraction(tp: layout.tp)
+        let nonTorch = serving.nonTorchMemory ?? defaultNonTorch(ranks: layout.tp * layout.pp)
+        let free = total - nonTorch
+        let parts = stageParts(p, layout, stage: stage)
+        let weights = engineWeights(p, layout, stage: stage, parts: parts)
+        // Free after the weights, less the share of the start-up free memory kept out of the static pool.
+        let kept = (free * ExactInt(Int(((1 - fraction) * 1_000_000).rounded()))).ceilDivided(by: 1_000_000) ?? .zero
+        let available = free - weights - kept
+        let (global, local) = attentionLayers(p, layout.stageLayers(stage, of: model.layers))
+        let layers = global + local
+        let cell = tokenBytes(p, tp: layout.tp) * ExactInt(layers)
+        let page = max(blockSize(spec), 1)
+        let raw = available.isNegative || cell.isZero ? ExactInt.zero : (available.floorDivided(by: cell) ?? .zero)
+        let tokens = (raw.floorDivided(by: ExactInt(page)) ?? .zero) * ExactInt(page)
+        let context = spec.workload.context
+        let longest = tokens.intValue.map { min($0, SpecShapes.maxTokens) } ?? SpecShapes.maxTokens
+        let notes = [
+            "static pool: mem_fraction_static \(UnitFormat.fixed(fraction, decimals: 2)) of the memory free at start-up (\(Bytes(free)): the driver's \(Bytes(total)) less non-torch memory)\(serving.memFractionStatic == nil ? ", SGLang's default at TP \(layout.tp)" : "")",
+            nonTorchNote(serving, nonTorch, ranks: layout.tp * layout.pp),
+            "activations are not deducted: they use the \(UnitFormat.fixed(1 - fraction, decimals: 2)) kept out of the pool",
+        ]
+        let perRequest = ExactInt(context)
+        return EngineKVCapacity(
+            engine: .sglang, deviceBytes: total, fraction: fraction,
+            budgetBytes: (free * ExactInt(Int((fraction * 1_000_000).rounded()))).floorDivided(by: 1_000_000) ?? .zero,
+            weightBytes: weights, activationPeakBytes: .zero, nonTorchBytes: nonTorch, availableBytes: available, blockSize: page,
+            pageBytes: tokenBytes(p, tp: layout.tp) * ExactInt(page), layersPerBlock: layers, groups: 1,
+            blocks: tokens.floorDivided(by: ExactInt(page)) ?? .zero, tokens: tokens,
+            blocksPerRequest: ExactInt((context + page - 1) / page),
+            concurrency: tokens.doubleValue / Double(max(context, 1)), sequences: tokens.floorDivided(by: perRequest) ?? .zero,
+            longestAccepted: longest, refuses: tokens < perRequest, stage: stage, notes: notes)
+    }
+}
