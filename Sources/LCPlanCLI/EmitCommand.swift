@@ -16,7 +16,9 @@ struct EmitCommand: ParsableCommand {
             (Megatron-LM pretrain_gpt.py under torchrun, a torchtitan TOML job file, a DeepSpeed JSON config). \
             It names the engine release whose flags it uses (vLLM 0.33.0, SGLang 0.5.23, TensorRT-LLM 1.x, \
             Megatron-LM core_v0.19.0, torchtitan v0.2.2, DeepSpeed 0.19.5); arguments after the script's name \
-            are passed on ("$@"). When the plan needs what the engine cannot do (context parallelism on an \
+            are passed on ("$@"). With the spec's serving.engine naming the engine emitted for, its knobs \
+            (gpu_memory_utilization, max_num_batched_tokens, max_num_seqs, mem_fraction_static, \
+            chunked_prefill_size, block_size) become flags. When the plan needs what the engine cannot do (context parallelism on an \
             engine without it, a serving engine for a training plan, ...), emit prints why on standard error \
             and exits 1, writing nothing. Exit status: 0 written, 1 the engine cannot run the plan or the plan \
             does not fit, 2 invalid input.

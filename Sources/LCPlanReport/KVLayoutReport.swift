@@ -45,14 +45,7 @@ enum KVLayoutReport {
         section.add("ideal", capacity)
         if let e = kv.engine {
             section.add(e.engine.rawValue, engineLine(e))
-            if e.engine == .vllm {
-                section.add(
-                    "logs",
-                    "\"GPU KV cache size: \(UnitFormat.grouped(e.tokens)) tokens\"; \"Maximum concurrency for \(tokens(a.spec.workload.context)) tokens per request: \(UnitFormat.fixed(e.concurrency, decimals: 2))x\""
-                )
-            } else {
-                section.add("logs", "\"max_total_num_tokens=\(e.tokens)\"")
-            }
+            section.add("logs", logLine(e, context: a.spec.workload.context))
             section.notes.append(difference(e, kv, a))
             section.notes += e.notes
         } else if let reason = kv.engineUnavailable, !reason.isEmpty {
@@ -68,13 +61,24 @@ enum KVLayoutReport {
         return section
     }
 
+    /// What the engine prints at start-up, as its release prints it (engines.md 1.3 item 6, 2.3).
+    static func logLine(_ e: EngineKVCapacity, context: Int) -> String {
+        let length = UnitFormat.grouped(ExactInt(context))
+        if e.engine == .vllm {
+            let size = "GPU KV cache size: \(UnitFormat.grouped(e.tokens)) tokens"
+            let concurrency = "Maximum concurrency for \(length) tokens per request: \(UnitFormat.fixed(e.concurrency, decimals: 2))x"
+            return e.version >= EngineVersion(parts: [0, 33]) ? "\"\(size), \(concurrency)\"" : "\"\(size)\"; \"\(concurrency)\""
+        }
+        return "\"max_total_num_tokens=\(e.tokens), max_running_requests=\(e.maxRunning), context_len=\(context)\""
+    }
+
     static func engineLine(_ e: EngineKVCapacity) -> String {
         if e.engine == .vllm {
             return
                 "\(UnitFormat.fixed(e.fraction, decimals: 2)) x \(Bytes(e.deviceBytes)) = \(Bytes(e.budgetBytes)), less weights \(Bytes(e.weightBytes)), activation peak \(Bytes(e.activationPeakBytes)), non-torch \(Bytes(e.nonTorchBytes)): \(signed(e.availableBytes)) (\(binary(e.availableBytes))) = \(UnitFormat.grouped(e.blocks)) blocks of \(e.blockSize) tokens"
         }
         return
-            "\(UnitFormat.fixed(e.fraction, decimals: 2)) x \(Bytes(e.deviceBytes - e.nonTorchBytes)) free at start-up, less weights \(Bytes(e.weightBytes)) and the \(UnitFormat.fixed(1 - e.fraction, decimals: 2)) kept out: \(signed(e.availableBytes)) = \(UnitFormat.grouped(e.tokens)) tokens in pages of \(e.blockSize)"
+            "\(UnitFormat.fixed(e.fraction, decimals: 2)) x \(Bytes(e.deviceBytes - e.nonTorchBytes)) free at start-up, less weights \(Bytes(e.weightBytes)) and the \(UnitFormat.fixed(1 - e.fraction, decimals: 3)) kept out: \(signed(e.availableBytes)) = \(UnitFormat.grouped(e.tokens)) tokens in pages of \(e.blockSize)"
     }
 
     static func signed(_ b: ExactInt) -> String { b.isNegative ? "-" + Bytes(-b).description : Bytes(b).description }
@@ -96,7 +100,7 @@ enum KVLayoutReport {
             e.engine == .vllm
             ? "a profiling pass (\(Bytes(e.activationPeakBytes))) and non-torch memory (\(Bytes(e.nonTorchBytes)))"
             : "non-torch memory (\(Bytes(e.nonTorchBytes))) and nothing for activations"
-        let fraction = UnitFormat.fixed(e.fraction, decimals: 2)
+        let fraction = UnitFormat.fixed(e.fraction, decimals: e.engine == .vllm ? 2 : 3)
         let budget =
             fraction == headroom && e.engine == .vllm
             ? "with the same \(fraction) of the device as lcplan (1 - memory_headroom) it"

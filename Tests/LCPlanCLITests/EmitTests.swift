@@ -115,6 +115,26 @@ struct EmitTests {
         #expect(result.stdout.contains("--max-model-len 131072 "))
     }
 
+    /// With `serving.engine` naming the engine, the script carries the knobs whose accounting the report
+    /// reproduced, not the plan's defaults.
+    @Test func servingKnobsCarryIntoTheScript() throws {
+        let vllm = try Self.emit(
+            Self.serving
+                + "serving: {engine: vllm, gpu_memory_utilization: 0.85, max_num_batched_tokens: 4096, max_num_seqs: 64, block_size: 32}\n",
+            "vllm")
+        #expect(vllm.status == 0, "\(vllm.stderr)")
+        for flag in ["--gpu-memory-utilization 0.85 ", "--max-num-batched-tokens 4096 ", "--max-num-seqs 64 ", "--block-size 32 "] {
+            #expect(vllm.stdout.contains(flag), "\(flag)")
+        }
+        let sglang = try Self.emit(
+            Self.serving + "serving: {engine: sglang, mem_fraction_static: 0.8, chunked_prefill_size: 4096, block_size: 16}\n", "sglang")
+        #expect(sglang.status == 0, "\(sglang.stderr)")
+        for flag in ["--mem-fraction-static 0.800 ", "--chunked-prefill-size 4096 ", "--page-size 16 "] {
+            #expect(sglang.stdout.contains(flag), "\(flag)")
+        }
+        for flag in Self.flags(sglang.stdout) { #expect(Self.sglang.contains(flag), "SGLang 0.5.23 has no \(flag)") }
+    }
+
     @Test func sglangFlagsExist() throws {
         let result = try Self.emit(Self.serving, "sglang")
         #expect(result.status == 0, "\(result.stderr)")

@@ -121,13 +121,14 @@ struct KVLayoutTests {
         // hardware.md: the driver reports 81,559 MiB for an H100 SXM.
         let device = ExactInt(81_559) * ExactInt(1 << 20)
         #expect(e.deviceBytes == device)
-        #expect(e.budgetBytes == (device * 9).floorDivided(by: 10))
+        #expect(e.budgetBytes == (device * 9).ceilDivided(by: 10))
         // 8,030,261,248 parameters (cases.md) in bf16; the vocabulary 128,256 = 2,004 x 64 needs no padding.
         #expect(e.weightBytes == ExactInt(8_030_261_248 * 2))
-        // Profiling pass of 8,192 tokens: the MLP's live set 2h + 3 x ffn = 8,192 + 43,008 elements of 2 B
-        // exceeds the attention's 2h + (2 x 32 + 2 x 8) x 128 = 18,432, and the sampler's 256 x 128,256 x 10 B
-        // + 8,192 x 4,096 x 2 B.
-        #expect(e.activationPeakBytes == ExactInt(8192 * 2 * 51_200))
+        // engines.md 1.2: an H100 serves with max_num_batched_tokens 8,192 and max_num_seqs 1,024 by default.
+        // The forward pass's largest live set, the MLP's 2h + 3 x ffn = 8,192 + 43,008 elements of 2 B per token
+        // (above the attention's 2h + (2 x 32 + 2 x 8) x 128 = 18,432), is 8,192 x 2 x 51,200 = 838,860,800 B;
+        // the sampler's 1,024 rows x 128,256 x 22 B + 8,192 x 4,096 x 2 B is larger.
+        #expect(e.activationPeakBytes == ExactInt(1024 * 128_256 * 22 + 8192 * 4096 * 2))
         #expect(e.nonTorchBytes == EngineKVCapacity.defaultNonTorch(ranks: 1))
         let available = e.budgetBytes - e.weightBytes - e.activationPeakBytes - e.nonTorchBytes
         #expect(e.availableBytes == available)
@@ -185,8 +186,10 @@ struct KVLayoutTests {
         #expect(e.blocksPerRequest == ExactInt(8192 + 6 * 577))
     }
 
-    /// SGLang for Llama 3.1 70B over TP 2 on H200: mem_fraction_static 0.87 (its default at TP 2), cell =
-    /// 80 layers x 4 KV heads x 128 x 2 x 2 B = 163,840 B, page size 1.
+    /// SGLang 0.5.23 for Llama 3.1 70B over TP 2 on H200: mem_fraction_static by its reserve rule (engines.md
+    /// 2.3): 143,771 MiB (hardware.md), chunk 8,192 and decode graph batch 256 (table 2.2, under 160 GiB, tp < 4),
+    /// reserved 512 + 1.5 x 8,192 + 2 x 1 / 8 x 1,024 + 2 x 256 = 13,568 MiB, fraction round(130,203 / 143,771, 3)
+    /// = 0.906; cell = 80 layers x 4 KV heads x 128 x 2 x 2 B = 163,840 B, page size 1.
     @Test func sglangPool() throws {
         let spec = try #require(
             resolve(
@@ -199,12 +202,15 @@ struct KVLayoutTests {
                 serving: {engine: sglang}
                 """))
         let e = try #require(Analysis(spec).kvLayout?.engine)
-        #expect(e.fraction == 0.87)
+        #expect(e.fraction == 0.906)
         let free = e.deviceBytes - e.nonTorchBytes
-        let kept = try #require((free * 130_000).ceilDivided(by: 1_000_000))
+        let kept = try #require((free * 94_000).ceilDivided(by: 1_000_000))
         #expect(e.availableBytes == free - e.weightBytes - kept)
         let tokens = try #require(e.availableBytes.floorDivided(by: 163_840))
         #expect(e.tokens == tokens)
+        // max_running_requests = min(clamp(int(tokens / 131,072 x 512), 2,048, 4,096), tokens // 2).
+        let scaled = (tokens * 512).floorDivided(by: 131_072)?.intValue ?? 0
+        #expect(e.maxRunning == min(min(max(scaled, 2048), 4096), (tokens.floorDivided(by: 2)?.intValue ?? 0)))
         #expect(e.blockSize == 1)
         // Weights: 70,553,706,496 parameters (cases.md) over 2 ranks in bf16, the vocabulary needing no padding.
         #expect(e.weightBytes == ExactInt(70_553_706_496))
@@ -236,5 +242,36 @@ struct KVLayoutTests {
         #expect(tier.readSeconds == with.memory.device.kvOffloaded.doubleValue / 35.2e9)
         let tpot = try #require(with.time.tpot)
         #expect(tpot.memory >= tier.readSeconds)
+    }
+
+    /// vLLM 0.33.0 (engines.md 1.3): gpu_memory_utilization defaults to 0.92, and the logged size is
+    /// int(max_concurrency x max_model_len), which for Gemma 3's hybrid groups is not blocks / groups x 16.
+    @Test func vllm033Accounting() throws {
+        func engine(_ version: String) throws -> EngineKVCapacity {
+            let spec = try #require(
+                resolve(
+                    """
+                    version: 1
+                    model: gemma-3-27b
+                    hardware: {device: h200, count: 1}
+                    workload: {mode: inference, context: 128k}
+                    plan: {tp: 1}
+                    serving: {engine: vllm, version: "\(version)"}
+                    """))
+            return try #require(Analysis(spec).kvLayout?.engine)
+        }
+        let modern = try engine("0.33.0"), older = try engine("0.10.1")
+        #expect(modern.fraction == 0.92 && older.fraction == 0.9)
+        #expect(modern.tokens == (modern.blocks * 131_072).floorDivided(by: modern.blocksPerRequest))
+        #expect(older.tokens == (older.blocks.floorDivided(by: 7) ?? .zero) * 16)
+    }
+
+    /// engines.md 1.2: vLLM's batch defaults by device; 2.2-2.3: SGLang's reserve rule gives about 0.83 on an
+    /// 80 GiB H100 at TP 1 (81,559 MiB: (81,559 - 13,440) / 81,559 = 0.835 without the prefill-graph part).
+    @Test func engineDefaultsByDevice() throws {
+        let h100 = try #require(DeviceCatalogue.named("h100-sxm")), a100 = try #require(DeviceCatalogue.named("a100-80gb"))
+        #expect(EngineKVCapacity.vllmBatchDefaults(h100) == (8192, 1024))
+        #expect(EngineKVCapacity.vllmBatchDefaults(a100) == (2048, 256))
+        #expect(EngineKVCapacity.sglangFraction(memory: h100.memory.value, tp: 1, pp: 1, chunk: nil, mla: false) == 0.835)
     }
 }

@@ -124,10 +124,25 @@ struct KVCacheReader {
         serving.memFractionStatic = s.fraction("mem_fraction_static")
         serving.blockSize = s.int("block_size")
         serving.nonTorchMemory = s.bytes("non_torch_memory")
+        serving.cudagraphMemory = s.bytes("cudagraph_memory")
+        serving.chunkedPrefillSize = s.int("chunked_prefill_size")
+        if let (text, at) = s.scalar("version") {
+            serving.version = EngineVersion(text)
+            if serving.version == nil {
+                reader.report(
+                    .typeMismatch, "`\(at.path)` must be a release number such as 0.10.1, found '\(text)'", at: at,
+                    expected: "digits separated by dots")
+            }
+        }
         let owners: [(String, ServingEngine)] = [
-            ("gpu_memory_utilization", .vllm), ("max_num_batched_tokens", .vllm), ("max_num_seqs", .vllm),
-            ("mem_fraction_static", .sglang),
+            ("gpu_memory_utilization", .vllm), ("max_num_batched_tokens", .vllm), ("max_num_seqs", .vllm), ("cudagraph_memory", .vllm),
+            ("mem_fraction_static", .sglang), ("chunked_prefill_size", .sglang),
         ]
+        if serving.engine == .ideal, let at = s.value("version") {
+            reader.report(
+                .outOfRange, "`\(at.path)` names an engine release; serving.engine is ideal", at: at,
+                expected: "engine: vllm or sglang, or remove the key")
+        }
         for (key, owner) in owners where owner != serving.engine {
             if let at = s.value(key) {
                 reader.report(

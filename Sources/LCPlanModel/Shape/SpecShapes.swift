@@ -191,10 +191,17 @@ public enum SpecShapes {
         "serving", "The serving engine whose KV admission rules the report reproduces, and its knobs.",
         [
             Field("engine", .choice(ServingEngine.allCases.map(\.rawValue)), "ideal (default), vllm or sglang."),
-            Field("gpu_memory_utilization", .fraction, "vLLM: fraction of device memory the instance uses (default 0.9)."),
-            Field("max_num_batched_tokens", positive, "vLLM: tokens per step and of the profiling pass (default 8192)."),
-            Field("max_num_seqs", positive, "vLLM: sequences per step (default 256)."),
-            Field("mem_fraction_static", .fraction, "SGLang: fraction for weights and KV pool (default by TP: 0.88 to 0.79)."),
+            Field("version", .text, "The engine release whose accounting to follow (default: vLLM 0.19, SGLang 0.5.23)."),
+            Field("gpu_memory_utilization", .fraction, "vLLM: fraction of device memory the instance uses (default 0.9; 0.92 from 0.33)."),
+            Field(
+                "max_num_batched_tokens", positive,
+                "vLLM: tokens per step and of the profiling pass (default by device: 8192 on H100/H200, 2048 on A100)."),
+            Field("max_num_seqs", positive, "vLLM: sequences per step (default by device: 1024 on H100/H200, 256 on A100)."),
+            Field("cudagraph_memory", .bytes, "vLLM: the CUDA-graph estimate releases from 0.21 deduct (default 0: not modelled)."),
+            Field(
+                "mem_fraction_static", .fraction,
+                "SGLang: fraction of pre-load free memory for weights and KV pool (default: its reserve rule)."),
+            Field("chunked_prefill_size", positive, "SGLang: prefill chunk in tokens (default by device memory: 8192 on 80-160 GiB)."),
             Field("block_size", positive, "Engine block (vLLM) or page (SGLang) size in tokens (default 16 / 1)."),
             Field("non_torch_memory", .bytes, "Memory outside PyTorch (CUDA context, NCCL) the engine deducts."),
         ])

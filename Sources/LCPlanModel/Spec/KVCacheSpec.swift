@@ -167,6 +167,42 @@ public struct ServingSpec: Sendable, Equatable {
     public var blockSize: Int?
     /// Memory outside PyTorch's allocator (CUDA context, NCCL buffers) the engine deducts.
     public var nonTorchMemory: ExactInt?
+    /// vLLM: the CUDA-graph memory estimate releases from 0.21 on deduct (engines.md 1.3); lcplan does not
+    /// model it, the spec may state it.
+    public var cudagraphMemory: ExactInt?
+    /// SGLang: tokens per prefill chunk (sets its default `mem_fraction_static`; engines.md 2.2, 2.3).
+    public var chunkedPrefillSize: Int?
+    /// The engine release whose accounting to follow (`0.10.1`, `0.33.0`; default: vLLM 0.19, SGLang 0.5.23).
+    public var version: EngineVersion?
 
     public init() {}
+}
+
+/// An engine release, compared by its numeric parts (`0.10.1` < `0.33.0`).
+public struct EngineVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
+    public let parts: [Int]
+
+    /// A release from its numeric parts (`EngineVersion(parts: [0, 33])`).
+    public init(parts: [Int]) { self.parts = parts }
+
+    public init?(_ text: String) {
+        let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard !pieces.isEmpty, pieces.count <= 4 else { return nil }
+        var parts: [Int] = []
+        for piece in pieces {
+            guard let n = Int(piece), n >= 0, n < 100_000 else { return nil }
+            parts.append(n)
+        }
+        self.parts = parts
+    }
+
+    public static func < (a: EngineVersion, b: EngineVersion) -> Bool {
+        for i in 0..<max(a.parts.count, b.parts.count) {
+            let x = i < a.parts.count ? a.parts[i] : 0, y = i < b.parts.count ? b.parts[i] : 0
+            if x != y { return x < y }
+        }
+        return false
+    }
+
+    public var description: String { parts.map(String.init).joined(separator: ".") }
 }

@@ -198,11 +198,14 @@ enum InputSections {
         "The serving engine whose KV accounting is reproduced, and the knobs given (null: the engine's default).",
         [
             F.choice("engine", ServingEngine.self) { $0.engine },
+            F.nullable("version", .string) { $0.version.map { .string($0.description) } },
             F.nullable("gpu_memory_utilization", .ratio) { $0.gpuMemoryUtilization.map(JSONValue.number) },
             optionalInt("max_num_batched_tokens") { $0.maxNumBatchedTokens }, optionalInt("max_num_seqs") { $0.maxNumSeqs },
             F.nullable("mem_fraction_static", .ratio) { $0.memFractionStatic.map(JSONValue.number) },
             optionalInt("block_size") { $0.blockSize },
             F.nullable("non_torch_memory_bytes", .exactBytes) { $0.nonTorchMemory.map(JSONValue.integer) },
+            F.nullable("cudagraph_memory_bytes", .exactBytes) { $0.cudagraphMemory.map(JSONValue.integer) },
+            optionalInt("chunked_prefill_size") { $0.chunkedPrefillSize },
         ])
 
     static let training = JSONShape<TrainingSpec>(

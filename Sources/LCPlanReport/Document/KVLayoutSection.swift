@@ -40,6 +40,7 @@ enum KVLayoutSection {
         "The named engine's start-up accounting, deduction by deduction.",
         [
             F.choice("engine", ServingEngine.self) { $0.engine },
+            F.string("version", "The engine release whose accounting is followed.") { $0.version.description },
             F.bytes("device_memory_bytes", "As the driver reports it.") { $0.deviceBytes },
             F.ratio("memory_fraction", "vLLM gpu_memory_utilization, or SGLang mem_fraction_static.") { $0.fraction },
             F.bytes("budget_bytes", "vLLM: fraction x device memory; SGLang: fraction x memory free at start-up.") { $0.budgetBytes },
@@ -48,6 +49,9 @@ enum KVLayoutSection {
                 $0.activationPeakBytes
             },
             F.bytes("non_torch_bytes") { $0.nonTorchBytes },
+            F.bytes("cudagraph_bytes", "vLLM from 0.21: the CUDA-graph estimate as the spec states it (0: not modelled).") {
+                $0.cudagraphBytes
+            },
             F.bytes("available_bytes", "Left for the KV cache; negative when the engine would not start.") { $0.availableBytes },
             F.count("block_size", "Tokens per block (vLLM) or page (SGLang).") { $0.blockSize },
             F.bytes("page_bytes", "One block of one layer.") { $0.pageBytes },
@@ -58,6 +62,7 @@ enum KVLayoutSection {
             F.exact("blocks_per_request", "Blocks (SGLang: tokens) one request at the target context needs.") { $0.blocksPerRequest },
             F.ratio("max_concurrency", "The engine's \"Maximum concurrency\" at the target context.") { $0.concurrency },
             F.exact("sequences", "Whole requests at the target context.") { $0.sequences },
+            F.count("max_running_requests", "vLLM's max_num_seqs; SGLang's derived max_running_requests.") { $0.maxRunning },
             F.count("longest_accepted", "The longest request length the engine would accept.") { $0.longestAccepted },
             F.bool("refuses", "Whether it refuses (vLLM) or cannot admit (SGLang) the target context.") { $0.refuses },
             F.count("stage", "The pipeline stage counted (the engine takes the minimum).") { $0.stage },

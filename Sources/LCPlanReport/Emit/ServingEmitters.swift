@@ -28,12 +28,18 @@ enum ServingEmitters {
         if l.ep > 1 { args.append(("--enable-expert-parallel", nil)) }
         args += [("--max-model-len", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
         if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
+        // With `serving.engine: vllm` the knobs whose accounting the report reproduced; otherwise the plan's.
+        let serving = a.spec.serving.engine == .vllm ? a.spec.serving : nil
+        let engine = a.kvLayout?.engine
         args += [
-            ("--block-size", "\(w.kvCache.blockTokens)"),
-            ("--gpu-memory-utilization", EngineScript.fraction(1 - a.spec.constraints.memoryHeadroom)),
-            ("--max-num-seqs", "\(a.evaluation.sequencesPerReplica)"),
+            ("--block-size", "\(serving != nil ? engine?.blockSize ?? w.kvCache.blockTokens : w.kvCache.blockTokens)"),
+            (
+                "--gpu-memory-utilization",
+                EngineScript.fraction(serving != nil ? engine?.fraction ?? 0.9 : 1 - a.spec.constraints.memoryHeadroom)
+            ),
+            ("--max-num-seqs", "\(serving?.maxNumSeqs ?? a.evaluation.sequencesPerReplica)"),
         ]
-        if let chunk = l.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
+        if let chunk = serving?.maxNumBatchedTokens ?? l.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
         args.append(("\"$@\"", nil))
         s.command("vllm serve \"$MODEL\"", args)
         return .script(s.text)
@@ -53,8 +59,12 @@ enum ServingEmitters {
         if l.dp > 1 { args.append(("--dp-size", "\(l.dp)")) }
         args += [("--context-length", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
         if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
-        args += [("--page-size", "\(w.kvCache.blockTokens)"), ("--max-running-requests", "\(a.evaluation.sequencesPerReplica)")]
-        if let chunk = l.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
+        // With `serving.engine: sglang` the knobs whose accounting the report reproduced; otherwise the plan's.
+        let serving = a.spec.serving.engine == .sglang ? a.spec.serving : nil
+        let page = serving != nil ? a.kvLayout?.engine?.blockSize ?? w.kvCache.blockTokens : w.kvCache.blockTokens
+        args += [("--page-size", "\(page)"), ("--max-running-requests", "\(a.evaluation.sequencesPerReplica)")]
+        if let fraction = serving?.memFractionStatic { args.append(("--mem-fraction-static", UnitFormat.fixed(fraction, decimals: 3))) }
+        if let chunk = serving?.chunkedPrefillSize ?? l.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
         args.append(("\"$@\"", nil))
         s.command("python -m sglang.launch_server", args)
         return .script(s.text)
