@@ -15,7 +15,9 @@ struct PlanCommand: ParsableCommand {
             `plan` fixes as given, the rest searched by the spec's `search.objective`, with runners-up and \
             why), the FLOP, memory and time profiles, the KV layout (bits per element with metadata, bytes \
             per block, the ideal capacity and, with `serving.engine: vllm` or `sglang`, that engine's \
-            start-up accounting and the lines it logs), RoPE feasibility, and every finding. The spec's \
+            start-up accounting and the lines it logs), for training with workload.documents the imbalance of \
+            each packing policy (naive, balanced, chunked, disaggregated), RoPE feasibility, and every \
+            finding. The spec's \
             `search` section: objective (throughput, latency or devices), runners_up (default 5), \
             tp_across_nodes (default false), tp_beyond_kv_groups (default true), cp_kinds (ring, ulysses, \
             allgather, hierarchical) and enforce (engines whose start-up rules must hold: megatron, torchtitan, deepspeed, \

@@ -24,6 +24,8 @@ public struct Analysis: Sendable {
     public let time: TimeProfile
     /// The KV layout at inference: bytes per token and block, capacity, the named engine's count, tiers.
     public let kvLayout: KVLayoutProfile?
+    /// Training with `workload.documents`: per-rank attention and imbalance under each packing policy.
+    public let varlen: VarlenProfile?
     /// The RoPE analyses at the spec's context: global layers, and local layers with their own base
     /// (empty for models without rotary embeddings).
     public let rope: [RoPEAnalysis]
@@ -60,6 +62,7 @@ public struct Analysis: Sendable {
         time = evaluation.time
         let kvLayout = KVLayoutProfile(profile, layout: layout)
         self.kvLayout = kvLayout
+        varlen = VarlenProfile(profile, layout: layout)
         rope = profile.rope
         // Findings about derived values point at the key they concern, or its nearest written ancestor.
         let suppressions = RuleRegistry.resolve(spec.checks)

@@ -2,7 +2,7 @@
 struct WorkloadReader {
     let reader: SpecReader
 
-    static let trainingKeys = ["global_batch", "micro_batch", "optimizer", "zero", "recompute", "grad_dtype"]
+    static let trainingKeys = ["global_batch", "micro_batch", "optimizer", "zero", "recompute", "grad_dtype", "documents"]
 
     func read(_ fields: MappingReader) -> WorkloadSpec? {
         let mode = fields.choice("mode", WorkloadMode.self) ?? .inference
@@ -20,6 +20,7 @@ struct WorkloadReader {
                 optimizer: fields.choice("optimizer", Optimizer.self) ?? .adamw, zero: fields.int("zero") ?? 0,
                 recompute: fields.choice("recompute", Recompute.self) ?? .none,
                 gradDtype: fields.choice("grad_dtype", NumberFormat.self) ?? .bf16)
+            if let documents = fields.mapping("documents") { training?.documents = readDocuments(documents, context: context) }
             if let training, training.globalBatch % training.microBatch != 0, let at = fields.value("micro_batch") {
                 reader.report(
                     .planNotDivisible, "micro_batch (\(training.microBatch)) does not divide global_batch (\(training.globalBatch))",
@@ -56,5 +57,71 @@ struct WorkloadReader {
         return WorkloadSpec(
             mode: mode, context: context, batch: batch, promptTokens: prompt, outputTokens: output,
             dtype: dtype, kvCache: kv, prefillChunk: chunk, training: training)
+    }
+
+    /// `workload.documents`: exactly one of distribution, histogram, lengths.
+    func readDocuments(_ d: MappingReader, context: Int?) -> DocumentSpec? {
+        let forms = ["distribution", "histogram", "lengths"].filter { d.value($0) != nil }
+        guard forms.count == 1 else {
+            if let at = d.value(forms.last ?? "") ?? d.value("chunk") ?? d.value("seed") {
+                reader.report(
+                    forms.isEmpty ? .missingKey : .outOfRange,
+                    forms.isEmpty
+                        ? "`workload.documents` needs distribution, histogram or lengths"
+                        : "`workload.documents` takes one form; found \(forms.joined(separator: ", "))",
+                    at: at, expected: "one of distribution (prolong, wlb), histogram, lengths")
+            }
+            return nil
+        }
+        var source: DocumentSpec.Source? = nil
+        if let builtIn = d.choice("distribution", BuiltInDistribution.self) { source = .builtIn(builtIn) }
+        if let items = d.list("histogram") {
+            var buckets: [LengthBucket] = []
+            for item in items {
+                guard let bucket = reader.mapping(item, SpecShapes.lengthBucket) else { continue }
+                guard let below = bucket.tokens("below"), let share = bucket.fraction("share") else {
+                    _ = bucket.required("below")
+                    _ = bucket.required("share")
+                    continue
+                }
+                if let last = buckets.last, below <= last.below, let at = bucket.value("below") {
+                    reader.report(
+                        .outOfRange, "bucket bounds must increase; \(below) follows \(last.below)", at: at,
+                        expected: "a bound above \(last.below)")
+                }
+                buckets.append(LengthBucket(below: below, share: share))
+            }
+            if buckets.reduce(0, { $0 + $1.share }) <= 0, let at = d.value("histogram") {
+                reader.report(.outOfRange, "the histogram's shares add up to nothing", at: at, expected: "at least one positive share")
+            } else if buckets.count == items.count {
+                source = .histogram(buckets)
+            }
+        }
+        if let items = d.list("lengths") {
+            var lengths: [Int] = []
+            for (index, item) in items.enumerated() {
+                let text = item.scalarText?.trimmingWhitespace ?? ""
+                switch QuantityParser.tokens(text.replacingUnderscores) {
+                case .success(let n) where n.intValue.map({ $0 >= 1 && $0 <= SpecShapes.maxTokens }) == true:
+                    lengths.append(n.intValue ?? 1)
+                default:
+                    reader.report(
+                        .badUnit, "`workload.documents.lengths[\(index)]` is not a token count", at: item,
+                        expected: QuantityParser.tokensExpected)
+                }
+            }
+            if lengths.count == items.count && !lengths.isEmpty { source = .lengths(lengths) }
+        }
+        guard let source else { return nil }
+        var spec = DocumentSpec(source: source)
+        spec.chunk = d.tokens("chunk")
+        if let seed = d.int("seed") { spec.seed = seed }
+        if let chunk = spec.chunk, let context, chunk > context, let at = d.value("chunk") {
+            reader.report(
+                .outOfRange, "a chunk of \(chunk) tokens exceeds the context (\(context))", at: at,
+                expected: "a chunk no longer than the context")
+            return nil
+        }
+        return spec
     }
 }

@@ -206,6 +206,25 @@ public enum SpecShapes {
             Field("non_torch_memory", .bytes, "Memory outside PyTorch (CUDA context, NCCL) the engine deducts."),
         ])
 
+    public static let lengthBucket = ObjectShape(
+        "bucket", "Documents shorter than `below` (and at least the previous bucket's bound), and their share.",
+        [
+            Field("below", .tokens, "Upper bound of the bucket in tokens.", required: true),
+            Field("share", .fraction, "Share of the documents (the shares are normalised).", required: true),
+        ])
+
+    public static let documents = ObjectShape(
+        "documents", "Training: the document lengths packed into each step's sequences (one of distribution, histogram, lengths).",
+        [
+            Field(
+                "distribution", .choice(BuiltInDistribution.allCases.map(\.rawValue)),
+                "A published distribution: prolong or wlb (DistCA's data)."),
+            Field("histogram", .list(.object(lengthBucket)), "Buckets in increasing order."),
+            Field("lengths", .list(.tokens), "Document lengths, repeated to fill the step."),
+            Field("chunk", .tokens, "ChunkFlow's chunk (default context / 4)."),
+            Field("seed", .integer(minimum: 0, maximum: 1 << 30), "Seed of the deterministic draw (default 1)."),
+        ])
+
     public static let workload = ObjectShape(
         "workload", "What runs.",
         [
@@ -226,6 +245,7 @@ public enum SpecShapes {
             Field("zero", .integer(minimum: 0, maximum: 3), "Training: ZeRO stage (default 0)."),
             Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Training: activation recompute (default none)."),
             Field("grad_dtype", .choice(formats), "Training: gradient format (default bf16; fp32 for Megatron main grads)."),
+            Field("documents", .object(documents), "Training: variable-length documents packed into the sequences."),
         ])
 
     public static let plan = ObjectShape(

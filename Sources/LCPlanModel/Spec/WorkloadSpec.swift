@@ -64,6 +64,8 @@ public struct TrainingSpec: Sendable, Equatable {
     public var zero: Int
     public var recompute: Recompute
     public var gradDtype: NumberFormat
+    /// Variable-length documents packed into the step's sequences, when the spec gives them.
+    public var documents: DocumentSpec?
 
     public init(
         globalBatch: Int, microBatch: Int, optimizer: Optimizer, zero: Int, recompute: Recompute,

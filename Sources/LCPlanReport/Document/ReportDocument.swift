@@ -62,6 +62,9 @@ public enum ReportDocument {
             F.omittable("kv_layout", KVLayoutSection.layout.type, "Inference only.") { r in
                 r.analysis?.kvLayout.map(KVLayoutSection.layout.encode)
             },
+            F.omittable("varlen", VarlenSection.profile.type, "Training with workload.documents only.") { r in
+                r.analysis?.varlen.map(VarlenSection.profile.encode)
+            },
             F.omittable("rope", RoPESection.byLayerKind.type) { $0.analysis.map { RoPESection.byLayerKind.encode($0.rope) } },
             F.omittable("assumptions", .array(ProfileSections.assumption.type)) { r in
                 r.analysis.map { .array($0.assumptions.map(ProfileSections.assumption.encode)) }

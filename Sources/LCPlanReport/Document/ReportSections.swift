@@ -14,6 +14,7 @@ enum ReportSections {
             sections += LayoutReport.sections(analysis, timing: timing)
             sections += [ProfileText.flops(analysis), ProfileText.memory(analysis), ProfileText.time(analysis)]
             if let kv = KVLayoutReport.section(analysis) { sections.append(kv) }
+            if let varlen = analysis.varlen { sections.append(VarlenSection.section(varlen)) }
             sections += RoPEReport.sections(analysis.rope)
             var assumptions = ReportSection("Assumptions")
             assumptions.notes = analysis.assumptions.map(\.text)
