@@ -12,7 +12,8 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             SPEC is a YAML or JSON file, or - for standard input. The report shows the resolved model \
             (presets expanded, exact parameter counts), the hardware and the workload, the layout (the keys \
-            `plan` fixes as given, the rest searched by the spec's `search.objective`, with runners-up and \
+            `plan` fixes as given, the rest searched by the spec's `search.objective`; serving without a \
+            workload batch and with the throughput objective also searches the batch), with runners-up and \
             why), the FLOP, memory and time profiles, the KV layout (bits per element with metadata, bytes \
             per block, the ideal capacity and, with `serving.engine: vllm` or `sglang`, that engine's \
             start-up accounting and the lines it logs), for training with workload.documents the imbalance of \

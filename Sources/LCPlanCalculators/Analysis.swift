@@ -38,6 +38,7 @@ public struct Analysis: Sendable {
     /// `rope` overrides the RoPE analysis settings the spec's conventions give (the fuzzers bound its
     /// cost with a smaller Men budget; reports never pass it).
     public init(_ spec: Spec, rope ropeSettings: RoPESettings? = nil) {
+        let (spec, batchSearch) = Self.resolvingBatch(spec)
         self.spec = spec
         let profile = ModelProfile(spec, ropeSettings: ropeSettings)
         self.profile = profile
@@ -46,7 +47,16 @@ public struct Analysis: Sendable {
         self.system = system
         let planner = Planner(profile: profile, system: system)
         let started = DispatchTime.now().uptimeNanoseconds
-        let search = planner.search()
+        var search = planner.search()
+        if let batchSearch {
+            // The batch was chosen by a first search over every batch: its count, rejections and the best
+            // layout with another batch stand for the search as a whole.
+            search.fixed.removeAll { $0 == "batch" }
+            search.searched = Planner.keys.filter { search.searched.contains($0) || $0 == "batch" }
+            search.contrasts += batchSearch.contrasts.filter { $0.dimension == "batch" }
+            search.candidatesEvaluated = batchSearch.candidatesEvaluated
+            search.rejected = batchSearch.rejected
+        }
         searchSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         self.search = search
         if let chosen = search.chosen {
@@ -78,6 +88,23 @@ public struct Analysis: Sendable {
                 suggestion: d.suggestion, severity: d.severity)
         }
         assumptions = Self.assumptions(spec, layout: layout, defaulted: search.searched, time: time, system: system)
+    }
+
+    /// The spec with its batch chosen, when the workload leaves the batch open to a throughput search: the
+    /// search's sequences per replica times its replicas, fixed for everything that follows.
+    static func resolvingBatch(_ spec: Spec) -> (Spec, SearchOutcome?) {
+        guard spec.workload.mode == .inference, spec.plan.batch == nil, spec.search.objective == .throughput else {
+            return (spec, nil)
+        }
+        let profile = ModelProfile(spec, analyseRoPE: false)
+        let planner = Planner(profile: profile, system: System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat))
+        let outcome = planner.search()
+        guard let chosen = outcome.chosen?.layout, let sequences = chosen.sequences else { return (spec, nil) }
+        var resolved = spec
+        let batch = sequences.saturatingMultiplied(by: chosen.dp)
+        resolved.workload.batch = batch
+        resolved.plan.batch = batch
+        return (resolved, outcome)
     }
 
     static func findings(_ spec: Spec, memory: MemoryProfile, maxContext: Int?, time: TimeProfile) -> [Diagnostic] {
@@ -136,7 +163,10 @@ public struct Analysis: Sendable {
     /// LC403 and LC404: when the spec fixes a layout key, the same search with every key open, compared.
     static func planFindings(_ spec: Spec, planner: Planner, search: SearchOutcome) -> [Diagnostic] {
         guard !search.fixed.isEmpty, let fixed = search.chosen else { return [] }
-        let free = planner.search(PlanSpec())
+        // Every layout key open; the batch, the offered load, stays as the spec has it.
+        var open = PlanSpec()
+        open.batch = spec.plan.batch
+        let free = planner.search(open)
         guard let better = free.chosen else { return [] }
         let location = SourceLocation(file: spec.file)
         let training = spec.workload.training != nil

@@ -22,6 +22,8 @@ enum LayoutReport {
         ]
         if !training {
             values.append(("prefill_chunk", l.prefillChunk.map { "\($0)" } ?? "whole prompt"))
+            let perReplica = (a.spec.workload.batch + l.dp - 1) / max(l.dp, 1)
+            values.append(("batch", "\(a.spec.workload.batch)" + (l.dp > 1 ? " (\(perReplica) per replica)" : "")))
         }
         if training {
             values += [

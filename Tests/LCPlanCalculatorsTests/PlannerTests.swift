@@ -62,6 +62,9 @@ struct PlannerTests {
             let searched = Analysis(spec)
             let chosen = try #require(searched.search.chosen)
             spec.plan = chosen.layout.plan
+            // The batch is the workload's (or the one the search chose), not a layout key.
+            spec.plan.batch = searched.spec.plan.batch
+            spec.workload.batch = searched.spec.workload.batch
             let fixed = Analysis(spec)
             #expect(fixed.search.candidatesEvaluated == 1)
             #expect(fixed.layout == chosen.layout)
@@ -509,5 +512,37 @@ struct ExpertTensorParallelTests {
         let etps = Set(
             ([search.chosen].compactMap { $0 } + search.runnersUp.map(\.profile) + search.contrasts.map(\.profile)).map(\.layout.etp))
         #expect(etps.contains(1) || search.contrasts.contains { $0.dimension == "etp" })
+    }
+
+    /// Serving without a workload batch, for throughput: the search chooses sequences per replica; twice as
+    /// many would not fit, would miss the TPOT constraint, or would not be faster per device; and the report
+    /// describes that batch as if the spec had written it.
+    @Test func servingBatchIsSearched() throws {
+        let text = """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h100-sxm, count: 8}
+            workload: {mode: inference, context: 32k, output_tokens: 1024}
+            constraints: {tpot: 50ms}
+            """
+        let analysis = Analysis(try #require(resolve(text)))
+        #expect(analysis.search.searched.contains("batch"))
+        let chosen = try #require(analysis.search.chosen)
+        let perReplica = analysis.spec.workload.batch / chosen.layout.dp
+        #expect(perReplica * chosen.layout.dp == analysis.spec.workload.batch)
+        #expect(Planner.batches.contains(perReplica))
+        let evaluator = LayoutEvaluator(profile: analysis.profile, system: analysis.system)
+        let doubled = evaluator.evaluate(chosen.layout, sequences: perReplica * 2)
+        let perDevice = { (p: LayoutProfile) in p.time.objectiveTokensPerSecond / Double(p.layout.devices) }
+        #expect(!doubled.fits || (doubled.time.tpot?.seconds ?? 0) > 0.05 || perDevice(doubled) <= perDevice(chosen) * (1 + 1e-9))
+        #expect((chosen.time.tpot?.seconds ?? 1) <= 0.05)
+        // Written, the same batch is fixed and gives the same figures.
+        let fixed = Analysis(
+            try #require(
+                resolve(
+                    text.replacingOccurrences(
+                        of: "output_tokens: 1024", with: "output_tokens: 1024, batch: \(analysis.spec.workload.batch)"))))
+        #expect(fixed.search.fixed.contains("batch") && !fixed.search.searched.contains("batch"))
+        #expect(fixed.time == analysis.time && fixed.memory.total == analysis.memory.total)
     }
 }

@@ -43,7 +43,7 @@ public struct LayoutEvaluator: Sendable {
     /// (default: the workload's batch spread over the replicas).
     public func evaluate(_ layout: Layout, sequences perReplica: Int? = nil) -> LayoutProfile {
         let workload = profile.spec.workload
-        let sequences = perReplica ?? (workload.batch + layout.dp - 1) / max(layout.dp, 1)
+        let sequences = perReplica ?? layout.sequences ?? (workload.batch + layout.dp - 1) / max(layout.dp, 1)
         let microBatches = MemoryModel.microBatches(workload, layout)
         let sequence = workload.mode == .inference ? workload.promptTokens + workload.outputTokens : workload.context
         var best = MemoryParts<Double>()
@@ -260,7 +260,9 @@ public struct LayoutEvaluator: Sendable {
         let output = Double(spec.workload.outputTokens)
         // Sequences in flight over all replicas: the batch (replicas beyond it stand idle), the most loaded
         // replica setting the pace.
-        let served = min(Double(layout.dp) * sequences, Double(max(spec.workload.batch, 1)))
+        let served =
+            layout.sequences != nil
+            ? Double(layout.dp) * sequences : min(Double(layout.dp) * sequences, Double(max(spec.workload.batch, 1)))
         let prefillFLOPs = profile.prefillFLOPs * perReplica / (tp * cp)
         // Chunked prefill: every step of `chunk` tokens over the replica's sequences reads every stage's
         // weights, and a prompt split into n chunks reads its own growing cache, (n + 1)/2 times the whole.

@@ -23,9 +23,13 @@ enum LayoutComparison {
         }
         if Ranked.same(rival.primary, chosen.primary) && Ranked.same(rival.secondary, chosen.secondary) {
             if r.layout.prefillChunk != c.layout.prefillChunk {
-                func chunks(_ l: Layout) -> Int { l.prefillChunk.map { (promptTokens + $0 - 1) / $0 } ?? 1 }
+                // Steps of a replica's prefill: its prompts' tokens over the chunk.
+                func steps(_ p: LayoutProfile) -> Int {
+                    let tokens = promptTokens.saturatingMultiplied(by: p.sequencesPerReplica)
+                    return p.layout.prefillChunk.map { (tokens + $0 - 1) / $0 } ?? 1
+                }
                 return
-                    "as fast; prefills each prompt in \(chunks(r.layout)) chunks against \(chunks(c.layout)) (every step has overheads the model does not count)"
+                    "as fast; prefills a replica's prompts in \(steps(r)) step\(steps(r) == 1 ? "" : "s") against \(steps(c)) (every step has overheads the model does not count)"
             }
             return r.memory.total > c.memory.total
                 ? "as fast; needs more memory (\(bytes(r.memory.total)) against \(bytes(c.memory.total)))"
@@ -119,6 +123,7 @@ extension Layout {
         if ep > 1 { parts.append("ep \(ep)") }
         parts.append("dp \(dp)")
         if let chunk = prefillChunk { parts.append("prefill chunk \(chunk)") }
+        if let sequences { parts.append("\(sequences) sequence\(sequences == 1 ? "" : "s") per replica") }
         return parts.joined(separator: ", ")
     }
 

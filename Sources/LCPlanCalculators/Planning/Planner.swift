@@ -9,7 +9,9 @@ import LCPlanModel
 ///   the devices), virtual stages (2 to 8, interleaved schedule), ep (MoE, folded over dp x cp), micro-batch
 ///   (powers of two), sequence parallelism, ZeRO 0-3, recompute none/selective/full;
 /// - inference: tp, cp (long prefill), pp, replicas (dp), ep and the chunked-prefill step (whole prompts,
-///   or 2K to 32K tokens); the batch is the workload's, spread over the replicas.
+///   or 2K to 32K tokens); the batch is the workload's, spread over the replicas, or when the workload
+///   leaves it open and the objective is throughput, 1 to 1,024 sequences per replica (the KV layout and
+///   its tiers decide how many fit, the TPOT constraint how many are worth it).
 ///
 /// Degree choices that break a rule are turned away at the first rule they break (a tp that does not
 /// divide the heads is not expanded over pp), each counted once by reason. Every complete layout is
@@ -30,8 +32,12 @@ public struct Planner: Sendable {
     /// Plan keys in plan order, and the searched dimensions the report explains.
     public static let keys = [
         "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "etp", "sequence_parallel", "zero", "recompute", "micro_batch",
-        "prefill_chunk",
+        "prefill_chunk", "batch",
     ]
+
+    /// Sequences per replica the serving search tries when the workload leaves the batch open (a throughput
+    /// objective: the largest batch that fits and meets the constraints usually wins).
+    static let batches = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]
 
     /// Chunked-prefill steps the serving search tries besides whole prompts (vLLM's and SGLang's defaults are
     /// 2,048 to 16,384 tokens; engines.md 1.2, 2.2).
@@ -136,16 +142,16 @@ public struct Planner: Sendable {
         let zeros: [Int] = plan.zero.map { [$0] } ?? (training != nil ? [0, 1, 2, 3] : [0])
         let recomputes: [Recompute] =
             plan.recompute.map { [$0] } ?? (training != nil ? [.none, .selective, .full] : [.none])
+        let batches: [Int?] =
+            training == nil && plan.batch == nil && spec.search.objective == .throughput ? Self.batches.map { $0 } : [nil]
         // Chunking changes a prefill's FLOPs only under the full attention convention, which the profile
         // counts for the workload's chunk: there the chunk is not searched.
-        var chunks: [Int?] = [nil]
-        // A step of the replica's whole batch of prompts is no chunking at all.
-        let sequences = (spec.workload.batch + base.dp - 1) / max(base.dp, 1)
-        let wholeBatch = spec.workload.promptTokens.saturatingMultiplied(by: sequences)
-        if let fixed = plan.prefillChunk {
-            chunks = [fixed < wholeBatch ? fixed : nil]
-        } else if training == nil && spec.conventions.attentionFLOPs == .causal {
-            chunks += Self.prefillChunks.filter { $0 < wholeBatch }.map { $0 }
+        func chunks(_ sequences: Int) -> [Int?] {
+            // A step of the replica's whole batch of prompts is no chunking at all.
+            let wholeBatch = spec.workload.promptTokens.saturatingMultiplied(by: sequences)
+            if let fixed = plan.prefillChunk { return [fixed < wholeBatch ? fixed : nil] }
+            guard training == nil && spec.conventions.attentionFLOPs == .causal else { return [nil] }
+            return [nil] + Self.prefillChunks.filter { $0 < wholeBatch }.map { $0 }
         }
         for vpp in vpps {
             for ep in eps {
@@ -170,20 +176,25 @@ public struct Planner: Sendable {
                         for sp in sps {
                             for zero in zeros {
                                 for recompute in recomputes {
-                                    for chunk in chunks {
-                                        layout.sequenceParallel = sp
-                                        layout.zero = zero
-                                        layout.recompute = recompute
-                                        layout.prefillChunk = chunk
-                                        if let engine = spec.search.enforce.first(where: {
-                                            !EngineLayoutRules.violations(
-                                                $0, layout, model: model, context: spec.workload.context, globalBatch: training?.globalBatch
-                                            ).isEmpty
-                                        }) {
-                                            state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
-                                            continue
+                                    for batch in batches {
+                                        let sequences = batch ?? (spec.workload.batch + base.dp - 1) / max(base.dp, 1)
+                                        for chunk in chunks(sequences) {
+                                            layout.sequenceParallel = sp
+                                            layout.zero = zero
+                                            layout.recompute = recompute
+                                            layout.prefillChunk = chunk
+                                            layout.sequences = batch
+                                            if let engine = spec.search.enforce.first(where: {
+                                                !EngineLayoutRules.violations(
+                                                    $0, layout, model: model, context: spec.workload.context,
+                                                    globalBatch: training?.globalBatch
+                                                ).isEmpty
+                                            }) {
+                                                state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
+                                                continue
+                                            }
+                                            state.consider(evaluator.evaluate(layout))
                                         }
-                                        state.consider(evaluator.evaluate(layout))
                                     }
                                 }
                             }

@@ -41,16 +41,16 @@ public struct SearchOutcome: Sendable {
     public let status: CandidateStatus
     public let runnersUp: [Alternative]
     /// For each searched key, the best layout with another value of it (why that key has its value).
-    public let contrasts: [Alternative]
+    public internal(set) var contrasts: [Alternative]
     /// Rejections by reason, in a fixed order (rules by id, then policies, engines, memory, constraints).
-    public let rejected: [Rejection]
-    public let candidatesEvaluated: Int
+    public internal(set) var rejected: [Rejection]
+    public internal(set) var candidatesEvaluated: Int
     /// Serving: the best separate prefill and decode pools, beside the aggregated layout (nil when not
     /// searched).
     public let disaggregated: DisaggregatedServing?
     /// The plan keys the spec fixed, and those the search chose, in plan order.
-    public let fixed: [String]
-    public let searched: [String]
+    public internal(set) var fixed: [String]
+    public internal(set) var searched: [String]
 
     /// The objective's value for `profile` (larger is better): tokens per second per device, minus the
     /// step or request time, or minus the devices.

@@ -37,7 +37,7 @@ struct Ranked: Sendable {
         [
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp,
             l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
-            l.prefillChunk ?? 0,
+            l.prefillChunk ?? 0, l.sequences ?? 0,
         ]
     }
 }
@@ -110,7 +110,7 @@ struct SearchState {
         let l = profile.layout
         let degrees = [
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp, l.microBatch,
-            Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.prefillChunk ?? 0,
+            Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.prefillChunk ?? 0, l.sequences ?? 0,
         ]
         if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true {
             byDegrees[degrees] = ranked
@@ -136,12 +136,15 @@ struct SearchState {
 
     func outcome(plan: PlanSpec, inference: Bool, experts: Bool, disaggregated: DisaggregatedServing? = nil) -> SearchOutcome {
         var searchable: Set<String> =
-            inference ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "prefill_chunk"] : Set(Planner.keys).subtracting(["prefill_chunk"])
+            inference
+            ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "prefill_chunk", "batch"]
+            : Set(Planner.keys).subtracting(["prefill_chunk", "batch"])
+        if objective != .throughput && plan.batch == nil { searchable.remove("batch") }
         if !experts {
             searchable.remove("ep")
             searchable.remove("etp")
         }
-        let fixed = Planner.keys.filter { plan.fixes($0) && (searchable.contains($0) || $0 != "prefill_chunk") }
+        let fixed = Planner.keys.filter { plan.fixes($0) && (searchable.contains($0) || !["prefill_chunk", "batch"].contains($0)) }
         let searched = Planner.keys.filter { !plan.fixes($0) && searchable.contains($0) }
         let order = ["LC"] + ["policy_", "engine_", "does_not_fit", "misses_"]
         let rejected = rejections.values.sorted { a, b in
@@ -216,6 +219,7 @@ extension PlanSpec {
         case "recompute": return recompute != nil
         case "micro_batch": return microBatch != nil
         case "prefill_chunk": return prefillChunk != nil
+        case "batch": return batch != nil
         default: return false
         }
     }

@@ -21,6 +21,8 @@ public struct Layout: Sendable, Equatable, Hashable {
     public var microBatch: Int
     /// Serving: tokens per chunked-prefill step over a replica's sequences (nil: each prompt whole).
     public var prefillChunk: Int? = nil
+    /// Serving: sequences per replica when the search chooses the batch (nil: the workload's batch).
+    public var sequences: Int? = nil
 
     public init(
         tp: Int = 1, pp: Int = 1, vpp: Int = 1, dp: Int = 1, cp: Int = 1, cpKind: ContextParallelKind = .ring,
@@ -72,6 +74,7 @@ public struct Layout: Sendable, Equatable, Hashable {
         plan.microBatch = microBatch
         // A whole prompt is a chunk no shorter than it: `Int.max` fixes it.
         plan.prefillChunk = prefillChunk ?? .max
+        plan.batch = sequences.map { $0 * dp }
         return plan
     }
 }

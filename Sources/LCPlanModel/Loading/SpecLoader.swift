@@ -54,6 +54,7 @@ public enum SpecLoader {
         // Training choices and the prefill chunk written in the workload are fixed choices too: the search
         // leaves them as given.
         if let chunk = workload?.prefillChunk, workloadFields?.value("prefill_chunk") != nil { plan.prefillChunk = chunk }
+        if let workload, workload.mode == .inference, workloadFields?.value("batch") != nil { plan.batch = workload.batch }
         if let training = workload?.training, let fields = workloadFields {
             if plan.zero == nil, fields.value("zero") != nil { plan.zero = training.zero }
             if plan.recompute == nil, fields.value("recompute") != nil { plan.recompute = training.recompute }

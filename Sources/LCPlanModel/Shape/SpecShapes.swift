@@ -230,7 +230,10 @@ public enum SpecShapes {
         [
             Field("mode", .choice(WorkloadMode.allCases.map(\.rawValue)), "inference or training (default inference)."),
             Field("context", .tokens, "Target context (sequence length) in tokens.", required: true),
-            Field("batch", positive, "Concurrent sequences (default 1)."),
+            Field(
+                "batch", positive,
+                "Concurrent sequences over all replicas (default 1; serving with a throughput objective: chosen by the search when absent)."
+            ),
             Field("prompt_tokens", .tokens, "Prompt length (default context - output_tokens)."),
             Field("output_tokens", .tokens, "Generated tokens (default 0)."),
             Field("dtype", .choice(formats), "Weight and compute format (default bf16)."),

@@ -98,6 +98,9 @@ public struct PlanSpec: Sendable, Equatable {
     /// Serving: the chunked-prefill step in tokens; fixed when the workload writes `prefill_chunk` (no `plan`
     /// key of its own).
     public var prefillChunk: Int?
+    /// Serving: the batch (all replicas' sequences), fixed when the workload writes `batch` (no `plan` key of
+    /// its own); left open, a throughput search chooses it.
+    public var batch: Int?
 
     public init() {}
 

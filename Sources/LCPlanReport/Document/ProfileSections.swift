@@ -40,6 +40,9 @@ enum ProfileSections {
             F.nullable("prefill_chunk", .count, "Serving: tokens per chunked-prefill step (null: whole prompts).") {
                 $0.prefillChunk.map(JSONValue.int)
             },
+            F.omittable("sequences", .count, "Serving: sequences per replica, when the search chose the batch.") {
+                $0.sequences.map(JSONValue.int)
+            },
         ])
 
     static let alternative = JSONShape<Alternative>(
