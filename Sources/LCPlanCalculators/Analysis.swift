@@ -96,7 +96,10 @@ public struct Analysis: Sendable {
         guard spec.workload.mode == .inference, spec.plan.batch == nil, spec.search.objective == .throughput else {
             return (spec, nil)
         }
-        let profile = ModelProfile(spec, analyseRoPE: false)
+        // Separate pools are compared at the chosen batch, by the search that follows: not here.
+        var aggregated = spec
+        aggregated.search.disaggregate = false
+        let profile = ModelProfile(aggregated, analyseRoPE: false)
         let planner = Planner(profile: profile, system: System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat))
         let outcome = planner.search()
         guard let chosen = outcome.chosen?.layout, let sequences = chosen.sequences else { return (spec, nil) }
