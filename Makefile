@@ -6,14 +6,14 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test snapshots fuzz asan deps build release generate man schemas check-generated format lint static bench clean
+.PHONY: run test snapshots fuzz asan deps test-deps packages build release generate man schemas check-generated format lint static bench clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
 	.build/release/lcplan $(EXAMPLE)
 
 ## test: install what is missing, build, run every test, and check that generated files are current.
-test: deps build
+test: test-deps build
 	$(MAKE) --no-print-directory check-generated lint
 	$(SWIFT) test --disable-xctest
 
@@ -35,15 +35,22 @@ asan: deps
 
 ## deps: install the GMP and MPFR development packages if they are missing (Debian/Ubuntu, apt-get).
 deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="libgmp-dev libmpfr-dev"
+
+## test-deps: deps, and the SVG renderer the chart test draws with (librsvg2-bin: rsvg-convert).
+test-deps:
+	@$(MAKE) --no-print-directory packages PACKAGES="libgmp-dev libmpfr-dev librsvg2-bin"
+
+packages:
 	@missing=""; \
-	for pkg in libgmp-dev libmpfr-dev; do \
+	for pkg in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else \
 	    echo "lcplan needs$$missing: install them with apt-get as root (no sudo found)." >&2; exit 1; fi; \
 	  if ! command -v apt-get >/dev/null; then \
-	    echo "lcplan needs$$missing (GMP and MPFR headers and libraries); install them with your package manager." >&2; exit 1; fi; \
+	    echo "lcplan needs$$missing; install them with your package manager." >&2; exit 1; fi; \
 	  echo "installing$$missing"; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
 	fi
@@ -62,7 +69,7 @@ man: build
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
 	{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } > man/lcplan.1
 
-SCHEMAS := spec report check rope presets
+SCHEMAS := spec report check rope presets diff sweep
 
 schemas: build
 	for kind in $(SCHEMAS); do .build/debug/lcplan schema $$kind > schemas/lcplan.$$kind.v1.schema.json; done

@@ -81,6 +81,8 @@ public struct Analysis: Sendable {
             Self.findings(spec, memory: memory, maxContext: maxContext, time: time)
             + Self.planFindings(spec, planner: planner, search: search) + rope.flatMap(\.diagnostics)
             + (kvLayout?.findings(spec, stages: layout.pp) ?? [])
+            + Self.expectations(
+                spec, layout: layout, memory: memory, maxContext: maxContext, time: time, rope: profile.rope, kvLayout: kvLayout)
         diagnostics = (suppressions.findings + raised).map { d in
             guard d.location?.line == nil, let path = d.keyPath else { return d }
             return Diagnostic(

@@ -4,9 +4,10 @@ import LCPlanModel
 /// the calculators raise, each declared beside the code that raises it. `explain`, SARIF `rules[]` and
 /// the rule tests read this one list.
 public enum RuleRegistry {
-    public static let all: [Rule] = (Rule.loaderRules + Rule.profileRules + Rule.ropeRules + Rule.plannerRules + Rule.kvCacheRules).sorted {
-        $0.id < $1.id
-    }
+    public static let all: [Rule] =
+        (Rule.loaderRules + Rule.profileRules + Rule.ropeRules + Rule.plannerRules + Rule.kvCacheRules + Rule.expectRules).sorted {
+            $0.id < $1.id
+        }
 
     /// The rule with this id or name (case-insensitive), or nil.
     public static func named(_ id: String) -> Rule? {
@@ -14,11 +15,28 @@ public enum RuleRegistry {
         return all.first { $0.id == wanted || $0.name == id.lowercased() }
     }
 
+    /// The rule a key suppression names, when it exists and may be suppressed.
+    public static func resolvedRule(_ entry: KeySuppression) -> Rule? {
+        guard let rule = named(entry.rule), rule.isSuppressible else { return nil }
+        return rule
+    }
+
     /// The rule ids a spec suppresses, with findings (LC117, at the entry) for the deferred entries that
     /// name no rule or a rule about invalid input, which cannot be suppressed.
     public static func resolve(_ checks: ChecksSpec) -> (suppress: [String], findings: [Diagnostic]) {
         var ids = checks.suppress
         var findings: [Diagnostic] = []
+        for entry in checks.keySuppressions where resolvedRule(entry) == nil {
+            let known = named(entry.rule)
+            findings.append(
+                Diagnostic(
+                    .unknownRule,
+                    known == nil
+                        ? "`\(entry.entryPath).rule`: there is no rule '\(entry.rule)'"
+                        : "`\(entry.entryPath).rule`: \(known?.id ?? "") reports invalid input and cannot be suppressed",
+                    at: entry.location, keyPath: entry.entryPath + ".rule", expected: "a warning or note rule from `lcplan explain`",
+                    suggestion: known == nil ? NearestName.suggest(entry.rule, among: all.map(\.id)) : nil))
+        }
         for entry in checks.deferred {
             guard let rule = named(entry.text) else {
                 findings.append(

@@ -41,6 +41,9 @@ public enum MarkdownReporter {
         return out
     }
 
+    /// A rule id linked to its entry in the rule catalogue (docs/rules.md, generated from `lcplan explain`).
+    static func ruleLink(_ rule: Rule) -> String { "[\(rule.id)](docs/rules.md#\(rule.id.lowercased()))" }
+
     static func escape(_ text: String) -> String {
         text.replacingPipes
     }

@@ -29,6 +29,8 @@ public struct Report: Sendable {
     public let diagnostics: [Diagnostic]
     /// Rule ids that the spec suppressed and that would otherwise have been reported.
     public let suppressed: [String]
+    /// Suppressions at a key path that took effect: the rule, the key, the reason, the findings dropped.
+    public let keySuppressed: [(rule: String, key: String, reason: String?, count: Int)]
     /// The report model's sections (resolved inputs and profiles), built once; the text and markdown
     /// renderers read them.
     public let sections: [ReportSection]
@@ -52,7 +54,15 @@ public struct Report: Sendable {
         let suppress = Set(analysis?.suppress ?? load.spec?.checks.suppress ?? [])
         var kept: [Diagnostic] = []
         var dropped: [String] = []
+        let keyed = (load.spec?.checks.keySuppressions ?? []).compactMap { entry in RuleRegistry.resolvedRule(entry).map { ($0, entry) } }
+        var keyCounts = [Int](repeating: 0, count: keyed.count)
         for diagnostic in load.diagnostics + (analysis?.diagnostics ?? []) {
+            if diagnostic.severity != .error,
+                let index = keyed.firstIndex(where: { $0.0 == diagnostic.rule && $0.1.covers(diagnostic.keyPath) })
+            {
+                keyCounts[index] += 1
+                continue
+            }
             if suppress.contains(diagnostic.rule.id) && diagnostic.severity != .error {
                 if !dropped.contains(diagnostic.rule.id) { dropped.append(diagnostic.rule.id) }
             } else {
@@ -61,6 +71,7 @@ public struct Report: Sendable {
         }
         self.diagnostics = kept.sortedForReport()
         self.suppressed = dropped.sorted()
+        self.keySuppressed = zip(keyed, keyCounts).filter { $0.1 > 0 }.map { ($0.0.0.id, $0.0.1.keyPath, $0.0.1.reason, $0.1) }
         if load.spec == nil || kept.hasErrors {
             verdict = load.spec == nil ? .invalid : .infeasible
         } else if kept.contains(where: { $0.severity == .warning }) {

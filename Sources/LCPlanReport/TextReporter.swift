@@ -13,11 +13,16 @@ public enum TextReporter {
             return out
         }
         for section in report.sections { out += "\n" + render(section, style) }
-        if !report.diagnostics.isEmpty || !report.suppressed.isEmpty {
+        if !report.diagnostics.isEmpty || !report.suppressed.isEmpty || !report.keySuppressed.isEmpty {
             out += "\n" + section("Findings", style)
             out += DiagnosticText.render(report.diagnostics, style: style)
             if !report.suppressed.isEmpty {
                 out += "  suppressed by the spec: " + report.suppressed.joined(separator: ", ") + "\n"
+            }
+            for s in report.keySuppressed {
+                out +=
+                    "  suppressed by the spec: \(s.rule) at \(s.key) (\(s.count) finding\(s.count == 1 ? "" : "s"))"
+                    + (s.reason.map { ": \($0)" } ?? "") + "\n"
             }
         }
         return out

@@ -52,7 +52,7 @@ struct SnapshotTests {
         Self.expectSnapshot(text, group: "emit", name: Self.stem(example))
     }
 
-    static let commands = ["", "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit"]
+    static let commands = ["", "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep"]
 
     @Test(arguments: commands)
     func help(command: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// The loader's result: the resolved spec (nil when the input has errors) and every finding.
 public struct LoadResult {
@@ -24,13 +25,15 @@ public enum SpecLoader {
 
     public static func load(
         text: String, file: String, baseDirectory: String = ".",
-        library: PresetLibrary = PresetLibrary()
+        library: PresetLibrary = PresetLibrary(), overrides: [(key: String, value: String)] = []
     ) -> LoadResult {
         let reader = SpecReader(file: file)
         let root: YAMLValue
         switch YAMLDocument.parse(text, file: file) {
         case .failure(let diagnostic): return LoadResult(spec: nil, diagnostics: [diagnostic])
-        case .success(let node): root = reader.root(node)
+        case .success(var node):
+            for (key, value) in overrides { node = Self.setting(node, path: key.split(separator: ".").map(String.init)[...], to: value) }
+            root = reader.root(node)
         }
         guard let top = reader.mapping(root, SpecShapes.spec) else {
             return LoadResult(spec: nil, diagnostics: reader.diagnostics)
@@ -100,6 +103,21 @@ public enum SpecLoader {
         return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)
     }
 
+    /// `node` with the scalar at `path` set to `value`, the mappings on the way created when missing (a
+    /// preset name in their place becomes `{preset: NAME}`).
+    static func setting(_ node: Node, path: ArraySlice<String>, to value: String) -> Node {
+        guard let key = path.first else { return Node(value) }
+        var mapping: Node.Mapping
+        switch node {
+        case .mapping(let existing): mapping = existing
+        case .scalar(let scalar) where !scalar.string.isEmpty: mapping = Node.Mapping([(Node("preset"), node)])
+        default: mapping = Node.Mapping([])
+        }
+        let child = mapping[Node(key)] ?? Node.mapping(Node.Mapping([]))
+        mapping[Node(key)] = setting(child, path: path.dropFirst(), to: value)
+        return .mapping(mapping)
+    }
+
     private static func readConstraints(_ fields: MappingReader) -> ConstraintsSpec {
         var constraints = ConstraintsSpec.defaults
         if let headroom = fields.fraction("memory_headroom") {
@@ -160,6 +178,17 @@ public enum SpecLoader {
         var checks = ChecksSpec()
         if let severity = fields.choice("fail_on", Severity.self) { checks.failOn = severity }
         for item in fields.list("suppress") ?? [] {
+            if case .mapping = item.node {
+                guard let entry = reader.mapping(item, SpecShapes.suppression) else { continue }
+                let rule = entry.required("rule").flatMap { _ in entry.string("rule") }
+                let key = entry.required("key").flatMap { _ in entry.string("key") }
+                if let rule, let key {
+                    checks.keySuppressions.append(
+                        KeySuppression(
+                            rule: rule, keyPath: key, reason: entry.string("reason"), entryPath: item.path, location: item.location))
+                }
+                continue
+            }
             guard let id = item.scalarText?.trimmingWhitespace else {
                 reader.report(
                     .typeMismatch, "`\(item.path)` must be a rule id, found \(item.kindName)", at: item,
@@ -179,7 +208,36 @@ public enum SpecLoader {
             }
             checks.suppress.append(rule.id)
         }
+        if let expect = fields.mapping("expect") { checks.expect = readExpect(expect) }
         return checks
+    }
+
+    private static func readExpect(_ e: MappingReader) -> ExpectSpec {
+        var expect = ExpectSpec()
+        expect.fits = e.bool("fits")
+        expect.ropeFeasible = e.bool("rope_feasible")
+        expect.minMaxContext = e.tokens("min_max_context")
+        expect.maxTTFT = e.duration("max_ttft")
+        expect.maxTPOT = e.duration("max_tpot")
+        expect.maxStepTime = e.duration("max_step_time")
+        expect.minMFU = e.fraction("min_mfu")
+        expect.maxMemoryFraction = e.fraction("max_memory_fraction")
+        expect.minSequences = e.int("min_sequences")
+        if let layout = e.mapping("layout") {
+            for field in SpecShapes.expectedLayout.fields {
+                switch field.kind {
+                case .choice:
+                    let value =
+                        field.name == "cp_kind"
+                        ? layout.choice(field.name, ContextParallelKind.self)?.rawValue
+                        : layout.choice(field.name, Recompute.self)?.rawValue
+                    if let value { expect.layout.append((field.name, value)) }
+                case .boolean: if let value = layout.bool(field.name) { expect.layout.append((field.name, value ? "true" : "false")) }
+                default: if let value = layout.int(field.name) { expect.layout.append((field.name, "\(value)")) }
+                }
+            }
+        }
+        return expect
     }
 
     /// LC301: a target context beyond what the model was trained for, with nothing to extend it.

@@ -296,11 +296,50 @@ public enum SpecShapes {
             Field("step_time", .duration, "Largest acceptable training step time."),
         ])
 
+    public static let suppression = ObjectShape(
+        "suppression", "A rule suppressed at a key path (and the keys under it), with a reason the report repeats.",
+        [
+            Field("rule", .text, "A rule id or name.", required: true),
+            Field("key", .text, "The key path its findings are about (model.rope.theta).", required: true),
+            Field("reason", .text, "Why; repeated in the report."),
+        ])
+
+    public static let expectedLayout = ObjectShape(
+        "layout", "Layout keys the search is expected to keep choosing.",
+        [
+            Field("tp", degree, "Tensor-parallel degree."), Field("pp", degree, "Pipeline-parallel degree."),
+            Field("vpp", degree, "Virtual stages."), Field("dp", degree, "Data-parallel degree (replicas)."),
+            Field("cp", degree, "Context-parallel degree."),
+            Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "Context-parallel kind."),
+            Field("ep", degree, "Expert-parallel degree."), Field("etp", degree, "Expert tensor parallelism."),
+            Field("sequence_parallel", .boolean, "Sequence parallelism."), Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
+            Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Recompute."),
+            Field("micro_batch", positive, "Micro-batch."),
+        ])
+
+    public static let expect = ObjectShape(
+        "expect", "Assertions: each failed one is a finding with its own rule id at its line (exit 1).",
+        [
+            Field("fits", .boolean, "The plan fits in device memory (LC210)."),
+            Field("rope_feasible", .boolean, "No RoPE hard limit is crossed; at_risk passes (LC310)."),
+            Field("min_max_context", .tokens, "The longest context that fits is at least this (LC211)."),
+            Field("max_ttft", .duration, "TTFT at most (LC610)."),
+            Field("max_tpot", .duration, "TPOT at most (LC611)."),
+            Field("max_step_time", .duration, "Training step time at most (LC612)."),
+            Field("min_mfu", .fraction, "Training MFU at least (LC613)."),
+            Field("max_memory_fraction", .fraction, "The most loaded device uses at most this share of its memory (LC212)."),
+            Field("min_sequences", positive, "Requests at the target context held at once over all replicas (LC510)."),
+            Field("layout", .object(expectedLayout), "Layout keys the search keeps choosing (LC410)."),
+        ])
+
     public static let checks = ObjectShape(
         "checks", "How findings fail a check.",
         [
             Field("fail_on", .choice(Severity.allCases.map(\.rawValue)), "Lowest severity that fails (default error)."),
-            Field("suppress", .list(.text), "Rule ids to suppress."),
+            Field(
+                "suppress", .list(.either([.text, .object(suppression)])),
+                "Rule ids to suppress, or {rule, key, reason} to suppress a rule at one key path."),
+            Field("expect", .object(expect), "Assertions that must hold."),
         ])
 
     public static let conventions = ObjectShape(

@@ -183,6 +183,10 @@ public struct ChecksSpec: Sendable, Equatable {
     /// Entries naming rules the loader does not know: checked against the full registry once the
     /// calculators' rules are at hand (`RuleRegistry.resolve`).
     public var deferred: [DeferredSuppression] = []
+    /// Suppressions of a rule at a key path, with their reasons.
+    public var keySuppressions: [KeySuppression] = []
+    /// Assertions (`checks.expect`).
+    public var expect = ExpectSpec()
 
     public init(failOn: Severity = .error, suppress: [String] = []) {
         self.failOn = failOn

@@ -257,11 +257,35 @@ enum InputSections {
             F.ratio("rope_eps") { $0.ropeEps }, optionalInt("rope_depth") { $0.ropeDepth },
         ])
 
-    static let checks = JSONShape<(ChecksSpec, [String], [String])>(
+    static let keySuppression = JSONShape<(rule: String, key: String, reason: String?, count: Int)>(
+        "A rule suppressed at a key path, and the findings it dropped.",
+        [
+            F.string("rule") { $0.rule }, F.string("key") { $0.key },
+            F.nullable("reason", .string) { $0.reason.map(JSONValue.string) }, F.count("suppressed") { $0.count },
+        ])
+
+    static let expect = JSONShape<ExpectSpec>(
+        "The assertions of checks.expect as given (null: not asserted).",
+        [
+            F.nullable("fits", .boolean) { $0.fits.map(JSONValue.bool) },
+            F.nullable("rope_feasible", .boolean) { $0.ropeFeasible.map(JSONValue.bool) },
+            optionalInt("min_max_context") { $0.minMaxContext },
+            F.nullable("max_ttft_s", .quantity(.seconds)) { $0.maxTTFT.map(JSONValue.number) },
+            F.nullable("max_tpot_s", .quantity(.seconds)) { $0.maxTPOT.map(JSONValue.number) },
+            F.nullable("max_step_time_s", .quantity(.seconds)) { $0.maxStepTime.map(JSONValue.number) },
+            F.nullable("min_mfu", .ratio) { $0.minMFU.map(JSONValue.number) },
+            F.nullable("max_memory_fraction", .ratio) { $0.maxMemoryFraction.map(JSONValue.number) },
+            optionalInt("min_sequences") { $0.minSequences },
+            F.field("layout", .array(.string), "key=value pairs.") { .array($0.layout.map { .string("\($0.key)=\($0.value)") }) },
+        ])
+
+    static let checks = JSONShape<(ChecksSpec, [String], [String], [(rule: String, key: String, reason: String?, count: Int)])>(
         "Check settings.",
         [
             F.choice("fail_on", Severity.self) { $0.0.failOn },
             F.field("suppress", .array(.string)) { .array($0.1.map(JSONValue.string)) },
             F.field("suppressed_findings", .array(.string)) { .array($0.2.map(JSONValue.string)) },
+            F.list("key_suppressions", keySuppression) { $0.3 },
+            F.object("expect", expect) { $0.0.expect },
         ])
 }

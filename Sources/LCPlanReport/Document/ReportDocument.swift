@@ -53,7 +53,7 @@ public enum ReportDocument {
                 r.spec.map { InputSections.conventions.encode($0.conventions) }
             },
             F.omittable("checks", InputSections.checks.type) { r in
-                r.spec.map { InputSections.checks.encode(($0.checks, r.suppress, r.suppressed)) }
+                r.spec.map { InputSections.checks.encode(($0.checks, r.suppress, r.suppressed, r.keySuppressed)) }
             },
             F.omittable("layout", ProfileSections.layout.type) { r in r.analysis.map { ProfileSections.layout.encode(($0, r.timing)) } },
             F.omittable("flops", ProfileSections.flops.type) { $0.analysis.map(ProfileSections.flops.encode) },
@@ -118,6 +118,9 @@ public enum ReportDocument {
         case "report": return writer.document(report.type, id: "lcplan.report.v1.schema.json", title: "lcplan report, version 1")
         case "check": return writer.document(check.type, id: "lcplan.check.v1.schema.json", title: "lcplan check output, version 1")
         case "rope": return writer.document(rope.type, id: "lcplan.rope.v1.schema.json", title: "lcplan rope output, version 1")
+        case "sweep":
+            return writer.document(SweepReport.document.type, id: "lcplan.sweep.v1.schema.json", title: "lcplan sweep output, version 1")
+        case "diff": return writer.document(diff.type, id: "lcplan.diff.v1.schema.json", title: "lcplan diff output, version 1")
         case "presets":
             return writer.document(PresetsDocument.shape.type, id: "lcplan.presets.v1.schema.json", title: "lcplan presets, version 1")
         default: return nil

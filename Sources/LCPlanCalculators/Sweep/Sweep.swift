@@ -1,0 +1,112 @@
+import LCPlanModel
+import LCPlanPrecision
+
+/// One point of a sweep: the spec with one key set, its layout and figures (nil where the point's spec is
+/// invalid, with the reason).
+public struct SweepPoint: Sendable {
+    public let value: Int
+    public let layout: Layout?
+    public let memory: MemoryProfile?
+    public let maxContext: Int?
+    public let time: TimeProfile?
+    /// Requests at the target context held at once over all replicas (inference).
+    public let sequences: Int?
+    /// The RoPE zone at the point's context: the least base every lower bound allows and the precision
+    /// ceiling (exact-dimension forms), and the model's effective base.
+    public let ropeLower: Double?
+    public let ropeUpper: Double?
+    public let ropeBase: Double?
+    public let problem: String?
+}
+
+/// A sweep over one numeric spec key (`lcplan sweep`): every point loaded with the key set (so it is
+/// checked as a written value would be), costed with the base spec's layout when the key does not change
+/// what layouts are legal, searched again when it does (hardware, plan, search or model keys).
+public struct Sweep: Sendable {
+    public let key: String
+    public let points: [SweepPoint]
+    /// The base spec's usable device memory and capacity.
+    public let usableBytes: Double
+    public let capacityBytes: Double
+
+    /// At most this many points.
+    public static let pointLimit = 10_000
+
+    /// The values from `from` to `to`: times `factor` each step (geometric), or plus `step`; `to` included.
+    public static func values(from: Int, to: Int, factor: Double?, step: Int?) -> [Int] {
+        guard from >= 1, to >= from else { return [] }
+        var values: [Int] = []
+        var current = from
+        while current < to && values.count < pointLimit - 1 {
+            values.append(current)
+            let next: Int
+            if let step {
+                next = current.saturatingAdding(max(step, 1))
+            } else {
+                let scaled = (Double(current) * max(factor ?? 2, 1.000001)).rounded()
+                next = scaled >= Double(Int.max) ? Int.max : max(current + 1, Int(scaled))
+            }
+            current = next
+        }
+        values.append(to)
+        return values
+    }
+
+    /// Keys whose change can make another layout legal or better: searched again at each point.
+    static func changesLayouts(_ key: String) -> Bool {
+        ["hardware.", "plan.", "search.", "model."].contains { key.hasPrefix($0) } || key == "model"
+    }
+
+    public init(base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [Int]) {
+        self.key = key
+        usableBytes = MemoryModel.usable(base.spec.hardware.device.memory.value, headroom: base.spec.constraints.memoryHeadroom).doubleValue
+        capacityBytes = base.spec.hardware.device.memory.value.doubleValue
+        let ropeBase = base.rope.first.map { $0.effectiveBase.doubleValue }
+        let contextKey = key == "workload.context"
+        // A batch the search chose for the base spec stays, unless it is what is swept.
+        var fixed: [(key: String, value: String)] = []
+        if base.search.searched.contains("batch") && key != "workload.batch" {
+            fixed.append(("workload.batch", "\(base.spec.workload.batch)"))
+        }
+        var points: [SweepPoint] = []
+        for value in values {
+            let load = SpecLoader.load(
+                text: text, file: file, baseDirectory: baseDirectory, library: library, overrides: fixed + [(key, "\(value)")])
+            guard let spec = load.spec else {
+                let reason = load.diagnostics.first { $0.severity == .error }?.message ?? "invalid"
+                points.append(
+                    SweepPoint(
+                        value: value, layout: nil, memory: nil, maxContext: nil, time: nil, sequences: nil, ropeLower: nil,
+                        ropeUpper: nil, ropeBase: nil, problem: reason))
+                continue
+            }
+            let profile = ModelProfile(spec, analyseRoPE: false)
+            let system = System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat)
+            var layout = base.layout
+            if Self.changesLayouts(key) || !LayoutRules(spec).isLegal(layout) || layout.devices != spec.hardware.count {
+                layout = Planner(profile: profile, system: system).search().chosen?.layout ?? ResolvedLayout(spec).layout
+            }
+            let model = MemoryModel(profile, layout: layout)
+            let memory = model.profile()
+            let maxContext = contextKey && layout == base.layout ? base.maxContext : model.maxContext()
+            let time = LayoutEvaluator(profile: profile, system: system).evaluate(layout).time
+            let sequences = KVLayoutProfile(profile, layout: layout).map { $0.ideal.sequences.saturatingMultiplied(by: layout.dp) }
+            var lower: Double? = nil, upper: Double? = nil
+            if let rope = spec.model.rope, spec.model.positions == .rope {
+                let settings = RoPESettings(spec.conventions)
+                let bounds = PhaseModulationBounds(
+                    context: spec.workload.context, rotaryDim: rope.rotaryDim, eps: settings.eps,
+                    depth: settings.depth ?? spec.model.layers,
+                    phaseFormat: settings.phaseFormat, precision: WorkingPrecision(bits: 128))
+                let family = bounds.exact ?? bounds.summary
+                lower = family.lowerBound.doubleValue
+                upper = family.precisionCeiling.doubleValue
+            }
+            points.append(
+                SweepPoint(
+                    value: value, layout: layout, memory: memory, maxContext: maxContext, time: time, sequences: sequences,
+                    ropeLower: lower, ropeUpper: upper, ropeBase: ropeBase, problem: nil))
+        }
+        self.points = points
+    }
+}

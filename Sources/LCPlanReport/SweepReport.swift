@@ -1,0 +1,178 @@
+import LCPlanCalculators
+import LCPlanModel
+import LCPlanPrecision
+
+/// A sweep's outputs: a text table, CSV, JSON (`lcplan.sweep/v1`) and the SVG figure.
+public enum SweepReport {
+    public static let schemaName = "lcplan.sweep/v1"
+
+    /// Keys whose values are token counts (written 4k, 1M on the axis).
+    static func isTokens(_ key: String) -> Bool {
+        ["workload.context", "workload.prompt_tokens", "workload.output_tokens", "workload.prefill_chunk"].contains(key)
+    }
+
+    static func label(_ key: String, _ value: Double) -> String {
+        let n = Int(value.rounded())
+        if isTokens(key) {
+            if n >= 1 << 20 && n % (1 << 20) == 0 { return "\(n >> 20)M" }
+            if n >= 1 << 10 && n % (1 << 10) == 0 { return "\(n >> 10)k" }
+        }
+        return UnitFormat.grouped(ExactInt(n))
+    }
+
+    static func ropeState(_ p: SweepPoint) -> String {
+        guard let base = p.ropeBase, let lower = p.ropeLower, let upper = p.ropeUpper else { return "-" }
+        return base < lower ? "below" : base >= upper ? "above" : "in zone"
+    }
+
+    public static func text(_ sweep: Sweep) -> String {
+        var table = TextTable([.right, .right, .left, .right, .right, .right, .right, .right, .left, .left])
+        table.rows.append([
+            sweep.key, "memory/device", "fits", "max context", "ttft", "tpot/step", "tokens/s", "sequences", "rope", "layout",
+        ])
+        for p in sweep.points {
+            guard let memory = p.memory, let time = p.time, let layout = p.layout else {
+                table.rows.append([label(sweep.key, Double(p.value)), "-", "-", "-", "-", "-", "-", "-", "-", p.problem ?? ""])
+                continue
+            }
+            let phase = time.tpot ?? time.step
+            table.rows.append([
+                label(sweep.key, Double(p.value)), Bytes(memory.total).description, memory.fits ? "yes" : "no",
+                p.maxContext.map { UnitFormat.grouped(ExactInt($0)) } ?? "none", time.ttft.map { Seconds($0.seconds).description } ?? "-",
+                phase.map { Seconds($0.seconds).description } ?? "-", UnitFormat.threeDigits(time.tokensPerSecond),
+                p.sequences.map { "\($0)" } ?? "-", ropeState(p), layout.summary,
+            ])
+        }
+        return "lcplan sweep over \(sweep.key) (\(sweep.points.count) points)\n" + table.render()
+    }
+
+    static let csvHeader = [
+        "value", "memory_total_bytes", "kv_cache_bytes", "weights_bytes", "activations_bytes", "usable_bytes", "capacity_bytes", "fits",
+        "max_context", "ttft_s", "tpot_s", "step_s", "tokens_per_s", "sequences", "rope_lower_base", "rope_ceiling_base",
+        "rope_effective_base", "tp", "pp", "dp", "cp", "problem",
+    ]
+
+    public static func csv(_ sweep: Sweep) -> String {
+        func number(_ v: Double?) -> String { v.map { "\($0)" } ?? "" }
+        func quoted(_ s: String) -> String { s.isEmpty ? "" : "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var out = csvHeader.joined(separator: ",") + "\n"
+        for p in sweep.points {
+            let m = p.memory, t = p.time, l = p.layout
+            let fields: [String] = [
+                "\(p.value)", m.map { "\($0.total)" } ?? "", m.map { "\($0.device.kvCache)" } ?? "", m.map { "\($0.device.weights)" } ?? "",
+                m.map { "\($0.device.activations)" } ?? "", m.map { "\($0.usable)" } ?? "", m.map { "\($0.capacity)" } ?? "",
+                m.map { $0.fits ? "true" : "false" } ?? "", p.maxContext.map { "\($0)" } ?? "", number(t?.ttft?.seconds),
+                number(t?.tpot?.seconds), number(t?.step?.seconds), number(t?.tokensPerSecond), p.sequences.map { "\($0)" } ?? "",
+                number(p.ropeLower), number(p.ropeUpper), number(p.ropeBase), l.map { "\($0.tp)" } ?? "", l.map { "\($0.pp)" } ?? "",
+                l.map { "\($0.dp)" } ?? "", l.map { "\($0.cp)" } ?? "", quoted(p.problem ?? ""),
+            ]
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    typealias F = JSONField<SweepPoint>
+
+    static let point = JSONShape<SweepPoint>(
+        "One point of the sweep; figures are null where the point's spec is invalid.",
+        [
+            F.count("value") { $0.value },
+            F.nullable("memory_total_bytes", .exactBytes) { $0.memory.map { .integer($0.total) } },
+            F.nullable("kv_cache_bytes", .exactBytes) { $0.memory.map { .integer($0.device.kvCache) } },
+            F.nullable("usable_bytes", .exactBytes) { $0.memory.map { .integer($0.usable) } },
+            F.nullable("fits", .boolean) { $0.memory.map { .bool($0.fits) } },
+            F.nullable("max_context", .count) { $0.maxContext.map(JSONValue.int) },
+            F.nullable("ttft_s", .quantity(.seconds)) { $0.time?.ttft.map { .number($0.seconds) } },
+            F.nullable("tpot_s", .quantity(.seconds)) { $0.time?.tpot.map { .number($0.seconds) } },
+            F.nullable("step_s", .quantity(.seconds)) { $0.time?.step.map { .number($0.seconds) } },
+            F.nullable("tokens_per_s", .quantity(.perSecond)) { $0.time.map { .number($0.tokensPerSecond) } },
+            F.nullable("sequences", .count, "Requests at the target context held at once over all replicas.") {
+                $0.sequences.map(JSONValue.int)
+            },
+            F.nullable("rope_lower_base", .number, "The least base every lower bound allows at this context.") {
+                $0.ropeLower.map(JSONValue.number)
+            },
+            F.nullable("rope_ceiling_base", .number, "The precision ceiling on the base.") { $0.ropeUpper.map(JSONValue.number) },
+            F.nullable("rope_effective_base", .number) { $0.ropeBase.map(JSONValue.number) },
+            F.optional("layout", ProfileSections.degrees) { $0.layout },
+            F.nullable("problem", .string, "Why the point's spec is invalid.") { $0.problem.map(JSONValue.string) },
+        ])
+
+    public static let document = JSONShape<Sweep>(
+        "lcplan sweep output.",
+        [
+            JSONField.field("schema", .constant(schemaName)) { _ in .string(schemaName) },
+            JSONField.string("lcplan_version") { _ in Report.toolVersion },
+            JSONField.string("key") { $0.key },
+            JSONField.quantity("capacity_bytes", .bytes) { $0.capacityBytes },
+            JSONField.quantity("usable_bytes", .bytes) { $0.usableBytes },
+            JSONField.list("points", point) { $0.points },
+        ])
+
+    /// The figure: memory per device with the usable capacity and the max-context marker; times; tokens
+    /// per second; the RoPE zone; the requests served.
+    public static func svg(_ sweep: Sweep, title: String) -> String {
+        let key = sweep.key
+        let valid = sweep.points.filter { $0.memory != nil }
+        func series(_ name: String, _ get: (SweepPoint) -> Double?) -> SVGChart.Series {
+            SVGChart.Series(name: name, points: sweep.points.map { (Double($0.value), get($0)) })
+        }
+        let xs = sweep.points.map { Double($0.value) }
+        let logX = (xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 20
+        var panels: [SVGChart.Panel] = []
+        var memory = SVGChart.Panel(
+            title: "Memory per device", unit: "GB",
+            series: [
+                series("total") { $0.memory.map { $0.total.doubleValue / 1e9 } },
+                series("KV cache") { $0.memory.map { $0.device.kvCache.doubleValue / 1e9 } },
+                series("weights") { $0.memory.map { $0.device.weights.doubleValue / 1e9 } },
+            ])
+        memory.logarithmic = false
+        memory.horizontal = [
+            SVGChart.Rule(label: "capacity \(Bytes(ExactInt(Int(sweep.capacityBytes))))", value: sweep.capacityBytes / 1e9),
+            SVGChart.Rule(label: "usable (less headroom)", value: sweep.usableBytes / 1e9),
+        ]
+        if key == "workload.context", let maxContext = valid.first?.maxContext {
+            memory.vertical = [SVGChart.Rule(label: "max context \(label(key, Double(maxContext)))", value: Double(maxContext))]
+        }
+        panels.append(memory)
+        let training = valid.first?.time?.step != nil
+        var time = SVGChart.Panel(
+            title: "Time per phase", unit: "seconds",
+            series: training
+                ? [series("step") { $0.time?.step?.seconds }]
+                : [
+                    series("TTFT") { $0.time?.ttft?.seconds }, series("TPOT") { $0.time?.tpot?.seconds },
+                ])
+        time.format = { SVGChart.seconds($0) }
+        time.fromZero = false
+        panels.append(time)
+        var rate = SVGChart.Panel(
+            title: training ? "Training tokens per second" : "Decode tokens per second", unit: "tokens/s",
+            series: [series("all devices") { $0.time?.tokensPerSecond }])
+        rate.fromZero = true
+        panels.append(rate)
+        if valid.contains(where: { $0.ropeLower != nil }) {
+            var rope = SVGChart.Panel(
+                title: "RoPE base zone at each context (phase-modulation bounds, exact-dimension forms)", unit: "base",
+                series: [
+                    series("lower bound") { $0.ropeLower }, series("precision ceiling") { $0.ropeUpper },
+                    series("model's base") { $0.ropeBase },
+                ])
+            rope.logarithmic = true
+            panels.append(rope)
+        }
+        if valid.contains(where: { $0.sequences != nil }) {
+            var sequences = SVGChart.Panel(
+                title: "Requests at the target context held at once", unit: "sequences",
+                series: [series("lcplan's count") { $0.sequences.map(Double.init) }])
+            sequences.logarithmic = false
+            panels.append(sequences)
+        }
+        var chart = SVGChart(
+            title: title, xLabel: isTokens(key) ? "\(key) (tokens)" : key, xFormat: { label(key, $0) }, xLogarithmic: logX,
+            panels: panels)
+        chart.xBinary = isTokens(key)
+        return chart.render()
+    }
+}

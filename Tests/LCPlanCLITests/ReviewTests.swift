@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// CI and review (issue 13): assertions, suppression at a key path, `diff`, `sweep` with its chart.
+struct ReviewTests {
+    /// Each failed assertion is a finding with its own rule at the assertion's line; check exits 1.
+    @Test func assertionsFailAtTheirLines() throws {
+        let result = try CLI.run(["check", "Tests/Fixtures/review/broken.yaml", "--format", "json"])
+        #expect(result.status == 1)
+        let document = try JSONDocument.parse(result.stdout)
+        let findings = document["files"]?[0]?["diagnostics"]?.array ?? []
+        func line(_ rule: String) -> Int? { findings.first { $0["rule"]?.string == rule }?["line"]?.int }
+        // broken.yaml: fits at line 10, max_tpot at 11, min_sequences at 12 (written from the fixture's text).
+        #expect(line("LC210") == 10)
+        #expect(line("LC611") == 11)
+        #expect(line("LC510") == 12)
+        #expect(!findings.contains { $0["rule"]?.string == "LC306" }, "suppressed at model.rope")
+    }
+
+    /// A suppression at a key path drops that rule's findings there, and the report repeats its reason.
+    @Test func keySuppressionRepeatsItsReason() throws {
+        let text = try CLI.run(["plan", "Tests/Fixtures/review/broken.yaml"]).stdout
+        #expect(text.contains("suppressed by the spec: LC306 at model.rope (1 finding): Men's criterion is for unscaled RoPE"))
+        let json = try JSONDocument.parse(try CLI.run(["plan", "Tests/Fixtures/review/broken.yaml", "--format", "json"]).stdout)
+        let entry = json["checks"]?["key_suppressions"]?[0]
+        #expect(entry?["rule"]?.string == "LC306" && entry?["key"]?.string == "model.rope" && entry?["suppressed"]?.int == 1)
+    }
+
+    /// `diff`: signs and percentages, computed here from the two reports' own figures.
+    @Test func diffShowsSignedChanges() throws {
+        let old = try JSONDocument.parse(try CLI.run(["plan", "Tests/Fixtures/review/before.yaml", "--format", "json"]).stdout)
+        let new = try JSONDocument.parse(try CLI.run(["plan", "Tests/Fixtures/review/after.yaml", "--format", "json"]).stdout)
+        let result = try CLI.run(["diff", "Tests/Fixtures/review/before.yaml", "Tests/Fixtures/review/after.yaml", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let diff = try JSONDocument.parse(result.stdout)
+        let memory = diff["figures"]?.array?.first { $0["name"]?.string == "memory per device" }
+        let before = try #require(old["memory"]?["total_bytes"]?.double), after = try #require(new["memory"]?["total_bytes"]?.double)
+        #expect(memory?["old"]?.double == before && memory?["new"]?.double == after)
+        #expect(memory?["delta"]?.double == after - before)
+        let percent = try #require(memory?["percent"]?.double)
+        #expect(abs(percent - (after - before) / before * 100) < 1e-9)
+        let text = try CLI.run(["diff", "Tests/Fixtures/review/before.yaml", "Tests/Fixtures/review/after.yaml"]).stdout
+        #expect(text.contains("memory per device") && text.contains("+"))
+        let markdown = try CLI.run([
+            "diff", "Tests/Fixtures/review/before.yaml", "Tests/Fixtures/review/after.yaml", "--format", "markdown",
+        ])
+        #expect(markdown.stdout.hasPrefix("## lcplan diff"))
+        #expect(try CLI.strictSchema("diff").validate(diff).isEmpty)
+        // The new spec's status: broken.yaml fails its assertions.
+        #expect(try CLI.run(["diff", "Tests/Fixtures/review/before.yaml", "Tests/Fixtures/review/broken.yaml"]).status == 1)
+        #expect(try CLI.run(["diff", "Tests/Fixtures/review/before.yaml", "Tests/Fixtures/invalid/01-unclosed-bracket.yaml"]).status == 2)
+    }
+
+    /// Llama 3.1 8B on one H200 from 4k to 1M: the memory column never decreases, the max-context marker is
+    /// the report's max context, and the SVG is the same bytes every run.
+    @Test func contextSweepIsMonotoneAndDeterministic() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-sweep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let svg = directory.appendingPathComponent("a.svg").path, again = directory.appendingPathComponent("b.svg").path
+        let spec = "examples/llama-3.1-8b-h200-128k.yaml"
+        let csv = try CLI.run(["sweep", spec, "--context", "4k..1M", "--format", "csv", "--plot", svg])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let rows = csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 9)
+        let memory = rows.compactMap { Int($0[1]) }
+        #expect(memory.count == rows.count && zip(memory, memory.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(rows.map { $0[0] }.first == "4096" && rows.map { $0[0] }.last == "1048576")
+        let report = try JSONDocument.parse(try CLI.run(["plan", spec, "--format", "json"]).stdout)
+        let maxContext = try #require(report["memory"]?["max_context"]?.int)
+        #expect(rows.allSatisfy { Int($0[8]) == maxContext })
+        _ = try CLI.run(["sweep", spec, "--context", "4k..1M", "--format", "csv", "--plot", again])
+        let first = try String(contentsOfFile: svg, encoding: .utf8), second = try String(contentsOfFile: again, encoding: .utf8)
+        #expect(first == second && first.hasPrefix("<?xml") && first.contains("max context"))
+        let json = try JSONDocument.parse(try CLI.run(["sweep", spec, "--context", "4k..1M", "--format", "json"]).stdout)
+        #expect(try CLI.strictSchema("sweep").validate(json).isEmpty)
+    }
+
+    /// A real renderer turns the chart into a non-empty PNG (rsvg-convert, from Debian's librsvg2-bin, which
+    /// `make test` installs).
+    @Test func chartRenders() throws {
+        guard let renderer = ["/usr/bin/rsvg-convert", "/usr/local/bin/rsvg-convert"].first(where: FileManager.default.isExecutableFile)
+        else {
+            print("skipped: rsvg-convert is not installed (make deps installs librsvg2-bin)")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-png-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let svg = directory.appendingPathComponent("c.svg").path, png = directory.appendingPathComponent("c.png").path
+        let result = try CLI.run(["sweep", "examples/llama-3.1-8b-h200-128k.yaml", "--context", "4k..1M", "--plot", svg])
+        #expect(result.status == 0)
+        let render = try CLI.run(["-o", png, svg], executable: renderer)
+        #expect(render.status == 0, "\(render.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(bytes.count > 10_000 && bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    }
+
+    /// `--set` sweeps any numeric key; an invalid point is listed with its reason; an unknown key is an error
+    /// with the nearest name.
+    @Test func setSweepsAnyNumericKey() throws {
+        let result = try CLI.run(["sweep", "examples/llama-3.1-8b-h200-128k.yaml", "--set", "workload.batch=1..64", "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let values = result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" }
+        #expect(values == ["1", "2", "4", "8", "16", "32", "64"])
+        let bad = try CLI.run(["sweep", "examples/llama-3.1-8b-h200-128k.yaml", "--set", "workload.bach=1..4"])
+        #expect(bad.status == 2 && bad.stderr.contains("workload.batch"))
+        let stepped = try CLI.run([
+            "sweep", "examples/llama-3.1-8b-h200-128k.yaml", "--set", "workload.output_tokens=100..400", "--step", "100",
+        ])
+        #expect(stepped.status == 0 && stepped.stdout.split(separator: "\n").count == 2 + 4)
+    }
+}
+
+extension JSONDocument {
+    subscript(index: Int) -> JSONDocument? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
+    var array: [JSONDocument]? { if case .array(let items) = self { return items } else { return nil } }
+    var string: String? { stringValue }
+    var int: Int? { if case .integer(let digits) = self { return Int(digits) } else { return nil } }
+    var double: Double? {
+        switch self {
+        case .integer(let digits): return Double(digits)
+        case .number(let value): return value
+        default: return nil
+        }
+    }
+}
