@@ -6,7 +6,7 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test snapshots fuzz asan deps test-deps packages build release generate man schemas check-generated format lint static bench clean
+.PHONY: run test snapshots fuzz asan deps test-deps packages build install completions docs release generate man schemas check-generated format lint static bench clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
@@ -62,8 +62,8 @@ build:
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 
-## generate: regenerate the committed generated files (man page, JSON Schemas).
-generate: man schemas
+## generate: regenerate the committed generated files (man page, JSON Schemas, completions, rule docs).
+generate: man schemas completions docs
 
 man: build
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
@@ -74,7 +74,32 @@ SCHEMAS := spec report check rope presets diff sweep
 schemas: build
 	for kind in $(SCHEMAS); do .build/debug/lcplan schema $$kind > schemas/lcplan.$$kind.v1.schema.json; done
 
-## check-generated: fail when the committed man page or schemas differ from what the code generates.
+COMPLETIONS := bash:completions/lcplan.bash zsh:completions/_lcplan fish:completions/lcplan.fish
+
+completions: build
+	@mkdir -p completions
+	@for pair in $(COMPLETIONS); do .build/debug/lcplan --generate-completion-script $${pair%%:*} > $${pair#*:}; done
+
+docs: build
+	@mkdir -p docs
+	.build/debug/lcplan explain --markdown > docs/rules.md
+
+## install: the release binary, the man page and the shell completions under PREFIX (default /usr/local;
+## DESTDIR for staging). LCPLAN_BIN installs another binary (the tests install the debug one).
+PREFIX ?= /usr/local
+LCPLAN_BIN ?= .build/release/lcplan
+install: $(if $(filter .build/release/lcplan,$(LCPLAN_BIN)),release)
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"
+	install -m 755 "$(LCPLAN_BIN)" "$(DESTDIR)$(PREFIX)/bin/lcplan"
+	install -m 644 man/lcplan.1 "$(DESTDIR)$(PREFIX)/share/man/man1/lcplan.1"
+	install -m 644 completions/lcplan.bash "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/lcplan"
+	install -m 644 completions/_lcplan "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_lcplan"
+	install -m 644 completions/lcplan.fish "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/lcplan.fish"
+
+## check-generated: fail when the committed man page, schemas, completions or rule docs differ from what
+## the code generates.
 check-generated: build
 	@$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
 	@{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } | diff -u man/lcplan.1 - \
@@ -83,6 +108,12 @@ check-generated: build
 	  .build/debug/lcplan schema $$kind | diff -u schemas/lcplan.$$kind.v1.schema.json - \
 	    || { echo "schemas/lcplan.$$kind.v1.schema.json is stale: run 'make generate'" >&2; exit 1; }; \
 	done
+	@for pair in $(COMPLETIONS); do \
+	  .build/debug/lcplan --generate-completion-script $${pair%%:*} | diff -u $${pair#*:} - >/dev/null \
+	    || { echo "$${pair#*:} is stale: run 'make generate'" >&2; exit 1; }; \
+	done
+	@.build/debug/lcplan explain --markdown | diff -u docs/rules.md - >/dev/null \
+	  || { echo "docs/rules.md is stale: run 'make generate'" >&2; exit 1; }
 	@echo "generated files are current"
 
 ## format: apply .swift-format to every Swift file; lint: fail when one is not formatted.

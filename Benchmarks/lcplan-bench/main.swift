@@ -120,3 +120,30 @@ print()
 print("full layout search".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median_s     best_s  candidates/s")
 measureSearch("llama-3.1-405b training, 16384 x H100, 128k", openTraining)
 measureSearch("llama-3.1-70b serving, 8 x H200, 128k", serving)
+
+// A 200-point context sweep (`lcplan sweep --context 4k..1M --step`), issue 13 target: well under a second.
+// Each point loads the spec with the context written, costs the spec's layout (no search), and computes its
+// max context, KV capacity and RoPE zone. Median and best wall time of `runs` sweeps.
+let sweepText = """
+    version: 1
+    model: llama-3.1-8b
+    hardware: {device: h200, count: 1}
+    workload: {mode: inference, context: 128k, batch: 1}
+    """
+let sweepBase = Analysis(spec(sweepText))
+let sweepValues = Sweep.values(from: 4096, to: 4096 + 199 * 5248, factor: nil, step: 5248)
+var sweepTimes: [Double] = []
+for _ in 0..<max(runs / 2, 3) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let sweep = Sweep(
+        base: sweepBase, text: sweepText, file: "bench.yaml", baseDirectory: ".", library: PresetLibrary(), key: "workload.context",
+        values: sweepValues)
+    precondition(sweep.points.count == 200)
+    sweepTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+sweepTimes.sort()
+print()
+print("sweep".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median_s     best_s   points")
+print(
+    "llama-3.1-8b, 1 x H200, context 4k..1M".padding(toLength: 44, withPad: " ", startingAt: 0)
+        + String(format: "%10.3f %10.3f %8d", sweepTimes[sweepTimes.count / 2], sweepTimes.first ?? 0, sweepValues.count))

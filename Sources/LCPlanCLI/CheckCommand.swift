@@ -16,7 +16,9 @@ struct CheckCommand: ParsableCommand {
             lets code-scanning services show findings on the spec's lines.
             """)
 
-    @Argument(help: ArgumentHelp("Spec files (YAML or JSON); - for standard input.", valueName: "spec"))
+    @Argument(
+        help: ArgumentHelp("Spec files (YAML or JSON); - for standard input.", valueName: "spec"),
+        completion: .file(extensions: ["yaml", "yml", "json"]))
     var specs: [String]
 
     @Option(help: "Output format: text, json or sarif.")

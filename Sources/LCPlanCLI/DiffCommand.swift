@@ -18,10 +18,10 @@ struct DiffCommand: ParsableCommand {
             at the fail level, else 0).
             """)
 
-    @Argument(help: ArgumentHelp("The spec before the change.", valueName: "old"))
+    @Argument(help: ArgumentHelp("The spec before the change.", valueName: "old"), completion: .file(extensions: ["yaml", "yml", "json"]))
     var old: String
 
-    @Argument(help: ArgumentHelp("The spec after the change.", valueName: "new"))
+    @Argument(help: ArgumentHelp("The spec after the change.", valueName: "new"), completion: .file(extensions: ["yaml", "yml", "json"]))
     var new: String
 
     @Option(help: "Output format: text, json or markdown.")

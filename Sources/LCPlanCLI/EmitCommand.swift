@@ -24,7 +24,9 @@ struct EmitCommand: ParsableCommand {
             does not fit, 2 invalid input.
             """)
 
-    @Argument(help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"))
+    @Argument(
+        help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"),
+        completion: .file(extensions: ["yaml", "yml", "json"]))
     var spec: String
 
     @Option(help: "The engine: vllm, sglang, trtllm, megatron, torchtitan or deepspeed.")

@@ -9,10 +9,17 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Explain a diagnostic rule (LC102 or unknown-key); with no rule, list them all.")
 
-    @Argument(help: ArgumentHelp("A rule id or name.", valueName: "rule"))
+    @Argument(help: ArgumentHelp("A rule id or name.", valueName: "rule"), completion: .list(RuleRegistry.all.map(\.id)))
     var rule: String?
 
+    @Flag(help: "Print every rule's long form as markdown (what docs/rules.md holds).")
+    var markdown = false
+
     func run() throws {
+        if markdown {
+            Output.standardOutput(RuleDocument.markdown(rule.flatMap(RuleRegistry.named).map { [$0] } ?? RuleRegistry.all))
+            return
+        }
         guard let name = rule else {
             var out = ""
             for r in RuleRegistry.all { out += "\(r.id)  \(r.severity.rawValue.padding(7))  \(r.name.padding(24))  \(r.summary)\n" }
@@ -43,4 +50,25 @@ struct ExplainCommand: ParsableCommand {
 
 extension String {
     func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
+
+/// The rule catalogue as markdown: docs/rules.md is this, generated (`make generate`) and checked for
+/// staleness by the tests; markdown reports link each finding to its anchor.
+enum RuleDocument {
+    static func markdown(_ rules: [Rule]) -> String {
+        var out = "# lcplan rules\n\nGenerated from the rule registry by `lcplan explain --markdown`; do not edit.\n\n"
+        out += "| rule | name | severity | area | summary |\n|---|---|---|---|---|\n"
+        for r in rules {
+            out +=
+                "| [\(r.id)](#\(r.id.lowercased())) | \(r.name) | \(r.severity.rawValue) | \(r.area.rawValue) | \(r.summary.replacingOccurrences(of: "|", with: "\\|")) |\n"
+        }
+        for r in rules {
+            out += "\n<a id=\"\(r.id.lowercased())\"></a>\n\n## \(r.id) \(r.name)\n\n"
+            out +=
+                "\(r.severity.rawValue), \(r.area.rawValue)\(r.isSuppressible ? "; suppress with `checks: {suppress: [\(r.id)]}`" : "; cannot be suppressed")\n\n"
+            out += r.summary + "\n\n" + r.help + "\n\n"
+            out += "Triggers it:\n\n```yaml\n" + r.triggering + "\n```\n\nDoes not:\n\n```yaml\n" + r.nonTriggering + "\n```\n"
+        }
+        return out
+    }
 }

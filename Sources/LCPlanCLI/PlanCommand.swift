@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LCPlanCalculators
 import LCPlanModel
 import LCPlanReport
 
@@ -28,7 +30,9 @@ struct PlanCommand: ParsableCommand {
             (--fail-on, else the spec's checks.fail_on, default error), 2 invalid input.
             """)
 
-    @Argument(help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"))
+    @Argument(
+        help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"),
+        completion: .file(extensions: ["yaml", "yml", "json"]))
     var spec: String
 
     @Option(help: "Output format: text, json or markdown.")
@@ -51,16 +55,42 @@ struct PlanCommand: ParsableCommand {
     )
     var timing = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also draw the spec over contexts from 1/32 to 8 times its own (as lcplan sweep --context) into this SVG file; the markdown report shows it.",
+            valueName: "file.svg"))
+    var plot: String?
+
     @OptionGroup var options: SpecOptions
 
     func run() throws {
-        let load = SpecLoader.load(path: spec, library: options.library)
-        let report = Report(file: spec == "-" ? "<stdin>" : spec, load: load, timing: timing)
+        let name = spec == "-" ? "<stdin>" : spec
+        let directory = spec == "-" ? "." : (spec as NSString).deletingLastPathComponent
+        let input = InputFile.read(spec)
+        let load: LoadResult
+        switch input {
+        case .failure(let diagnostic): load = LoadResult(spec: nil, diagnostics: [diagnostic])
+        case .success(let text):
+            load = SpecLoader.load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: options.library)
+        }
+        let report = Report(file: name, load: load, timing: timing)
+        if let plot, let analysis = report.analysis, case .success(let source) = input {
+            let context = analysis.spec.workload.context
+            let values = Sweep.values(
+                from: max(min(1024, context), context / 32),
+                to: context.saturatingMultiplied(by: 8) > SpecShapes.maxTokens ? context : context * 8,
+                factor: 2, step: nil)
+            let sweep = Sweep(
+                base: analysis, text: source, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: options.library,
+                key: "workload.context", values: values)
+            let title = "\(analysis.spec.model.name) on \(analysis.spec.hardware.count) x \(analysis.spec.hardware.device.name): context"
+            guard Output.write(SweepReport.svg(sweep, title: title), to: plot) else { throw ExitCode(2) }
+        }
         let text: String
         switch format {
         case .text: text = TextReporter.render(report, style: options.color.style(toFile: output != nil))
         case .json: text = ReportDocument.report.encode(report).serialized()
-        case .markdown: text = MarkdownReporter.render(report)
+        case .markdown: text = MarkdownReporter.render(report, chart: report.analysis == nil ? nil : plot)
         }
         let textOnTerminal = format == .text && (output == nil || output == "-")
         if !textOnTerminal && !report.diagnostics.isEmpty {

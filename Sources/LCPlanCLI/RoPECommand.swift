@@ -19,10 +19,14 @@ struct RoPECommand: ParsableCommand {
             positions and phases. Exit status: 0 feasible, 1 infeasible, 2 invalid input.
             """)
 
-    @Argument(help: ArgumentHelp("A spec file (its model and context), or - for standard input.", valueName: "spec"))
+    @Argument(
+        help: ArgumentHelp("A spec file (its model and context), or - for standard input.", valueName: "spec"),
+        completion: .file(extensions: ["yaml", "yml", "json"]))
     var spec: String?
 
-    @Option(help: ArgumentHelp("A model preset (or user preset) instead of a spec.", valueName: "preset"))
+    @Option(
+        help: ArgumentHelp("A model preset (or user preset) instead of a spec.", valueName: "preset"),
+        completion: .list(ModelCatalogue.names))
     var model: String?
 
     @Option(help: ArgumentHelp("A bare RoPE base instead of a model.", valueName: "base"))

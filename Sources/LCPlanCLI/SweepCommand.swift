@@ -24,7 +24,9 @@ struct SweepCommand: ParsableCommand {
             input or command line.
             """)
 
-    @Argument(help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"))
+    @Argument(
+        help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"),
+        completion: .file(extensions: ["yaml", "yml", "json"]))
     var spec: String
 
     @Option(help: ArgumentHelp("Sweep workload.context over A..B (tokens: 4k..1M).", valueName: "range"))

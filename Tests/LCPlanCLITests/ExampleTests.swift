@@ -25,8 +25,13 @@ struct ExampleTests {
         let document = try JSONDocument.parse(json.stdout)
         for key in ["flops", "memory", "time", "layout", "assumptions"] { #expect(document[key] != nil, "JSON has \(key)") }
         let markdown = try CLI.run(["plan", example, "--format", "markdown"])
-        #expect(markdown.stdout.hasPrefix("# lcplan report"))
-        for section in ["## FLOPs", "## Memory", "## Time"] { #expect(markdown.stdout.contains(section)) }
+        // Review order: the verdict and the summary table first, the full report folded below.
+        #expect(markdown.stdout.hasPrefix("## lcplan: `\(example)`\n\n**Verdict: "))
+        let folded = try #require(markdown.stdout.range(of: "<details><summary>Full report</summary>"))
+        #expect(markdown.stdout[..<folded.lowerBound].contains("| memory per device |"))
+        for section in ["### FLOPs", "### Memory", "### Time"] {
+            #expect(markdown.stdout[folded.upperBound...].contains(section))
+        }
     }
 
     @Test(arguments: CLI.examples)

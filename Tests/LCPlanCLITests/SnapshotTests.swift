@@ -39,6 +39,25 @@ struct SnapshotTests {
         }
     }
 
+    /// `diff` and `check` over the review fixtures (before, after, broken): text, JSON, markdown, SARIF.
+    @Test func review() throws {
+        let before = "Tests/Fixtures/review/before.yaml", after = "Tests/Fixtures/review/after.yaml"
+        let broken = "Tests/Fixtures/review/broken.yaml"
+        for format in ["text", "json", "markdown"] {
+            for (name, new) in [("after", after), ("broken", broken)] {
+                let result = try CLI.run(["diff", before, new, "--format", format, "--color", "never"])
+                #expect(result.status != 2, "\(result.stderr)")
+                Self.expectSnapshot("exit \(result.status)\n" + result.stdout, group: "review", name: "diff-\(name)-\(format)")
+            }
+        }
+        for format in ["text", "json", "sarif"] {
+            let result = try CLI.run(["check", before, after, broken, "--format", format, "--color", "never"])
+            Self.expectSnapshot("exit \(result.status)\n" + result.stdout, group: "review", name: "check-\(format)")
+        }
+        let markdown = try CLI.run(["plan", broken, "--format", "markdown", "--color", "never"])
+        Self.expectSnapshot("exit \(markdown.status)\n" + markdown.stdout, group: "review", name: "plan-broken-markdown")
+    }
+
     /// `emit` for every example and engine: the script, or the reasons and exit status when the engine
     /// cannot run the plan.
     @Test(arguments: CLI.examples)

@@ -5,6 +5,11 @@ import Yams
 public struct LoadResult {
     public let spec: Spec?
     public let diagnostics: [Diagnostic]
+
+    public init(spec: Spec?, diagnostics: [Diagnostic]) {
+        self.spec = spec
+        self.diagnostics = diagnostics
+    }
 }
 
 /// Turns spec text into a resolved `Spec`: parse, read every section against its shape, expand
