@@ -69,7 +69,7 @@ man: build
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
 	{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } > man/lcplan.1
 
-SCHEMAS := spec report check rope presets diff sweep
+SCHEMAS := spec report check rope presets diff sweep validation
 
 schemas: build
 	for kind in $(SCHEMAS); do .build/debug/lcplan schema $$kind > schemas/lcplan.$$kind.v1.schema.json; done

@@ -29,11 +29,21 @@ let package = Package(
         .target(
             name: "LCPlanCalculators", dependencies: ["LCPlanModel", "LCPlanPrecision"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "LCPlanReport", dependencies: ["LCPlanModel", "LCPlanCalculators", "LCPlanPrecision"]),
+        // Reference kernels for validation, on the precision module only: the one place where unchecked SIMD
+        // arithmetic is allowed (-Ounchecked), built for AVX2 + FMA (haswell: every x86-64 CPU since 2013,
+        // Zen 4 and Xeon included) so SIMD.addingProduct is an instruction, not a libcall (toolchain.md sec. 5).
+        .target(
+            name: "LCPlanKernels", dependencies: ["LCPlanPrecision"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]),
+        // Validation: the kernels run on a scaled-down plan and compared with the calculators' predictions.
+        .target(
+            name: "LCPlanValidation", dependencies: ["LCPlanKernels", "LCPlanCalculators", "LCPlanModel", "LCPlanPrecision"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "LCPlanReport", dependencies: ["LCPlanModel", "LCPlanCalculators", "LCPlanPrecision", "LCPlanValidation"]),
         .target(
             name: "LCPlanCLI",
             dependencies: [
-                "LCPlanReport", "LCPlanModel", "LCPlanCalculators",
+                "LCPlanReport", "LCPlanModel", "LCPlanCalculators", "LCPlanValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +56,7 @@ let package = Package(
         .testTarget(name: "LCPlanPrecisionTests", dependencies: ["LCPlanPrecision"]),
         .testTarget(name: "LCPlanModelTests", dependencies: ["LCPlanModel", "LCPlanCalculators"]),
         .testTarget(name: "LCPlanCalculatorsTests", dependencies: ["LCPlanCalculators", "LCPlanModel"]),
+        .testTarget(name: "LCPlanValidationTests", dependencies: ["LCPlanValidation", "LCPlanKernels", "LCPlanCalculators", "LCPlanModel"]),
         .testTarget(
             name: "LCPlanReportTests",
             dependencies: [

@@ -173,20 +173,20 @@ _lcplan() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    plan|check|rope|presets|import-hf|explain|schema|emit|diff|sweep|help)
+    plan|check|rope|presets|import-hf|explain|schema|emit|diff|sweep|validate|help)
         # Offer subcommand argument completions
         "_lcplan_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'plan check rope presets import-hf explain schema emit diff sweep help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'plan check rope presets import-hf explain schema emit diff sweep validate help' -- "${cur}"))
         ;;
     esac
 }
 
 _lcplan_plan() {
     repeating_flags=()
-    non_repeating_flags=(--timing --version -h --help)
+    non_repeating_flags=(--timing --validate --version -h --help)
     repeating_options=(--presets)
     non_repeating_options=(--format --output -o --fail-on --plot --color)
     __lcplan_offer_flags_options 1
@@ -395,7 +395,7 @@ _lcplan_schema() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __lcplan_add_completions -W 'spec'$'\n''report'$'\n''check'$'\n''rope'$'\n''presets'$'\n''diff'$'\n''sweep'
+        __lcplan_add_completions -W 'spec'$'\n''report'$'\n''check'$'\n''rope'$'\n''presets'$'\n''diff'$'\n''sweep'$'\n''validation'
         return
         ;;
     esac
@@ -506,6 +506,40 @@ _lcplan_sweep() {
         return
         ;;
     '--output'|'-o')
+        return
+        ;;
+    '--presets')
+        return
+        ;;
+    '--color')
+        __lcplan_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __lcplan_add_completions -o plusdirs -fX '!*.@(yaml|yml|json)'
+        return
+        ;;
+    esac
+}
+
+_lcplan_validate() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet --version -h --help)
+    repeating_options=(--presets)
+    non_repeating_options=(--format --threads --color)
+    __lcplan_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        __lcplan_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--threads')
         return
         ;;
     '--presets')

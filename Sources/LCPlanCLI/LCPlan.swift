@@ -17,7 +17,7 @@ public struct LCPlan: ParsableCommand {
         version: "lcplan 0.1.0 (GMP \(LibraryVersions.gmp), MPFR \(LibraryVersions.mpfr))",
         subcommands: [
             PlanCommand.self, CheckCommand.self, RoPECommand.self, PresetsCommand.self, ImportHFCommand.self,
-            ExplainCommand.self, SchemaCommand.self, EmitCommand.self, DiffCommand.self, SweepCommand.self,
+            ExplainCommand.self, SchemaCommand.self, EmitCommand.self, DiffCommand.self, SweepCommand.self, ValidateCommand.self,
         ],
         defaultSubcommand: PlanCommand.self)
 

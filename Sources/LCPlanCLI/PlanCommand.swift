@@ -3,6 +3,7 @@ import Foundation
 import LCPlanCalculators
 import LCPlanModel
 import LCPlanReport
+import LCPlanValidation
 
 enum PlanFormat: String, CaseIterable, ExpressibleByArgument { case text, json, markdown }
 
@@ -61,6 +62,9 @@ struct PlanCommand: ParsableCommand {
             valueName: "file.svg"))
     var plot: String?
 
+    @Flag(help: "Also validate the plan with scaled-down reference kernels on this CPU (as lcplan validate); a failed check exits 1.")
+    var validate = false
+
     @OptionGroup var options: SpecOptions
 
     func run() throws {
@@ -73,7 +77,12 @@ struct PlanCommand: ParsableCommand {
         case .success(let text):
             load = SpecLoader.load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: options.library)
         }
-        let report = Report(file: name, load: load, timing: timing)
+        var report = Report(file: name, load: load, timing: timing)
+        if validate, let analysis = report.analysis {
+            let progress = Progress(quiet: false)
+            report.validation = Validation.run(analysis) { progress.update($0) }
+            progress.finish()
+        }
         if let plot, let analysis = report.analysis, case .success(let source) = input {
             let context = analysis.spec.workload.context
             let values = Sweep.values(

@@ -31,6 +31,7 @@ public enum MarkdownReporter {
         if !report.sections.isEmpty {
             out += "\n<details><summary>Full report</summary>\n\n"
             for section in report.sections { out += render(section) + "\n" }
+            if let validation = report.validation { out += render(ValidationReport.text(validation)) + "\n" }
             out += "</details>\n"
         }
         return out

@@ -1,6 +1,7 @@
 import LCPlanCalculators
 import LCPlanModel
 import LCPlanPrecision
+import LCPlanValidation
 
 /// The overall answer of a report: does the plan work, and how sure is it.
 public enum Verdict: String, Sendable, CaseIterable {
@@ -40,6 +41,8 @@ public struct Report: Sendable {
     public let verdict: Verdict
     /// Whether the report shows the search's wall time (the one figure that varies from run to run).
     public let timing: Bool
+    /// The validation run (`plan --validate`, `lcplan validate`): the scaled problem and the checks.
+    public var validation: (problem: ScaledProblem, checks: [ValidationCheck])? = nil
 
     /// Builds the report for a loaded spec.
     /// `analyse` computes the profiles of a resolved spec (the fuzzers bound the RoPE analysis' cost).
@@ -86,6 +89,7 @@ public struct Report: Sendable {
     public func exitStatus(failOn: Severity) -> Int32 {
         if verdict == .invalid { return 2 }
         if verdict == .infeasible { return 1 }
+        if validation?.checks.contains(where: { $0.status == .fail }) == true { return 1 }
         return diagnostics.contains { $0.severity >= failOn } ? 1 : 0
     }
 }

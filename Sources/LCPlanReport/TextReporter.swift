@@ -13,6 +13,7 @@ public enum TextReporter {
             return out
         }
         for section in report.sections { out += "\n" + render(section, style) }
+        if let validation = report.validation { out += "\n" + render(ValidationReport.text(validation), style) }
         if !report.diagnostics.isEmpty || !report.suppressed.isEmpty || !report.keySuppressed.isEmpty {
             out += "\n" + section("Findings", style)
             out += DiagnosticText.render(report.diagnostics, style: style)

@@ -3,7 +3,7 @@ import Testing
 
 /// README, man page and --help must not drift from the commands and examples that exist.
 struct DocumentationTests {
-    static let commands = ["plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep"]
+    static let commands = ["plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate"]
 
     @Test func readmeNamesEveryCommandAndExample() throws {
         let readme = try CLI.read("README.md")

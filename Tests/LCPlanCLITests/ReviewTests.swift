@@ -96,6 +96,20 @@ struct ReviewTests {
         #expect(bytes.count > 10_000 && bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     }
 
+    /// `lcplan validate`: every check passes on an example, JSON validates against its schema, `plan --validate`
+    /// adds the section; --quiet keeps standard error empty.
+    @Test func validateRuns() throws {
+        let result = try CLI.run(["validate", "examples/mistral-7b-sliding-window.yaml", "--format", "json", "--quiet"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        let document = try JSONDocument.parse(result.stdout)
+        #expect(document["validation"]?["passed"].map { if case .bool(let b) = $0 { return b } else { return false } } == true)
+        #expect(try CLI.strictSchema("validation").validate(document).isEmpty)
+        let plan = try JSONDocument.parse(
+            try CLI.run(["plan", "examples/mistral-7b-sliding-window.yaml", "--validate", "--format", "json"]).stdout)
+        #expect(plan["validation"]?["checks"]?.array?.isEmpty == false)
+        #expect(try CLI.strictSchema("report").validate(plan).isEmpty)
+    }
+
     /// `--set` sweeps any numeric key; an invalid point is listed with its reason; an unknown key is an error
     /// with the nearest name.
     @Test func setSweepsAnyNumericKey() throws {

@@ -65,6 +65,9 @@ public enum ReportDocument {
             F.omittable("varlen", VarlenSection.profile.type, "Training with workload.documents only.") { r in
                 r.analysis?.varlen.map(VarlenSection.profile.encode)
             },
+            F.omittable("validation", ValidationReport.section.type, "plan --validate and lcplan validate only.") { r in
+                r.validation.map(ValidationReport.section.encode)
+            },
             F.omittable("rope", RoPESection.byLayerKind.type) { $0.analysis.map { RoPESection.byLayerKind.encode($0.rope) } },
             F.omittable("assumptions", .array(ProfileSections.assumption.type)) { r in
                 r.analysis.map { .array($0.assumptions.map(ProfileSections.assumption.encode)) }
@@ -118,6 +121,9 @@ public enum ReportDocument {
         case "report": return writer.document(report.type, id: "lcplan.report.v1.schema.json", title: "lcplan report, version 1")
         case "check": return writer.document(check.type, id: "lcplan.check.v1.schema.json", title: "lcplan check output, version 1")
         case "rope": return writer.document(rope.type, id: "lcplan.rope.v1.schema.json", title: "lcplan rope output, version 1")
+        case "validation":
+            return writer.document(
+                ValidationOutput.document.type, id: "lcplan.validation.v1.schema.json", title: "lcplan validate output, version 1")
         case "sweep":
             return writer.document(SweepReport.document.type, id: "lcplan.sweep.v1.schema.json", title: "lcplan sweep output, version 1")
         case "diff": return writer.document(diff.type, id: "lcplan.diff.v1.schema.json", title: "lcplan diff output, version 1")

@@ -1,0 +1,125 @@
+import Foundation
+import LCPlanCalculators
+import LCPlanKernels
+import LCPlanModel
+import Testing
+
+@testable import LCPlanValidation
+
+func analysis(_ text: String) throws -> Analysis {
+    let spec = try #require(SpecLoader.load(text: text, file: "test.yaml").spec)
+    return Analysis(spec)
+}
+
+/// The reference kernels and the checks built on them (issue 12).
+@Suite(.serialized) struct ValidationTests {
+    /// Small problems keep these tests quick; the pairs a kernel executes are derived by hand.
+    @Test func kernelsCountTheirPairs() {
+        // 2 query heads on 1 KV head, d 16, 64 tokens, window 8: queries 0-7 see q + 1 keys (36), the other 56
+        // see 8 (448): 484 per head.
+        var shape = AttentionShape(heads: 2, kvHeads: 1, headDim: 16, length: 64, window: 8)
+        let inputs = AttentionInputs(shape, seed: 1)
+        #expect(ReferenceAttention.run(inputs).pairs == 2 * 484)
+        #expect(TiledAttention.run(inputs).pairs == 2 * 484)
+        #expect(Validation.exactPairs(length: 64, window: 8) == 484)
+        // Documents of 10, 20 and 34 tokens packed in the sequence, no window: 55 + 210 + 595 per head.
+        shape.window = nil
+        shape.documentStarts = [10, 30]
+        #expect(TiledAttention.run(AttentionInputs(shape, seed: 2)).pairs == 2 * (55 + 210 + 595))
+    }
+
+    /// The tiled fp32 kernel agrees with the fp64 reference within the derived bound, with GQA, windows and
+    /// documents; sharded attention merged by log-sum-exp agrees too, for every split.
+    @Test func tiledAndShardedAgreeWithTheReference() {
+        var shape = AttentionShape(heads: 4, kvHeads: 2, headDim: 32, length: 256, window: 96)
+        shape.documentStarts = [100]
+        let inputs = AttentionInputs(shape, seed: 3)
+        let reference = ReferenceAttention.run(inputs)
+        let unit: Double = Double(Float.ulpOfOne) / 2
+        let terms: Double = 256 + pow(32.0, 1.5) + 10
+        let bound: Double = 2 * terms * unit
+        #expect(LogSumExpMerge.relativeError(TiledAttention.run(inputs).output, reference.output) <= bound)
+        for split in ShardedAttention.Split.allCases {
+            let sharded = ShardedAttention.run(inputs, ranks: 4, split: split)
+            #expect(LogSumExpMerge.relativeError(sharded.merged.output, reference.output) <= bound, "\(split)")
+            #expect(sharded.rankPairs.reduce(0, +) == reference.pairs, "\(split): every pair on exactly one rank")
+        }
+    }
+
+    /// Megatron's 2cp load balancing gives each rank exactly total / cp pairs under a causal mask (chunk c:
+    /// rank r holds chunks r and 2cp - 1 - r, c^2 (2cp - 1) + c (c + 1) pairs); contiguous chunks do not.
+    @Test func loadBalancedChunksBalanceExactly() {
+        let shape = AttentionShape(heads: 1, kvHeads: 1, headDim: 8, length: 128)
+        let inputs = AttentionInputs(shape, seed: 4)
+        let balanced = ShardedAttention.run(inputs, ranks: 4, split: .loadBalanced)
+        let c = 128 / 8
+        #expect(balanced.rankPairs == [Int](repeating: c * c * 7 + c * (c + 1), count: 4))
+        let contiguous = ShardedAttention.run(inputs, ranks: 4, split: .contiguous)
+        #expect(contiguous.rankPairs.first == 32 * 33 / 2 && contiguous.rankPairs.last == 32 * 96 + 32 * 33 / 2)
+    }
+
+    /// RoPE positions in bf16 collide above 256 (8 significand bits), in fp16 above 2,048 (rope.md sec. 5).
+    @Test func positionsCollideWhereTheFormatSays() {
+        let bf16 = RoPEEmulation.run(base: 10000, rotaryDim: 64, position: 4096, positionFormat: .bf16, phaseFormat: .fp32)
+        #expect(bf16.largestDistinctPosition == 256)
+        let fp16 = RoPEEmulation.run(base: 10000, rotaryDim: 64, position: 4096, positionFormat: .fp16, phaseFormat: .fp32)
+        #expect(fp16.largestDistinctPosition == 2048)
+        let fp32 = RoPEEmulation.run(base: 10000, rotaryDim: 64, position: 4096, positionFormat: .fp32, phaseFormat: .fp32)
+        #expect(fp32.largestDistinctPosition == 4096 && fp32.maxPhaseError <= fp32.phaseErrorBound)
+    }
+
+    /// Every KV format's round trip stays within its bound; the encoded bytes match the layout's bits.
+    @Test(arguments: [
+        KVQuantization.Scheme.integer(bits: 8, group: 128, zeroPoint: true), .integer(bits: 4, group: 64, zeroPoint: true),
+        .integer(bits: 4, group: 128, zeroPoint: false), .float8(.fp8e4m3), .float8(.fp8e5m2), .kivi(bits: 2, group: 32, residual: 128),
+    ])
+    func quantizationStaysWithinItsBound(scheme: KVQuantization.Scheme) {
+        let data = AttentionInputs(AttentionShape(heads: 1, kvHeads: 1, headDim: 128, length: 256), seed: 5).k
+        let outcome = KVQuantization.roundTrip(data, tokens: 256, width: 128, scheme: scheme)
+        #expect(outcome.maxError <= outcome.bound, "\(scheme)")
+        if case .integer(let bits, let group, let zero) = scheme {
+            // 256 tokens x 128 channels in groups: codes plus 16 or 32 bits per group.
+            #expect(outcome.encodedBytes == (256 * 128 * bits + 256 * (128 / group) * (zero ? 32 : 16)) / 8)
+        }
+    }
+
+    /// Product quantization with trained codebooks beats a one-centroid codebook.
+    @Test func productQuantizationLearns() {
+        let data = AttentionInputs(AttentionShape(heads: 1, kvHeads: 1, headDim: 16, length: 256), seed: 6).k
+        let outcome = KVQuantization.roundTrip(data, tokens: 256, width: 16, scheme: .productQuantization(subvectors: 8, codeBits: 4))
+        #expect(outcome.relativeRMS < 1)
+    }
+
+    /// Validation of an example passes, every exact check exactly.
+    @Test func exampleValidates() throws {
+        let a = try analysis(
+            """
+            version: 1
+            model: llama-3.2-3b
+            hardware: {device: h100-sxm, count: 4}
+            workload: {mode: inference, context: 4k, batch: 2, kv_cache: {dtype: int4, group_size: 64}}
+            plan: {tp: 1, cp: 4, dp: 1}
+            """)
+        let (_, checks) = Validation.run(a)
+        #expect(!checks.isEmpty)
+        for check in checks where check.comparison == "exact" { #expect(check.predicted == check.measured, "\(check.id)") }
+        #expect(!checks.contains { $0.status == .fail }, "\(checks.filter { $0.status == .fail }.map(\.id))")
+        #expect(checks.contains { $0.id == "cp_rank_pairs" && $0.status == .pass })
+        #expect(checks.contains { $0.id == "kv_quantization_error" && $0.status == .pass })
+    }
+
+    /// A formula broken on purpose (the calculator's pair count off by one, through a test-only hook) is caught.
+    @Test func brokenFormulaIsCaught() throws {
+        let a = try analysis(
+            """
+            version: 1
+            model: llama-3.2-3b
+            hardware: {device: h100-sxm, count: 1}
+            workload: {mode: inference, context: 2k}
+            """)
+        ValidationHooks.pairCountError = 1
+        defer { ValidationHooks.pairCountError = 0 }
+        let (_, checks) = Validation.run(a)
+        #expect(checks.first { $0.id == "flops_attention" }?.status == .fail)
+    }
+}
