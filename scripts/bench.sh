@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Median wall time of `lcplan plan` on every example (release build), over N runs each, of the
-# Men criterion at 1M positions (`lcplan rope`), and layout evaluations per second (lcplan-bench).
+# Men criterion at 1M positions (`lcplan rope`), of `lcplan validate` on every example, and layout
+# evaluations per second, the full search and a 200-point sweep (lcplan-bench).
 # Usage: scripts/bench.sh [runs]   (make bench builds the release binary first; LCPLAN_BIN=.build/static/lcplan
 # measures the fully static one)
 set -euo pipefail
@@ -33,6 +34,21 @@ done
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 awk -v s="rope --theta 500000 --rotary-dim 128 --context 1M" -v m="${sorted[$(( runs / 2 ))]}" -v n="${sorted[0]}" \
   'BEGIN { printf "%-52s %10.2f %10.2f\n", s, m / 1000, n / 1000 }'
+
+# lcplan validate on every example (issue 12 target: each under 30 s), median of 3 runs.
+echo
+printf '%-52s %10s %10s\n' "validate example" median_s min_s
+for spec in examples/*.yaml; do
+  times=()
+  for _ in 1 2 3; do
+    start=$(date +%s%N)
+    "$bin" validate "$spec" --quiet >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    times+=($(( (end - start) / 1000000 )))
+  done
+  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+  awk -v s="$spec" -v m="${sorted[1]}" -v n="${sorted[0]}" 'BEGIN { printf "%-52s %10.2f %10.2f\n", s, m / 1000, n / 1000 }'
+done
 
 # Layout evaluations per second on one core (issue target: at least 1,000,000), medians of N runs.
 bench_bin=${LCPLAN_BENCH_BIN:-.build/release/lcplan-bench}

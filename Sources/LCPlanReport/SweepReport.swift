@@ -40,7 +40,7 @@ public enum SweepReport {
                 label(sweep.key, Double(p.value)), Bytes(memory.total).description, memory.fits ? "yes" : "no",
                 p.maxContext.map { UnitFormat.grouped(ExactInt($0)) } ?? "none", time.ttft.map { Seconds($0.seconds).description } ?? "-",
                 phase.map { Seconds($0.seconds).description } ?? "-", UnitFormat.threeDigits(time.tokensPerSecond),
-                p.sequences.map { "\($0)" } ?? "-", ropeState(p), layout.summary,
+                p.sequences.map { "\($0)" } ?? "-", ropeState(p), time.step != nil ? layout.trainingSummary : layout.summary,
             ])
         }
         return "lcplan sweep over \(sweep.key) (\(sweep.points.count) points)\n" + table.render()
