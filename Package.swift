@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "LCPlanPrecisionTests", dependencies: ["LCPlanPrecision"]),
         .testTarget(name: "LCPlanModelTests", dependencies: ["LCPlanModel", "LCPlanCalculators"]),
         .testTarget(name: "LCPlanCalculatorsTests", dependencies: ["LCPlanCalculators", "LCPlanModel"]),
-        .testTarget(name: "LCPlanValidationTests", dependencies: ["LCPlanValidation", "LCPlanKernels", "LCPlanCalculators", "LCPlanModel"]),
+        .testTarget(
+            name: "LCPlanValidationTests", dependencies: ["LCPlanValidation", "LCPlanKernels", "LCPlanCalculators", "LCPlanModel"]),
         .testTarget(
             name: "LCPlanReportTests",
             dependencies: [

@@ -140,9 +140,16 @@ public enum TiledAttention {
         let tasks = headList.count * blocks
         let shared = Shared(output: s.heads * L * d, rows: s.heads * L, tasks: tasks)
         let workers = max(1, min(threads, tasks))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var localOut = [Float](repeating: 0, count: d)
-            var scores = [Float](repeating: 0, count: keyTile)
+        /// One worker's share of the (head, query block) tasks, on raw pointers: scores by SIMD dot products,
+        /// the online-softmax rescale and the P V accumulation eight lanes at a time.
+        @Sendable func work(worker: Int, qp: UnsafePointer<Float>, kp: UnsafePointer<Float>, vp: UnsafePointer<Float>) {
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: d + 8)
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: keyTile)
+            defer {
+                out.deallocate()
+                scores.deallocate()
+            }
+            let lanes = d / 8 * 8
             var task = worker
             while task < tasks {
                 let h = headList[task / blocks], block = task % blocks
@@ -153,8 +160,8 @@ public enum TiledAttention {
                     let q = rows[r]
                     let keys = s.keys(of: q, documentStart: starts[q])
                     var running = -Float.infinity, denominator: Float = 0
-                    for i in 0..<d { localOut[i] = 0 }
-                    let qBase = (h * L + q) * d
+                    out.initialize(repeating: 0, count: d)
+                    let query = qp + (h * L + q) * d
                     var tileStart = keys.lowerBound
                     while tileStart < keys.upperBound {
                         let tileEnd = min(tileStart + keyTile, keys.upperBound)
@@ -165,24 +172,28 @@ public enum TiledAttention {
                                 scores[key - tileStart] = -Float.infinity
                                 continue
                             }
-                            let kBase = (kv * L + key) * d
-                            var dot: Float = 0
-                            inputs.q.withUnsafeBufferPointer { qp in
-                                inputs.k.withUnsafeBufferPointer { kp in
-                                    var i = 0
-                                    var acc = SIMD8<Float>(repeating: 0)
-                                    while i + 8 <= d {
-                                        let a = SIMD8<Float>(qp[(qBase + i)..<(qBase + i + 8)])
-                                        let b = SIMD8<Float>(kp[(kBase + i)..<(kBase + i + 8)])
-                                        acc = acc.addingProduct(a, b)
-                                        i += 8
-                                    }
-                                    dot = acc.sum()
-                                    while i < d {
-                                        dot += qp[qBase + i] * kp[kBase + i]
-                                        i += 1
-                                    }
-                                }
+                            let k = kp + (kv * L + key) * d
+                            var a0 = SIMD8<Float>(repeating: 0), a1 = SIMD8<Float>(repeating: 0)
+                            var i = 0
+                            while i + 16 <= lanes {
+                                a0 = a0.addingProduct(
+                                    UnsafeRawPointer(query + i).loadUnaligned(as: SIMD8<Float>.self),
+                                    UnsafeRawPointer(k + i).loadUnaligned(as: SIMD8<Float>.self))
+                                a1 = a1.addingProduct(
+                                    UnsafeRawPointer(query + i + 8).loadUnaligned(as: SIMD8<Float>.self),
+                                    UnsafeRawPointer(k + i + 8).loadUnaligned(as: SIMD8<Float>.self))
+                                i += 16
+                            }
+                            while i + 8 <= lanes {
+                                a0 = a0.addingProduct(
+                                    UnsafeRawPointer(query + i).loadUnaligned(as: SIMD8<Float>.self),
+                                    UnsafeRawPointer(k + i).loadUnaligned(as: SIMD8<Float>.self))
+                                i += 8
+                            }
+                            var dot = (a0 + a1).sum()
+                            while i < d {
+                                dot += query[i] * k[i]
+                                i += 1
                             }
                             scores[key - tileStart] = dot
                             tileMax = max(tileMax, dot)
@@ -191,31 +202,53 @@ public enum TiledAttention {
                         pairs += used
                         if used > 0 {
                             let newMax = max(running, tileMax)
-                            let correction = running == -Float.infinity ? 0 : Foundation.exp(running - newMax)
-                            denominator *= correction
-                            for i in 0..<d { localOut[i] *= correction }
+                            if running != -Float.infinity && running != newMax {
+                                let correction = Foundation.exp(running - newMax)
+                                denominator *= correction
+                                for i in 0..<d { out[i] *= correction }
+                            }
                             for key in tileStart..<tileEnd where scores[key - tileStart] != -Float.infinity {
                                 let p = Foundation.exp(scores[key - tileStart] - newMax)
                                 denominator += p
-                                let vBase = (kv * L + key) * d
-                                inputs.v.withUnsafeBufferPointer { vp in
-                                    for i in 0..<d { localOut[i] += p * vp[vBase + i] }
+                                let v = vp + (kv * L + key) * d
+                                let weight = SIMD8<Float>(repeating: p)
+                                var i = 0
+                                while i + 8 <= lanes {
+                                    let current = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    let updated = current.addingProduct(
+                                        weight, UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self))
+                                    UnsafeMutableRawPointer(out + i).storeBytes(of: updated, as: SIMD8<Float>.self)
+                                    i += 8
+                                }
+                                while i < d {
+                                    out[i] += p * v[i]
+                                    i += 1
                                 }
                             }
                             running = newMax
                         }
                         tileStart = tileEnd
                     }
-                    results.append((q, localOut, running, denominator))
+                    results.append((q, Array(UnsafeBufferPointer(start: out, count: d)), running, denominator))
                 }
                 shared.lock.lock()
                 shared.counts[task] = pairs
-                for (q, out, running, denominator) in results where denominator > 0 {
-                    for i in 0..<d { shared.output[(h * L + q) * d + i] = Double(out[i] / denominator) }
+                for (q, values, running, denominator) in results where denominator > 0 {
+                    for i in 0..<d { shared.output[(h * L + q) * d + i] = Double(values[i] / denominator) }
                     shared.lse[h * L + q] = Double(running) + Foundation.log(Double(denominator))
                 }
                 shared.lock.unlock()
                 task += workers
+            }
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            inputs.q.withUnsafeBufferPointer { qBuffer in
+                inputs.k.withUnsafeBufferPointer { kBuffer in
+                    inputs.v.withUnsafeBufferPointer { vBuffer in
+                        guard let qp = qBuffer.baseAddress, let kp = kBuffer.baseAddress, let vp = vBuffer.baseAddress else { return }
+                        work(worker: worker, qp: qp, kp: kp, vp: vp)
+                    }
+                }
             }
         }
         return AttentionResult(output: shared.output, logSumExp: shared.lse, pairs: shared.counts.reduce(0, +))
