@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "LCPlanCLI",
             dependencies: [
-                "LCPlanReport", "LCPlanModel", "LCPlanCalculators", "LCPlanValidation",
+                "LCPlanReport", "LCPlanModel", "LCPlanCalculators", "LCPlanValidation", "LCPlanKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -173,13 +173,13 @@ _lcplan() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    plan|check|rope|presets|import-hf|explain|schema|emit|diff|sweep|validate|help)
+    plan|check|rope|presets|import-hf|explain|schema|emit|diff|sweep|validate|calibrate|help)
         # Offer subcommand argument completions
         "_lcplan_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'plan check rope presets import-hf explain schema emit diff sweep validate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'plan check rope presets import-hf explain schema emit diff sweep validate calibrate help' -- "${cur}"))
         ;;
     esac
 }
@@ -555,6 +555,27 @@ _lcplan_validate() {
     case "${positional_number}" in
     1)
         __lcplan_add_completions -o plusdirs -fX '!*.@(yaml|yml|json)'
+        return
+        ;;
+    esac
+}
+
+_lcplan_calibrate() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o --runs --size)
+    __lcplan_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--size')
         return
         ;;
     esac

@@ -18,6 +18,7 @@ public struct LCPlan: ParsableCommand {
         subcommands: [
             PlanCommand.self, CheckCommand.self, RoPECommand.self, PresetsCommand.self, ImportHFCommand.self,
             ExplainCommand.self, SchemaCommand.self, EmitCommand.self, DiffCommand.self, SweepCommand.self, ValidateCommand.self,
+            CalibrateCommand.self,
         ],
         defaultSubcommand: PlanCommand.self)
 

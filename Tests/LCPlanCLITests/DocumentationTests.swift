@@ -3,7 +3,9 @@ import Testing
 
 /// README, man page and --help must not drift from the commands and examples that exist.
 struct DocumentationTests {
-    static let commands = ["plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate"]
+    static let commands = [
+        "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate", "calibrate",
+    ]
 
     @Test func readmeNamesEveryCommandAndExample() throws {
         let readme = try CLI.read("README.md")

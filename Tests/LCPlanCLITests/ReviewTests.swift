@@ -110,6 +110,20 @@ struct ReviewTests {
         #expect(try CLI.strictSchema("report").validate(plan).isEmpty)
     }
 
+    /// `lcplan calibrate` writes a device preset that a spec then uses as `local` (through the search path).
+    @Test func calibrateWritesTheLocalPreset() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-cal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("local.yaml").path
+        let result = try CLI.run(["calibrate", "--output", file, "--runs", "1", "--size", "128", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let preset = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(preset.contains("measured it on") && preset.contains("memory_bandwidth:"))
+        let spec = "version: 1\nmodel: llama-3.2-3b\nhardware: {device: local}\nworkload: {context: 4k}\n"
+        let report = try CLI.run(["plan", "-", "--presets", directory.path], stdin: spec)
+        #expect(report.stdout.contains("user preset \(file)"), "\(report.stdout.prefix(400))")
+    }
+
     /// `--set` sweeps any numeric key; an invalid point is listed with its reason; an unknown key is an error
     /// with the nearest name.
     @Test func setSweepsAnyNumericKey() throws {

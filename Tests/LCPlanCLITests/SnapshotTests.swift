@@ -71,7 +71,9 @@ struct SnapshotTests {
         Self.expectSnapshot(text, group: "emit", name: Self.stem(example))
     }
 
-    static let commands = ["", "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate"]
+    static let commands = [
+        "", "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate", "calibrate",
+    ]
 
     @Test(arguments: commands)
     func help(command: String) throws {

@@ -123,3 +123,33 @@ func analysis(_ text: String) throws -> Analysis {
         #expect(checks.first { $0.id == "flops_attention" }?.status == .fail)
     }
 }
+
+/// `lcplan calibrate`'s kernels: the product is right (against an fp64 product written out here), and the
+/// bf16 rounding is round-to-nearest-even (toolchain.md's exhaustively checked cases).
+struct CalibrationTests {
+    @Test func matmulIsRight() {
+        // n = 50: neither a multiple of the 6-row block nor of the 16-column panel.
+        let n = 50
+        let a = (0..<(n * n)).map { Float(($0 * 7) % 13) - 6 }, b = (0..<(n * n)).map { Float(($0 * 5) % 11) - 5 }
+        let c = Calibration.matmul(a, b, n: n, threads: 2)
+        for i in 0..<n {
+            for j in 0..<n {
+                var expected = 0.0
+                for k in 0..<n { expected += Double(a[i * n + k]) * Double(b[k * n + j]) }
+                // Small integers: the fp32 sum is exact.
+                #expect(Double(c[i * n + j]) == expected)
+            }
+        }
+    }
+
+    @Test func bf16RoundsToNearestEven() {
+        #expect(Calibration.bf16(1.00390625).bitPattern == 0x3F80_0000)
+        #expect(Calibration.bf16(1.01171875).bitPattern == 0x3F82_0000)
+        #expect(Calibration.bf16(15962) == 15936)
+    }
+
+    @Test func ratesArePositive() {
+        #expect(Calibration.matmulRate(n: 96, threads: 2, runs: 1) > 0)
+        #expect(Calibration.copyBandwidth(bytes: 1 << 20, threads: 2, runs: 1) > 0)
+    }
+}

@@ -117,9 +117,9 @@ public enum DeviceCatalogue {
         DeviceSpec(
             name: "local", kind: .cpu, memory: gib(24), memoryBandwidth: gbps(40), peak: [.fp32: gf(228), .fp64: gf(114)],
             source: """
-                this machine as stated, not yet measured: AMD Zen 4 (EPYC 9004 class), 2 vCPUs at about \
-                3.56 GHz x 32 FP32 FLOP/cycle (toolchain notes); 24 GiB; memory bandwidth 40 GB/s is an \
-                assumption (two cores' stream rate) until `lcplan validate` measures it
+                not measured: run `lcplan calibrate` to measure this machine. Until then the figures are \
+                stated for a machine of the project's kind (AMD Zen 4, 2 vCPUs at about 3.56 GHz x 32 FP32 \
+                FLOP/cycle, toolchain notes; 24 GiB); memory bandwidth 40 GB/s is an assumption
                 """,
             confidence: .stated),
     ]

@@ -12,10 +12,18 @@ public struct PresetLibrary: Sendable {
 
     public init(directories: [String] = []) { self.directories = directories }
 
-    /// The library for the command line: explicit directories first, then the environment's.
+    /// The library for the command line: explicit directories first, then the environment's, then the
+    /// directory `lcplan calibrate` writes this machine's `local` preset to.
     public static func from(flags: [String], environment: [String: String]) -> PresetLibrary {
         let fromEnvironment = (environment[environmentVariable] ?? "").split(separator: ":").map(String.init)
-        return PresetLibrary(directories: flags + fromEnvironment)
+        return PresetLibrary(directories: flags + fromEnvironment + [calibrationDirectory(environment)])
+    }
+
+    /// Where `lcplan calibrate` writes `local.yaml`: $XDG_CONFIG_HOME/lcplan/presets, else
+    /// $HOME/.config/lcplan/presets.
+    public static func calibrationDirectory(_ environment: [String: String]) -> String {
+        if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty { return config + "/lcplan/presets" }
+        return (environment["HOME"] ?? ".") + "/.config/lcplan/presets"
     }
 
     /// The path of a user preset file with this name, if one exists.

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import LCPlanKernels
+import LCPlanModel
+import LCPlanReport
+
+/// `lcplan calibrate`: measures this machine and writes the `local` device preset later runs use.
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Measure this machine (matmul rates, attention kernel rate, memory bandwidth) and write the local preset.",
+        discussion: """
+            Runs lcplan's own kernels on every core, several times each, and takes the medians: an fp32 matrix \
+            product (packed panels, a 6 x 16 register block), the same with inputs rounded to bf16, the tiled \
+            attention kernel (causal, d = 128), and a STREAM-style copy (bytes read plus written). Writes the \
+            device preset `local` (YAML, with the date and the figures) to --output, by default \
+            $XDG_CONFIG_HOME/lcplan/presets/local.yaml (else ~/.config/lcplan/presets/local.yaml), where later \
+            runs find it: `hardware: {device: local}` then means this machine as measured, and `lcplan \
+            validate` compares its kernel times with it. The peaks written are the measured matmul rates, not \
+            the FMA peak. Nothing about the CPU is assumed. Exit status: 0 written, 2 the file cannot be written.
+            """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the preset here instead.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Runs per measurement (the median is kept; default 5).", valueName: "n"))
+    var runs: Int = 5
+
+    @Option(help: ArgumentHelp("Matrix size of the products (default 1024).", valueName: "n"))
+    var size: Int = 1024
+
+    @Flag(help: "Do not print the figures (the preset is still written).")
+    var quiet = false
+
+    func validate() throws {
+        if runs < 1 || runs > 100 { throw ValidationError("--runs must be from 1 to 100") }
+        if size < 64 || size > 8192 { throw ValidationError("--size must be from 64 to 8192") }
+    }
+
+    func run() throws {
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let fp32 = Calibration.matmulRate(n: size, threads: threads, runs: runs)
+        let bf16 = Calibration.matmulRate(n: size, threads: threads, runs: runs, bf16Inputs: true)
+        let shape = AttentionShape(heads: 8, kvHeads: 8, headDim: 128, length: 2048)
+        let inputs = AttentionInputs(shape, seed: 1)
+        var pairs = 0
+        let attentionSeconds = Calibration.median(runs: runs) { pairs = TiledAttention.run(inputs, threads: threads).pairs }
+        let attention = Double(pairs * 4 * shape.headDim) / attentionSeconds
+        let bandwidth = Calibration.copyBandwidth(bytes: 512 << 20, threads: threads, runs: runs)
+        let memory = Self.physicalMemory()
+        let date = Self.today()
+        func gflops(_ x: Double) -> String { UnitFormat.fixed(x / 1e9, decimals: 1) }
+        let yaml = """
+            # The local machine as `lcplan calibrate` measured it on \(date): \(threads) threads, medians of \(runs) runs.
+            #   fp32 matmul (\(size)^3, packed, 6 x 16 register block): \(gflops(fp32)) GFLOP/s
+            #   bf16-input matmul (rounded to bf16, fp32 products):   \(gflops(bf16)) GFLOP/s
+            #   tiled causal attention (8 heads, d 128, 2048 tokens): \(gflops(attention)) GFLOP/s
+            #   STREAM-style copy (read + write, 512 MiB):           \(UnitFormat.fixed(bandwidth / 1e9, decimals: 1)) GB/s
+            # The peaks below are these measured rates, not the FMA peak.
+            device:
+              name: local
+              kind: cpu
+              memory: \(memory)
+              memory_bandwidth: \(UnitFormat.fixed(bandwidth / 1e9, decimals: 2))GB/s
+              peak: {fp32: \(gflops(fp32))GFLOPS, bf16: \(gflops(bf16))GFLOPS}
+
+            """
+        let path = output ?? PresetLibrary.calibrationDirectory(ProcessInfo.processInfo.environment) + "/local.yaml"
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        guard Output.write(yaml, to: path) else { throw ExitCode(2) }
+        if !quiet {
+            Output.standardOutput(
+                """
+                fp32 matmul      \(gflops(fp32)) GFLOP/s
+                bf16 matmul      \(gflops(bf16)) GFLOP/s
+                attention        \(gflops(attention)) GFLOP/s
+                memory copy      \(UnitFormat.fixed(bandwidth / 1e9, decimals: 1)) GB/s
+                wrote \(path)
+
+                """)
+        }
+    }
+
+    /// Total memory from /proc/meminfo (bytes), else the process's view.
+    static func physicalMemory() -> String {
+        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+            let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        {
+            return "\(kib)KiB"
+        }
+        return "\(ProcessInfo.processInfo.physicalMemory)"
+    }
+
+    static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+}
