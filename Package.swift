@@ -32,8 +32,11 @@ let package = Package(
         // Reference kernels for validation, on the precision module only: the one place where unchecked SIMD
         // arithmetic is allowed (-Ounchecked), built for AVX2 + FMA (haswell: every x86-64 CPU since 2013,
         // Zen 4 and Xeon included) so SIMD.addingProduct is an instruction, not a libcall (toolchain.md sec. 5).
+        // The same kernels' AVX-512 variants, built for skylake-avx512 and called only when the CPU reports
+        // avx512f at run time (a binary must still run on AVX2 machines).
+        .target(name: "LCPlanKernelsWide", swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"])]),
         .target(
-            name: "LCPlanKernels", dependencies: ["LCPlanPrecision"],
+            name: "LCPlanKernels", dependencies: ["LCPlanPrecision", "LCPlanKernelsWide"],
             swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]),
         // Validation: the kernels run on a scaled-down plan and compared with the calculators' predictions.
         .target(

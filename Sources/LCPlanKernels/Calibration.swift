@@ -1,17 +1,25 @@
 import Foundation
+import LCPlanKernelsWide
 
 /// Kernels that measure what this machine does: an fp32 matrix product (packed panels, a 6 x 16 register
 /// block, all cores), the same with bf16 inputs (rounded to bf16, widened while packing, fp32 products), and
 /// a STREAM-style copy for memory bandwidth.
 public enum Calibration {
-    /// C = A B for n x n row-major matrices, threads splitting the rows; returns C.
-    public static func matmul(_ a: [Float], _ b: [Float], n: Int, threads: Int) -> [Float] {
+    /// C = A B for n x n row-major matrices, threads splitting the rows; returns C. On a CPU with AVX-512
+    /// the wide variant (8 x 32 block) runs; otherwise the AVX2 one (6 x 16 block).
+    public static func matmul(_ a: [Float], _ b: [Float], n: Int, threads: Int, allowWide: Bool = true) -> [Float] {
+        if allowWide && WideMatmul.available { return WideMatmul.matmul(a, b, n: n, threads: threads) }
         let panels = (n + 15) / 16
         // B packed into 16-column panels, k-major: panel p holds b[k][16p ..< 16p + 16] for every k.
+        // Each panel row is a contiguous run of B's row: copied whole.
         var packed = [Float](repeating: 0, count: panels * n * 16)
-        for p in 0..<panels {
-            for k in 0..<n {
-                for c in 0..<16 where p * 16 + c < n { packed[(p * n + k) * 16 + c] = b[k * n + p * 16 + c] }
+        packed.withUnsafeMutableBufferPointer { target in
+            b.withUnsafeBufferPointer { source in
+                guard let to = target.baseAddress, let from = source.baseAddress else { return }
+                for p in 0..<panels {
+                    let width = min(16, n - p * 16)
+                    for k in 0..<n { (to + (p * n + k) * 16).update(from: from + k * n + p * 16, count: width) }
+                }
             }
         }
         let output = Box(count: n * n)

@@ -131,14 +131,19 @@ struct CalibrationTests {
         // n = 50: neither a multiple of the 6-row block nor of the 16-column panel.
         let n = 50
         let a = (0..<(n * n)).map { Float(($0 * 7) % 13) - 6 }, b = (0..<(n * n)).map { Float(($0 * 5) % 11) - 5 }
-        let c = Calibration.matmul(a, b, n: n, threads: 2)
-        for i in 0..<n {
-            for j in 0..<n {
-                var expected = 0.0
-                for k in 0..<n { expected += Double(a[i * n + k]) * Double(b[k * n + j]) }
-                // Small integers: the fp32 sum is exact.
-                #expect(Double(c[i * n + j]) == expected)
+        // Both variants: the AVX2 one always, the AVX-512 one where the CPU has it.
+        for wide in [false, true] {
+            let c = Calibration.matmul(a, b, n: n, threads: 2, allowWide: wide)
+            var wrong = 0
+            for i in 0..<n {
+                for j in 0..<n {
+                    var expected = 0.0
+                    for k in 0..<n { expected += Double(a[i * n + k]) * Double(b[k * n + j]) }
+                    // Small integers: the fp32 sum is exact.
+                    if Double(c[i * n + j]) != expected { wrong += 1 }
+                }
             }
+            #expect(wrong == 0, "wide: \(wide)")
         }
     }
 
