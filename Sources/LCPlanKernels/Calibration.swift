@@ -8,7 +8,7 @@ public enum Calibration {
     /// C = A B for n x n row-major matrices, threads splitting the rows; returns C. On a CPU with AVX-512
     /// the wide variant (8 x 32 block) runs; otherwise the AVX2 one (6 x 16 block).
     public static func matmul(_ a: [Float], _ b: [Float], n: Int, threads: Int, allowWide: Bool = true) -> [Float] {
-        if allowWide && WideMatmul.available { return WideMatmul.matmul(a, b, n: n, threads: threads) }
+        if allowWide && wideAvailable { return WideMatmul.matmul(a, b, n: n, threads: threads) }
         let panels = (n + 15) / 16
         // B packed into 16-column panels, k-major: panel p holds b[k][16p ..< 16p + 16] for every k.
         // Each panel row is a contiguous run of B's row: copied whole.
@@ -84,6 +84,13 @@ public enum Calibration {
         }
         return output.values
     }
+
+    /// Whether this CPU has AVX-512 (Linux: the avx512f flag in /proc/cpuinfo; elsewhere, no). Checked here,
+    /// in code built for AVX2, before anything of the AVX-512 module runs.
+    public static let wideAvailable: Bool = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
+    }()
 
     final class Box: @unchecked Sendable {
         var values: [Float]

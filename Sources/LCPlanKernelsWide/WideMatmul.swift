@@ -1,7 +1,7 @@
 import Foundation
 
-/// The matrix product for CPUs with AVX-512 (this module is built for skylake-avx512 and is called only when
-/// the CPU reports avx512f): B packed in 32-column panels, an 8 x 32 register block (16 zmm accumulators),
+/// The matrix product for CPUs with AVX-512 (this module is built for skylake-avx512; nothing in it may run
+/// unless the CPU reports avx512f, which `Calibration.wideAvailable`, built for AVX2, checks first): B packed in 32-column panels, an 8 x 32 register block (16 zmm accumulators),
 /// as toolchain.md sec. 5 measured at about 85% of the FMA peak.
 public enum WideMatmul {
     /// C = A B for n x n row-major matrices, threads splitting the rows.
@@ -92,9 +92,4 @@ public enum WideMatmul {
         init(count: Int) { values = [Float](repeating: 0, count: count) }
     }
 
-    /// Whether this CPU has AVX-512 (Linux: the avx512f flag in /proc/cpuinfo; elsewhere, no).
-    public static let available: Bool = {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
-        return text.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
-    }()
 }
