@@ -45,6 +45,12 @@ public struct ScaledProblem: Sendable {
             window = max(16, Int((Double(w) * Double(length) / Double(context)).rounded()))
         }
         shape = AttentionShape(heads: heads, kvHeads: kv, headDim: max(model.headDim, 1), length: length, window: window)
+        guard model.heads > 0 && model.headDim > 0 else {
+            contextParallel = 1
+            split = .loadBalanced
+            description = "no attention layers: the state-space layers' cache and formats only"
+            return
+        }
         contextParallel = cp
         switch analysis.layout.cpKind {
         case .ulysses: split = heads % cp == 0 ? .heads : .loadBalanced
@@ -81,6 +87,12 @@ public enum Validation {
         let problem = ScaledProblem(analysis)
         var checks: [ValidationCheck] = []
         let shape = problem.shape
+        // A model without attention layers (Mamba) has no attention to check: its KV layout (the recurrent
+        // state) and formats only.
+        guard analysis.spec.model.heads > 0 && analysis.spec.model.headDim > 0 else {
+            if let kv = analysis.kvLayout { checks += kvChecks(analysis, kv) }
+            return (problem, checks)
+        }
         let inputs = AttentionInputs(shape, seed: 20261129)
         progress?("reference attention (fp64)")
         let reference = ReferenceAttention.run(inputs)
