@@ -181,6 +181,11 @@ public enum Validation {
                     ))
             }
         }
+        // Variable-length packing: each policy's placement run through the kernel with document masks.
+        if let documents = analysis.spec.workload.training?.documents {
+            progress?("variable-length packing")
+            checks += varlenChecks(documents, context: analysis.spec.workload.context, threads: threads)
+        }
         // KV layout: the allocator's bytes against the layout's, and the format's round trip.
         if let kv = analysis.kvLayout {
             progress?("KV layout")
@@ -200,6 +205,54 @@ public enum Validation {
                 ))
         }
         return (problem, checks)
+    }
+
+    /// The packing policies on a scaled step (4 ranks x 2 sequences of 2,048 tokens, the spec's documents drawn
+    /// and scaled by 2,048 / context, at least 16 tokens): each rank's documents laid in one sequence with
+    /// document masks and run through the tiled kernel. The kernel executes sum l(l + 1)/2 pairs, the planner
+    /// counts sum l^2/2 (DistCA's measure): executed less the diagonal (sum l/2) must equal the prediction, per
+    /// rank, exactly, and so must the imbalance.
+    static func varlenChecks(_ documents: DocumentSpec, context: Int, threads: Int) -> [ValidationCheck] {
+        let ranks = 4, perRank = 2, bin = 2048
+        let scale = Double(bin) / Double(max(context, 1))
+        let drawn = VarlenProfile.draw(documents, tokens: ranks * perRank * context)
+        var lengths: [Int] = []
+        var total = 0
+        for length in drawn where total < ranks * perRank * bin {
+            let scaled = min(max(16, Int((Double(length) * scale / 16).rounded()) * 16), ranks * perRank * bin - total)
+            lengths.append(scaled)
+            total += scaled
+        }
+        var checks: [ValidationCheck] = []
+        for policy in [PackingPolicy.naive, .balanced, .chunked] {
+            let placed = VarlenProfile.placement(policy, lengths: lengths, ranks: ranks, capacity: perRank * bin, bin: bin)
+            var predicted: [Int] = [], measured: [Int] = []
+            for pieces in placed {
+                predicted.append(pieces.reduce(0) { $0 + VarlenProfile.pairs($1) })
+                var shape = AttentionShape(heads: 1, kvHeads: 1, headDim: 8, length: max(pieces.reduce(0, +), 1))
+                var start = 0
+                for piece in pieces.dropLast() {
+                    start += piece
+                    shape.documentStarts.append(start)
+                }
+                let executed = pieces.isEmpty ? 0 : TiledAttention.run(AttentionInputs(shape, seed: 9), threads: threads).pairs
+                measured.append(executed - pieces.reduce(0) { $0 + $1 / 2 })
+            }
+            func imbalance(_ values: [Int]) -> Double {
+                let mean = Double(values.reduce(0, +)) / Double(max(values.count, 1))
+                return mean > 0 ? Double(values.max() ?? 0) / mean : 1
+            }
+            let same = predicted == measured
+            checks.append(
+                ValidationCheck(
+                    id: "varlen_\(policy.rawValue)", title: "\(policy.rawValue) packing: imbalance of the ranks' attention",
+                    predicted: imbalance(predicted), measured: imbalance(measured), comparison: "exact", tolerance: 0,
+                    status: same ? .pass : .fail,
+                    note:
+                        "per-rank pairs \(same ? "equal" : "differ"): predicted \(predicted), measured \(measured) (executed less the diagonal); \(lengths.count) documents scaled to 2,048-token sequences"
+                ))
+        }
+        return checks
     }
 
     static func kvChecks(_ analysis: Analysis, _ kv: KVLayoutProfile) -> [ValidationCheck] {

@@ -108,6 +108,23 @@ func analysis(_ text: String) throws -> Analysis {
         #expect(checks.contains { $0.id == "kv_quantization_error" && $0.status == .pass })
     }
 
+    /// The packing policies' per-rank work, run through the kernel with document masks, equals the planner's
+    /// placement arithmetic exactly (executed pairs less the diagonal = sum l^2 / 2), for every policy.
+    @Test func varlenPlacementsValidate() throws {
+        let a = try analysis(
+            """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h100-sxm, count: 8}
+            workload: {mode: training, context: 32k, global_batch: 16, documents: {distribution: wlb}}
+            plan: {tp: 8}
+            """)
+        let (_, checks) = Validation.run(a)
+        let varlen = checks.filter { $0.id.hasPrefix("varlen_") }
+        #expect(varlen.map(\.id) == ["varlen_naive", "varlen_balanced", "varlen_chunked"])
+        for check in varlen { #expect(check.status == .pass && check.predicted == check.measured, "\(check.note)") }
+    }
+
     /// A formula broken on purpose (the calculator's pair count off by one, through a test-only hook) is caught.
     @Test func brokenFormulaIsCaught() throws {
         let a = try analysis(

@@ -105,36 +105,12 @@ public struct VarlenProfile: Sendable {
             var pairs = [Int](repeating: 0, count: ranks), held = [Int](repeating: 0, count: ranks)
             var communication: ExactInt? = nil
             switch policy {
-            case .naive:
-                var binIndex = 0, filled = 0
-                for length in lengths {
-                    var left = length
-                    while left > 0 {
-                        let piece = min(left, bin - filled)
-                        let rank = binIndex % ranks
-                        pairs[rank] += Self.pairs(piece)
-                        held[rank] += piece
-                        filled += piece
-                        left -= piece
-                        if filled == bin {
-                            binIndex += 1
-                            filled = 0
-                        }
-                    }
+            case .naive, .balanced, .chunked:
+                let placed = Self.placement(policy, lengths: lengths, ranks: ranks, capacity: capacity, bin: bin)
+                for r in 0..<ranks {
+                    pairs[r] = placed[r].reduce(0) { $0 + Self.pairs($1) }
+                    held[r] = placed[r].reduce(0, +)
                 }
-            case .balanced:
-                var items: [(tokens: Int, pairs: Int)] = []
-                for length in lengths {
-                    var left = length
-                    while left > 0 {
-                        let piece = min(left, bin)
-                        items.append((piece, Self.pairs(piece)))
-                        left -= piece
-                    }
-                }
-                Self.assign(items, capacity: capacity, pairs: &pairs, held: &held, split: true)
-            case .chunked:
-                Self.assign(lengths.map { ($0, Self.pairs($0)) }, capacity: capacity, pairs: &pairs, held: &held, split: false)
             case .disaggregated:
                 // Tokens as the naive bins hold them; attention pairs of whole documents, shared evenly.
                 let whole = lengths.reduce(0) { $0 + Self.pairs($1) }
@@ -160,13 +136,51 @@ public struct VarlenProfile: Sendable {
         self.outcomes = outcomes
     }
 
+    /// Where a policy puts the documents: for each rank, the lengths of the documents or pieces it holds, in
+    /// order (the disaggregated policy places tokens as naive packing does).
+    public static func placement(_ policy: PackingPolicy, lengths: [Int], ranks: Int, capacity: Int, bin: Int) -> [[Int]] {
+        var placed = [[Int]](repeating: [], count: ranks)
+        switch policy {
+        case .naive, .disaggregated:
+            var binIndex = 0, filled = 0
+            for length in lengths {
+                var left = length
+                while left > 0 {
+                    let piece = min(left, bin - filled)
+                    placed[binIndex % ranks].append(piece)
+                    filled += piece
+                    left -= piece
+                    if filled == bin {
+                        binIndex += 1
+                        filled = 0
+                    }
+                }
+            }
+        case .balanced:
+            var items: [(tokens: Int, pairs: Int)] = []
+            for length in lengths {
+                var left = length
+                while left > 0 {
+                    let piece = min(left, bin)
+                    items.append((piece, Self.pairs(piece)))
+                    left -= piece
+                }
+            }
+            Self.assign(items, capacity: capacity, ranks: ranks, placed: &placed, split: true)
+        case .chunked:
+            Self.assign(lengths.map { ($0, Self.pairs($0)) }, capacity: capacity, ranks: ranks, placed: &placed, split: false)
+        }
+        return placed
+    }
+
     /// (query, key) pairs of a causal document of `length` tokens, l^2 / 2 (lengths are multiples of 16).
-    static func pairs(_ length: Int) -> Int { length * length / 2 }
+    public static func pairs(_ length: Int) -> Int { length * length / 2 }
 
     /// Costliest first to the rank with the least attention that has room (a heap of ranks by attention);
     /// when none has room, to the rank with the most room: the part that fits (`split`, pieces independent)
     /// or the whole (no split); when every rank is full, to the least loaded.
-    static func assign(_ items: [(tokens: Int, pairs: Int)], capacity: Int, pairs: inout [Int], held: inout [Int], split: Bool) {
+    static func assign(_ items: [(tokens: Int, pairs: Int)], capacity: Int, ranks: Int, placed: inout [[Int]], split: Bool) {
+        var pairs = [Int](repeating: 0, count: ranks), held = [Int](repeating: 0, count: ranks)
         let order = items.indices.sorted { a, b in
             items[a].pairs != items[b].pairs ? items[a].pairs > items[b].pairs : a < b
         }
@@ -189,6 +203,7 @@ public struct VarlenProfile: Sendable {
             if let r = chosen {
                 pairs[r] += Self.pairs(tokens)
                 held[r] += tokens
+                placed[r].append(tokens)
                 // A full rank (room below the 16-token unit every length is a multiple of) leaves the heap.
                 if held[r] < capacity { heap.push(r, pairs) }
                 for s in skipped { heap.push(s, pairs) }
@@ -202,10 +217,12 @@ public struct VarlenProfile: Sendable {
             if split && room > 0 && room < tokens {
                 pairs[roomiest] += Self.pairs(room)
                 held[roomiest] += room
+                placed[roomiest].append(room)
                 queue.append(tokens - room)
             } else {
                 pairs[roomiest] += Self.pairs(tokens)
                 held[roomiest] += tokens
+                placed[roomiest].append(tokens)
             }
             for s in skipped where held[s] < capacity { heap.push(s, pairs) }
         }
@@ -214,7 +231,7 @@ public struct VarlenProfile: Sendable {
     /// Document lengths filling exactly `tokens`, each rounded up to a multiple of 16: drawn from the
     /// histogram by document share (uniform within the bucket, SplitMix64 from the seed), or the given
     /// lengths in turn; the last is cut to fill the step.
-    static func draw(_ spec: DocumentSpec, tokens: Int) -> [Int] {
+    public static func draw(_ spec: DocumentSpec, tokens: Int) -> [Int] {
         var lengths: [Int] = []
         var total = 0
         var state = UInt64(truncatingIfNeeded: spec.seed)
