@@ -1,5 +1,6 @@
 import Foundation
 import LCPlanCalculators
+import LCPlanKernels
 import LCPlanModel
 
 // Layout evaluations per second on one core: `LayoutEvaluator.evaluate` over a set of legal layouts of a
@@ -147,3 +148,30 @@ print("sweep".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median_s  
 print(
     "llama-3.1-8b, 1 x H200, context 4k..1M".padding(toLength: 44, withPad: " ", startingAt: 0)
         + String(format: "%10.3f %10.3f %8d", sweepTimes[sweepTimes.count / 2], sweepTimes.first ?? 0, sweepValues.count))
+
+// Causal attention on this CPU (issue 12): fp32, d = 128, 8 heads, all cores, L from 1K to 16K; GFLOP/s
+// counting only the unmasked half (4 d per causal pair) and counting the full square (4 d L^2), for the
+// fastest kernel here (AVX-512 blocked where the CPU has it) and the pair-exact tiled kernel; medians.
+print()
+print(
+    "attention, fp32, d 128, 8 heads".padding(toLength: 44, withPad: " ", startingAt: 0)
+        + "  causal_GF/s  full_GF/s  tiled_causal_GF/s  kernel")
+let cores = ProcessInfo.processInfo.activeProcessorCount
+for length in [1024, 2048, 4096, 8192, 16384] {
+    let inputs = AttentionInputs(AttentionShape(heads: 8, kvHeads: 8, headDim: 128, length: length), seed: 3)
+    var fast: FastAttention.Result? = nil
+    let fastSeconds = Calibration.median(runs: 3) { fast = FastAttention.run(inputs, threads: cores) }
+    let causal = 4.0 * 128 * Double(fast?.causalPairs ?? 0)
+    let full = 4.0 * 128 * 8 * Double(length) * Double(length)
+    var tiledRate = 0.0
+    if length <= 4096 {
+        var pairs = 0
+        let tiledSeconds = Calibration.median(runs: 3) { pairs = TiledAttention.run(inputs, threads: cores).pairs }
+        tiledRate = 4.0 * 128 * Double(pairs) / tiledSeconds / 1e9
+    }
+    print(
+        "L = \(length)".padding(toLength: 44, withPad: " ", startingAt: 0)
+            + String(
+                format: "%13.1f %10.1f %18.1f  %@", causal / fastSeconds / 1e9, full / fastSeconds / 1e9, tiledRate,
+                (fast?.wide ?? false) ? "avx512" : "tiled"))
+}

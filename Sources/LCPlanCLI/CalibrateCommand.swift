@@ -11,8 +11,9 @@ struct CalibrateCommand: ParsableCommand {
         abstract: "Measure this machine (matmul rates, attention kernel rate, memory bandwidth) and write the local preset.",
         discussion: """
             Runs lcplan's own kernels on every core, several times each, and takes the medians: an fp32 matrix \
-            product (packed panels, a 6 x 16 register block), the same with inputs rounded to bf16, the tiled \
-            attention kernel (causal, d = 128), and a STREAM-style copy (bytes read plus written). Writes the \
+            product (packed panels; an 8 x 32 register block on AVX-512, 6 x 16 on AVX2), the same with inputs \
+            rounded to bf16, the fastest causal attention kernel here (d = 128; FLOPs of the causal pairs), and a \
+            STREAM-style copy (bytes read plus written). Writes the \
             device preset `local` (YAML, with the date and the figures) to --output, by default \
             $XDG_CONFIG_HOME/lcplan/presets/local.yaml (else ~/.config/lcplan/presets/local.yaml), where later \
             runs find it: `hardware: {device: local}` then means this machine as measured, and `lcplan \
@@ -44,7 +45,7 @@ struct CalibrateCommand: ParsableCommand {
         let shape = AttentionShape(heads: 8, kvHeads: 8, headDim: 128, length: 2048)
         let inputs = AttentionInputs(shape, seed: 1)
         var pairs = 0
-        let attentionSeconds = Calibration.median(runs: runs) { pairs = TiledAttention.run(inputs, threads: threads).pairs }
+        let attentionSeconds = Calibration.median(runs: runs) { pairs = FastAttention.run(inputs, threads: threads).causalPairs }
         let attention = Double(pairs * 4 * shape.headDim) / attentionSeconds
         let bandwidth = Calibration.copyBandwidth(bytes: 512 << 20, threads: threads, runs: runs)
         let memory = Self.physicalMemory()
@@ -54,7 +55,7 @@ struct CalibrateCommand: ParsableCommand {
             # The local machine as `lcplan calibrate` measured it on \(date): \(threads) threads, medians of \(runs) runs.
             #   fp32 matmul (\(size)^3, packed, 6 x 16 register block): \(gflops(fp32)) GFLOP/s
             #   bf16-input matmul (rounded to bf16, fp32 products):   \(gflops(bf16)) GFLOP/s
-            #   tiled causal attention (8 heads, d 128, 2048 tokens): \(gflops(attention)) GFLOP/s
+            #   causal attention (8 heads, d 128, 2048 tokens):       \(gflops(attention)) GFLOP/s
             #   STREAM-style copy (read + write, 512 MiB):           \(UnitFormat.fixed(bandwidth / 1e9, decimals: 1)) GB/s
             # The peaks below are these measured rates, not the FMA peak.
             device:

@@ -1,4 +1,5 @@
 import Foundation
+import LCPlanKernelsWide
 
 /// The shape of a scaled-down attention problem: query heads sharing KV heads (GQA), a head dimension,
 /// a sequence, and the mask (causal, optionally a sliding window; optionally documents packed in the
@@ -373,5 +374,30 @@ public enum ShardedAttention {
             }
         }
         return Outcome(merged: AttentionResult(output: output, logSumExp: lse, pairs: rankPairs.reduce(0, +)), rankPairs: rankPairs)
+    }
+}
+
+/// The fastest causal attention this CPU runs: the AVX-512 blocked kernel where the CPU has it and the
+/// problem suits it (plain causal mask, head_dim a multiple of 32), else the tiled kernel. For speed (the
+/// calibration and the benchmark); validation counts pairs with `TiledAttention`, which skips masked pairs.
+public enum FastAttention {
+    public struct Result: Sendable {
+        public let output: [Double]
+        /// Pairs computed (the blocked kernel computes diagonal tiles whole) and causal pairs.
+        public let computedPairs: Int
+        public let causalPairs: Int
+        public let wide: Bool
+    }
+
+    public static func run(_ inputs: AttentionInputs, threads: Int = 2) -> Result {
+        let s = inputs.shape
+        if Calibration.wideAvailable && s.window == nil && s.documentStarts.isEmpty && s.headDim % 32 == 0 {
+            let r = WideAttention.run(
+                q: inputs.q, k: inputs.k, v: inputs.v, heads: s.heads, kvHeads: s.kvHeads, length: s.length, headDim: s.headDim,
+                threads: threads)
+            return Result(output: r.output.map(Double.init), computedPairs: r.computedPairs, causalPairs: r.causalPairs, wide: true)
+        }
+        let r = TiledAttention.run(inputs, threads: threads)
+        return Result(output: r.output, computedPairs: r.pairs, causalPairs: r.pairs, wide: false)
     }
 }

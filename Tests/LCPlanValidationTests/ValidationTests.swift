@@ -175,3 +175,19 @@ struct CalibrationTests {
         #expect(Calibration.copyBandwidth(bytes: 1 << 20, threads: 2, runs: 1) > 0)
     }
 }
+
+/// The AVX-512 blocked attention agrees with the fp64 reference within the tiled kernel's bound (where the
+/// CPU has AVX-512; elsewhere the tiled kernel runs and the same holds).
+struct FastAttentionTests {
+    @Test(arguments: [100, 256, 333])
+    func agreesWithTheReference(length: Int) {
+        let inputs = AttentionInputs(AttentionShape(heads: 4, kvHeads: 2, headDim: 64, length: length), seed: 11)
+        let reference = ReferenceAttention.run(inputs)
+        let fast = FastAttention.run(inputs)
+        let unit: Double = Double(Float.ulpOfOne) / 2
+        let terms: Double = Double(length) + pow(64.0, 1.5) + 10
+        #expect(LogSumExpMerge.relativeError(fast.output, reference.output) <= 2 * terms * unit)
+        #expect(fast.causalPairs == reference.pairs)
+        #expect(fast.computedPairs >= fast.causalPairs)
+    }
+}
