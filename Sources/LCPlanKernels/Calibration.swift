@@ -67,7 +67,7 @@ public enum Calibration {
                     let results = [(c00, c01), (c10, c11), (c20, c21), (c30, c31), (c40, c41), (c50, c51)]
                     for r in 0..<rows {
                         for c in 0..<16 where p * 16 + c < n {
-                            output.values[(block * 6 + r) * n + p * 16 + c] = c < 8 ? results[r].0[c] : results[r].1[c - 8]
+                            output.pointer[(block * 6 + r) * n + p * 16 + c] = c < 8 ? results[r].0[c] : results[r].1[c - 8]
                         }
                     }
                 }
@@ -92,9 +92,18 @@ public enum Calibration {
         return text.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
     }()
 
-    final class Box: @unchecked Sendable {
-        var values: [Float]
-        init(count: Int) { values = [Float](repeating: 0, count: count) }
+    /// Output the workers write directly (each its own rows): a raw buffer, so no access to a shared array
+    /// is checked per element.
+    public final class Box: @unchecked Sendable {
+        public let pointer: UnsafeMutablePointer<Float>
+        let count: Int
+        public init(count: Int) {
+            self.count = count
+            pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: count)
+        }
+        deinit { pointer.deallocate() }
+        public var values: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
     }
 
     /// Round-to-nearest-even of fp32 to bf16 and back (toolchain.md sec. 5: exhaustively verified).

@@ -235,7 +235,7 @@ public enum WideAttention {
                 }
                 for r in 0..<rows where l[r] > 0 {
                     let inverse = 1 / l[r]
-                    for i in 0..<d { out.values[(h * L + q0 + r) * d + i] = o[r * d + i] * inverse }
+                    for i in 0..<d { out.pointer[(h * L + q0 + r) * d + i] = o[r * d + i] * inverse }
                 }
                 task += threads
             }

@@ -144,9 +144,10 @@ func analysis(_ text: String) throws -> Analysis {
 /// `lcplan calibrate`'s kernels: the product is right (against an fp64 product written out here), and the
 /// bf16 rounding is round-to-nearest-even (toolchain.md's exhaustively checked cases).
 struct CalibrationTests {
-    @Test func matmulIsRight() {
-        // n = 50: neither a multiple of the 6-row block nor of the 16-column panel.
-        let n = 50
+    @Test(arguments: [50, 300])
+    func matmulIsRight(n: Int) {
+        // n = 50: neither a multiple of the 6- or 8-row block nor of the 16- or 32-column panel; n = 300: also
+        // two K blocks of the AVX-512 product (256 + 44).
         let a = (0..<(n * n)).map { Float(($0 * 7) % 13) - 6 }, b = (0..<(n * n)).map { Float(($0 * 5) % 11) - 5 }
         // Both variants: the AVX2 one always, the AVX-512 one where the CPU has it.
         for wide in [false, true] {
