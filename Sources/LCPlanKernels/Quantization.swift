@@ -170,16 +170,15 @@ public struct PagedKVAllocator: Sendable {
     /// groups of `group` (nil: no per-group metadata) of `bits`-bit codes with `metadataBits` per group.
     public init(blockTokens: Int, vectors: Int, width: Int, bits: Int, group: Int?, metadataBits: Int) {
         self.blockTokens = blockTokens
-        var total = 0
-        for _ in 0..<vectors {
-            var start = 0
-            while start < width {
-                let end = group.map { min(start + $0, width) } ?? width
-                total += (end - start) * bits + (group == nil ? 0 : metadataBits)
-                start = end
-            }
+        // One vector laid out group by group; every vector of a token is laid out alike.
+        var perVector = 0
+        var start = 0
+        while start < width {
+            let end = group.map { min(start + $0, width) } ?? width
+            perVector += (end - start) * bits + (group == nil ? 0 : metadataBits)
+            start = end
         }
-        bitsPerToken = total
+        bitsPerToken = perVector.multipliedReportingOverflow(by: vectors).overflow ? Int.max : perVector * vectors
     }
 
     /// Bytes of one block of one layer (its bits rounded up to whole bytes).

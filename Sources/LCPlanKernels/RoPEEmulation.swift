@@ -37,7 +37,11 @@ public enum RoPEEmulation {
         let pairs = max(r / 2, 1)
         let m = positionFormat.round(Double(position))
         var worst = 0.0, bound = 0.0, fastest = 0.0, slowest = 0.0
-        for j in 0..<pairs {
+        // At most 256 pairs, evenly spread (the fastest and the slowest always among them).
+        let step = max(1, (pairs - 1) / 255)
+        var sampled = Array(Swift.stride(from: 0, to: pairs, by: step))
+        if sampled.last != pairs - 1 { sampled.append(pairs - 1) }
+        for j in sampled {
             let exponent = -2.0 * Double(j) / Double(r)
             let inverse = Double(Float(Foundation.pow(base, exponent)))  // fp32, as torch forms inv_freq
             let phase = phaseFormat.round(Double(Float(m) * Float(inverse)))

@@ -44,7 +44,9 @@ public struct ScaledProblem: Sendable {
         if let w = model.attention.window, w < context {
             window = max(16, Int((Double(w) * Double(length) / Double(context)).rounded()))
         }
-        shape = AttentionShape(heads: heads, kvHeads: kv, headDim: max(model.headDim, 1), length: length, window: window)
+        // Head dimensions past 512 (no published model has one) are scaled down to 512, and say so.
+        let headDim = min(max(model.headDim, 1), 512)
+        shape = AttentionShape(heads: heads, kvHeads: kv, headDim: headDim, length: length, window: window)
         guard model.heads > 0 && model.headDim > 0 else {
             contextParallel = 1
             split = .loadBalanced
@@ -57,7 +59,8 @@ public struct ScaledProblem: Sendable {
         default: split = .loadBalanced
         }
         description =
-            "\(heads) query heads / \(kv) KV heads (GQA ratio \(heads / kv)), head_dim \(shape.headDim), \(length) tokens"
+            "\(heads) query heads / \(kv) KV heads (GQA ratio \(heads / kv)), head_dim \(shape.headDim)"
+            + (headDim < model.headDim ? " (scaled from \(model.headDim))" : "") + ", \(length) tokens"
             + (window.map { ", window \($0) (scaled from \(model.attention.window ?? 0))" } ?? "") + ", one attention layer"
             + (cp > 1 ? ", cp \(cp) (\(split == .heads ? "heads split" : "2cp load-balanced chunks"))" : "")
     }
@@ -280,7 +283,7 @@ public enum Validation {
                     status: perToken == allocator.bitsPerToken ? .pass : .fail, note: "metadata included"))
         }
         // Round trip of the format on data shaped like one layer's keys (the tiled problem's K).
-        let tokens = 256, width = size.vectorLength
+        let tokens = 256, width = min(size.vectorLength, 512)
         let sample = AttentionInputs(AttentionShape(heads: 1, kvHeads: 1, headDim: width, length: tokens), seed: 7).k
         var scheme: KVQuantization.Scheme? = nil
         switch cache.scheme {

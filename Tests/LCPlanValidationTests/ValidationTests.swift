@@ -125,6 +125,20 @@ func analysis(_ text: String) throws -> Analysis {
         for check in varlen { #expect(check.status == .pass && check.predicted == check.measured, "\(check.note)") }
     }
 
+    /// A hostile head dimension (2^24) is scaled down to 512 and said so; validation stays quick.
+    @Test func hostileHeadDimensionIsScaled() throws {
+        let a = try analysis(
+            """
+            version: 1
+            model: {name: huge, layers: 2, hidden: 4096, heads: 2, kv_heads: 1, head_dim: 16777216, ffn: 64, vocab: 100, max_context: 4096}
+            hardware: {device: h100-sxm}
+            workload: {context: 4k}
+            """)
+        let (problem, checks) = Validation.run(a)
+        #expect(problem.shape.headDim == 512 && problem.description.contains("scaled from 16777216"))
+        #expect(!checks.contains { $0.status == .fail })
+    }
+
     /// A formula broken on purpose (the calculator's pair count off by one, through a test-only hook) is caught.
     @Test func brokenFormulaIsCaught() throws {
         let a = try analysis(
