@@ -80,7 +80,7 @@ struct PlanCommand: ParsableCommand {
         var report = Report(file: name, load: load, timing: timing)
         if validate, let analysis = report.analysis {
             let progress = Progress(quiet: false)
-            report.validation = Validation.run(analysis) { progress.update($0) }
+            report.validation = Validation.run(analysis, local: options.localDevice) { progress.update($0) }
             progress.finish()
         }
         if let plot, let analysis = report.analysis, case .success(let source) = input {

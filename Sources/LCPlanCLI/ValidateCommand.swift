@@ -68,7 +68,7 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let progress = Progress(quiet: quiet)
-        report.validation = Validation.run(analysis, threads: threads) { progress.update($0) }
+        report.validation = Validation.run(analysis, threads: threads, local: options.localDevice) { progress.update($0) }
         progress.finish()
         let text: String
         switch format {
@@ -82,3 +82,11 @@ struct ValidateCommand: ParsableCommand {
 }
 
 enum ValidateFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
+
+extension SpecOptions {
+    /// This machine's `local` device: the calibrated preset on the search path, else the built-in one.
+    var localDevice: DeviceSpec? {
+        let text = "version: 1\nmodel: llama-3.2-3b\nhardware: {device: local}\nworkload: {context: 1k}\n"
+        return SpecLoader.load(text: text, file: "local.yaml", library: library).spec?.hardware.device
+    }
+}

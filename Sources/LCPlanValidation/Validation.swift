@@ -84,9 +84,11 @@ public enum Validation {
         return w * (w + 1) / 2 + (length - w) * w + ValidationHooks.pairCountError
     }
 
-    public static func run(_ analysis: Analysis, threads: Int = 2, progress: ((String) -> Void)? = nil) -> (
-        ScaledProblem, [ValidationCheck]
-    ) {
+    /// `local` is this machine's device preset (the calibrated one when `lcplan calibrate` wrote it; the
+    /// built-in one otherwise).
+    public static func run(
+        _ analysis: Analysis, threads: Int = 2, local: DeviceSpec? = nil, progress: ((String) -> Void)? = nil
+    ) -> (ScaledProblem, [ValidationCheck]) {
         let problem = ScaledProblem(analysis)
         var checks: [ValidationCheck] = []
         let shape = problem.shape
@@ -196,7 +198,7 @@ public enum Validation {
         }
         // Time on the local CPU: the measured tiled kernel against the roofline for this machine.
         let flops = Double(tiled.multiplyAdds * shape.headDim * 2)
-        if let local = DeviceCatalogue.named("local"), let peak = local.peakEntry(for: .fp32)?.1.flopsPerSecond {
+        if let local = local ?? DeviceCatalogue.named("local"), let peak = local.peakEntry(for: .fp32)?.1.flopsPerSecond {
             let predicted = flops / (peak * analysis.spec.hardware.efficiency.compute)
             checks.append(
                 ValidationCheck(
@@ -204,7 +206,7 @@ public enum Validation {
                     comparison: "info",
                     tolerance: 0, status: .info,
                     note:
-                        "\(UnitFormat.fixed(flops / seconds / 1e9, decimals: 1)) GFLOP/s measured on \(threads) threads; measured / predicted \(UnitFormat.fixed(seconds / predicted, decimals: 2)) (the local preset's peak is stated, not measured)"
+                        "\(UnitFormat.fixed(flops / seconds / 1e9, decimals: 1)) GFLOP/s measured on \(threads) threads; measured / predicted \(UnitFormat.fixed(seconds / predicted, decimals: 2)) (local: \(local.source.hasPrefix("user preset") ? "as lcplan calibrate measured it" : "stated, not measured: run lcplan calibrate"))"
                 ))
         }
         return (problem, checks)
