@@ -45,28 +45,26 @@ public enum WideMatmul {
                     }
                     for p in 0..<panels {
                         let width = min(32, n - p * 32)
-                        // The C tile so far (zero for the first K block), kept in 16 registers over the K block.
-                        var tile = [SIMD16<Float>](repeating: SIMD16<Float>(), count: 16)
-                        if block0 > 0 && width == 32 {
+                        // The C tile so far (zero for the first K block), kept in 16 registers over the K block;
+                        // partial tiles (the last panel, the last rows) go through a zeroed scratch tile.
+                        let full = width == 32 && rows == 8
+                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 256)
+                        defer { scratch.deallocate() }
+                        scratch.initialize(repeating: 0, count: 256)
+                        if block0 > 0 && !full {
                             for r in 0..<rows {
-                                tile[2 * r] = UnsafeRawPointer(c + (block * 8 + r) * n + p * 32).loadUnaligned(as: SIMD16<Float>.self)
-                                tile[2 * r + 1] = UnsafeRawPointer(c + (block * 8 + r) * n + p * 32 + 16).loadUnaligned(
-                                    as: SIMD16<Float>.self)
-                            }
-                        } else if block0 > 0 {
-                            for r in 0..<rows {
-                                for j in 0..<width {
-                                    if j < 16 {
-                                        tile[2 * r][j] = c[(block * 8 + r) * n + p * 32 + j]
-                                    } else {
-                                        tile[2 * r + 1][j - 16] = c[(block * 8 + r) * n + p * 32 + j]
-                                    }
-                                }
+                                for j in 0..<width { scratch[r * 32 + j] = c[(block * 8 + r) * n + p * 32 + j] }
                             }
                         }
-                        var c0 = tile[0], d0 = tile[1], c1 = tile[2], d1 = tile[3], c2 = tile[4], d2 = tile[5], c3 = tile[6], d3 = tile[7]
-                        var c4 = tile[8], d4 = tile[9], c5 = tile[10], d5 = tile[11], c6 = tile[12], d6 = tile[13], c7 = tile[14]
-                        var d7 = tile[15]
+                        let base = full ? c + block * 8 * n + p * 32 : scratch
+                        let stride = full ? n : 32
+                        func load(_ r: Int, _ half: Int) -> SIMD16<Float> {
+                            block0 == 0
+                                ? SIMD16<Float>() : UnsafeRawPointer(base + r * stride + half * 16).loadUnaligned(as: SIMD16<Float>.self)
+                        }
+                        var c0 = load(0, 0), d0 = load(0, 1), c1 = load(1, 0), d1 = load(1, 1), c2 = load(2, 0), d2 = load(2, 1)
+                        var c3 = load(3, 0), d3 = load(3, 1), c4 = load(4, 0), d4 = load(4, 1), c5 = load(5, 0), d5 = load(5, 1)
+                        var c6 = load(6, 0), d6 = load(6, 1), c7 = load(7, 0), d7 = load(7, 1)
                         let panel = bp + p * kc * 32
                         for k in 0..<depth {
                             let b0 = UnsafeRawPointer(panel + k * 32).loadUnaligned(as: SIMD16<Float>.self)
@@ -97,17 +95,21 @@ public enum WideMatmul {
                             c7 = c7.addingProduct(x, b0)
                             d7 = d7.addingProduct(x, b1)
                         }
-                        tile = [c0, d0, c1, d1, c2, d2, c3, d3, c4, d4, c5, d5, c6, d6, c7, d7]
-                        for r in 0..<rows {
-                            if width == 32 {
-                                UnsafeMutableRawPointer(c + (block * 8 + r) * n + p * 32).storeBytes(
-                                    of: tile[2 * r], as: SIMD16<Float>.self)
-                                UnsafeMutableRawPointer(c + (block * 8 + r) * n + p * 32 + 16).storeBytes(
-                                    of: tile[2 * r + 1], as: SIMD16<Float>.self)
-                            } else {
-                                for j in 0..<width {
-                                    c[(block * 8 + r) * n + p * 32 + j] = j < 16 ? tile[2 * r][j] : tile[2 * r + 1][j - 16]
-                                }
+                        func store(_ r: Int, _ low: SIMD16<Float>, _ high: SIMD16<Float>) {
+                            UnsafeMutableRawPointer(base + r * stride).storeBytes(of: low, as: SIMD16<Float>.self)
+                            UnsafeMutableRawPointer(base + r * stride + 16).storeBytes(of: high, as: SIMD16<Float>.self)
+                        }
+                        if full || rows > 0 { store(0, c0, d0) }
+                        if full || rows > 1 { store(1, c1, d1) }
+                        if full || rows > 2 { store(2, c2, d2) }
+                        if full || rows > 3 { store(3, c3, d3) }
+                        if full || rows > 4 { store(4, c4, d4) }
+                        if full || rows > 5 { store(5, c5, d5) }
+                        if full || rows > 6 { store(6, c6, d6) }
+                        if full || rows > 7 { store(7, c7, d7) }
+                        if !full {
+                            for r in 0..<rows {
+                                for j in 0..<width { c[(block * 8 + r) * n + p * 32 + j] = scratch[r * 32 + j] }
                             }
                         }
                     }
