@@ -81,7 +81,7 @@ enum KVLayoutReport {
             "\(UnitFormat.fixed(e.fraction, decimals: 2)) x \(Bytes(e.deviceBytes - e.nonTorchBytes)) free at start-up, less weights \(Bytes(e.weightBytes)) and the \(UnitFormat.fixed(1 - e.fraction, decimals: 3)) kept out: \(signed(e.availableBytes)) = \(UnitFormat.grouped(e.tokens)) tokens in pages of \(e.blockSize)"
     }
 
-    static func signed(_ b: ExactInt) -> String { b.isNegative ? "-" + Bytes(-b).description : Bytes(b).description }
+    static func signed(_ b: ExactInt) -> String { ReportValue.bytes(b).formatted }
     static func binary(_ b: ExactInt) -> String { b.isNegative ? "-" + Bytes(-b).binaryDescription : Bytes(b).binaryDescription }
 
     /// The engine's count against the ideal one, and what makes them differ, in one line.

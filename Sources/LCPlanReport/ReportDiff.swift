@@ -81,7 +81,9 @@ public struct ReportDiff: Sendable {
         switch unit {
         case "bytes": return (value < 0 ? "-" : "") + UnitFormat.scaled(abs(value), unit: "B", base: 1000)
         case "s": return Seconds(value).description
-        case "tokens", "count": return UnitFormat.grouped(ExactInt(Int(value.rounded())))
+        case "tokens", "count":
+            // Counts past a machine integer (a hostile spec's) are written scaled rather than converted.
+            return abs(value) < 1e18 ? UnitFormat.grouped(ExactInt(Int(value.rounded()))) : UnitFormat.scaled(value, unit: "", base: 1000)
         case "per_s": return UnitFormat.threeDigits(value)
         default: return UnitFormat.fixed(value * 100, decimals: 1) + "%"
         }

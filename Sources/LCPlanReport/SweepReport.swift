@@ -14,6 +14,7 @@ public enum SweepReport {
     static func label(_ key: String, _ value: Double) -> String {
         let n = Int(value.rounded())
         if isTokens(key) {
+            if n >= 1 << 30 && n % (1 << 30) == 0 { return "\(n >> 30)G" }
             if n >= 1 << 20 && n % (1 << 20) == 0 { return "\(n >> 20)M" }
             if n >= 1 << 10 && n % (1 << 10) == 0 { return "\(n >> 10)k" }
         }
@@ -129,7 +130,7 @@ public enum SweepReport {
             ])
         memory.logarithmic = false
         memory.horizontal = [
-            SVGChart.Rule(label: "capacity \(Bytes(ExactInt(Int(sweep.capacityBytes))))", value: sweep.capacityBytes / 1e9),
+            SVGChart.Rule(label: "capacity \(Bytes(sweep.capacity))", value: sweep.capacityBytes / 1e9),
             SVGChart.Rule(label: "usable (less headroom)", value: sweep.usableBytes / 1e9),
         ]
         if key == "workload.context", let maxContext = valid.first?.maxContext {

@@ -55,6 +55,14 @@ struct ReportTests {
         #expect(difference.first?.contains("more than the ideal") == true)
     }
 
+    /// Figures past a machine integer (a hostile spec's times and counts) are written, not converted with a trap.
+    @Test func hugeFiguresFormatWithoutTrapping() {
+        #expect(SVGChart.seconds(1e20) == "100 E s")
+        #expect(SVGChart.seconds(2500) == "2,500 s")
+        #expect(ReportDiff.format(1e20, "count").hasPrefix("100"))
+        #expect(ReportDiff.format(12_345, "tokens") == "12,345")
+    }
+
     @Test func textReportLeadsWithTheVerdict() {
         let text = TextReporter.render(report(Self.base))
         let lines = text.split(separator: "\n")

@@ -146,11 +146,8 @@ public struct EngineKVCapacity: Sendable {
         if stage == 0 { extra += padding.ceilDivided(by: tp) ?? .zero }
         if stage == layout.pp - 1 && (!model.tiedEmbeddings || layout.pp > 1) { extra += padding.ceilDivided(by: tp) ?? .zero }
         if model.attention.kind != .mla && layout.tp > model.kvHeads {
-            let layers = layout.stageLayers(stage, of: model.layers)
-            var attention = 0
-            for k in p.kinds.indices where p.kinds[k].kind == .global || p.kinds[k].kind == .local {
-                attention += p.layers(ofKind: k, in: layers)
-            }
+            let counts = p.attentionLayers(in: layout.stageLayers(stage, of: model.layers))
+            let attention = counts.global + counts.local
             let whole = ExactInt(2 * model.headDim) * h
             let split = (ExactInt(2 * model.kvHeads * model.headDim) * h).ceilDivided(by: tp) ?? .zero
             extra += ExactInt(attention) * (whole - split)
@@ -161,16 +158,6 @@ public struct EngineKVCapacity: Sendable {
     /// The engine's bytes per token per layer on a rank: elements x element bits, no scales.
     static func tokenBytes(_ p: ModelProfile, tp: Int) -> ExactInt {
         (p.kvCache.elementsPerToken(tp: tp) * ExactInt(p.spec.workload.kvCache.dtype.bits)).ceilDivided(by: 8) ?? .zero
-    }
-
-    /// Attention layers of a stage, global and local.
-    static func attentionLayers(_ p: ModelProfile, _ layers: Range<Int>) -> (global: Int, local: Int) {
-        var global = 0, local = 0
-        for k in p.kinds.indices {
-            if p.kinds[k].kind == .global { global += p.layers(ofKind: k, in: layers) }
-            if p.kinds[k].kind == .local { local += p.layers(ofKind: k, in: layers) }
-        }
-        return (global, local)
     }
 
     static func stageParts(_ p: ModelProfile, _ layout: Layout, stage: Int) -> MemoryParts<ExactInt> {
@@ -233,7 +220,7 @@ public struct EngineKVCapacity: Sendable {
         let available = budget - weights - peak - nonTorch - graphs
         let block = blockSize(spec)
         let page = tokenBytes(p, tp: layout.tp) * ExactInt(block)
-        let (global, local) = attentionLayers(p, layout.stageLayers(stage, of: model.layers))
+        let (global, local) = p.attentionLayers(in: layout.stageLayers(stage, of: model.layers))
         // The hybrid allocator: layers of each kind in groups of the smaller kind's count, one block pool.
         let groupSize = max(global > 0 && local > 0 ? min(global, local) : global + local, 1)
         let globalGroups = (global + groupSize - 1) / groupSize, localGroups = (local + groupSize - 1) / groupSize
@@ -296,7 +283,7 @@ public struct EngineKVCapacity: Sendable {
         // Free after the weights, less the share of the pre-load free memory kept out of the static pool.
         let kept = (free * ExactInt(Int(((1 - fraction) * 1_000_000).rounded()))).ceilDivided(by: 1_000_000) ?? .zero
         let available = free - weights - kept
-        let (global, local) = attentionLayers(p, layout.stageLayers(stage, of: model.layers))
+        let (global, local) = p.attentionLayers(in: layout.stageLayers(stage, of: model.layers))
         let layers = global + local
         let cell = tokenBytes(p, tp: layout.tp) * ExactInt(layers)
         let page = max(blockSize(spec), 1)

@@ -82,8 +82,8 @@ extension KVLayoutProfile {
         }
         guard let best else { return nil }
         let layers = layout.stageLayers(best.stage, of: profile.model.layers)
-        let attention = profile.kinds.indices.filter { profile.kinds[$0].kind == .global || profile.kinds[$0].kind == .local }
-            .reduce(0) { $0 + profile.layers(ofKind: $1, in: layers) }
+        let counts = profile.attentionLayers(in: layers)
+        let attention = counts.global + counts.local
         self.cache = spec.workload.kvCache
         stage = best.stage
         attentionLayers = attention
@@ -130,11 +130,8 @@ extension KVLayoutProfile {
 
     /// The per-layer constants (per-tensor scales, codebooks) of a stage's attention layers.
     static func constant(_ p: ModelProfile, _ layers: Range<Int>) -> ExactInt {
-        var count = 0
-        for k in p.kinds.indices where p.kinds[k].kind == .global || p.kinds[k].kind == .local {
-            count += p.layers(ofKind: k, in: layers)
-        }
-        return ExactInt(count) * p.kvConstantBytesPerLayer
+        let counts = p.attentionLayers(in: layers)
+        return ExactInt(counts.global + counts.local) * p.kvConstantBytesPerLayer
     }
 
     /// The largest n in [0, upTo] with cost(n) <= limit, for a cost that never decreases with n (0 when

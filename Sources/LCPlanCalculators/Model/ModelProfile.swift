@@ -134,6 +134,16 @@ public struct ModelProfile: Sendable {
         return layers(ofKind: k, below: range.upperBound) - layers(ofKind: k, below: range.lowerBound)
     }
 
+    /// Attention layers among `range`: global (full) and local (sliding-window) ones.
+    func attentionLayers(in range: Range<Int>) -> (global: Int, local: Int) {
+        var global = 0, local = 0
+        for k in kinds.indices {
+            if kinds[k].kind == .global { global += layers(ofKind: k, in: range) }
+            if kinds[k].kind == .local { local += layers(ofKind: k, in: range) }
+        }
+        return (global, local)
+    }
+
     /// Layers of kind index `k` among the first `n`: the stored prefix, then the rest one by one.
     func layers(ofKind k: Int, below n: Int) -> Int {
         let stored = n / prefixStride

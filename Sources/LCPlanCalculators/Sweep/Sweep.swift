@@ -28,6 +28,8 @@ public struct Sweep: Sendable {
     /// The base spec's usable device memory and capacity.
     public let usableBytes: Double
     public let capacityBytes: Double
+    /// The device's capacity, exact (for labels).
+    public let capacity: ExactInt
 
     /// At most this many points.
     public static let pointLimit = 10_000
@@ -60,7 +62,8 @@ public struct Sweep: Sendable {
     public init(base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [Int]) {
         self.key = key
         usableBytes = MemoryModel.usable(base.spec.hardware.device.memory.value, headroom: base.spec.constraints.memoryHeadroom).doubleValue
-        capacityBytes = base.spec.hardware.device.memory.value.doubleValue
+        capacity = base.spec.hardware.device.memory.value
+        capacityBytes = capacity.doubleValue
         let ropeBase = base.rope.first.map { $0.effectiveBase.doubleValue }
         let contextKey = key == "workload.context"
         // A batch the search chose for the base spec stays, unless it is what is swept.

@@ -53,7 +53,7 @@ struct SVGChart {
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         out +=
             "<text x=\"\(Self.f(Self.width / 2))\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(Self.escape(title))</text>\n"
-        let xs = panels.flatMap { $0.series.flatMap { $0.points.map(\.0) } }
+        let xs = panels.flatMap { $0.series.flatMap { $0.points.map(\.0) } }.filter(\.isFinite)
         guard let xMin = xs.min(), let xMax = xs.max() else { return out + "</svg>\n" }
         var xAxis = Axis(low: xMin, high: xMax, logarithmic: xLogarithmic, fromZero: false)
         if xLogarithmic && xBinary { xAxis = Axis(binaryLow: xMin, high: xMax) }
@@ -65,7 +65,8 @@ struct SVGChart {
 
     func render(_ panel: Panel, at y0: Double, xAxis: Axis) -> String {
         let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.panelHeight - 40
-        let ys = panel.series.flatMap { $0.points.compactMap(\.1) } + panel.horizontal.map(\.value)
+        // Only finite values are drawn (a gap otherwise), so every axis has finite bounds.
+        let ys = (panel.series.flatMap { $0.points.compactMap(\.1) } + panel.horizontal.map(\.value)).filter(\.isFinite)
         let positive = ys.filter { $0 > 0 }
         let logarithmic = panel.logarithmic ?? ((positive.max() ?? 1) / max(positive.min() ?? 1, .leastNormalMagnitude) >= 100)
         let yAxis = Axis(
@@ -118,7 +119,7 @@ struct SVGChart {
             let colour = Self.colours[index % Self.colours.count], dash = Self.dashes[index % Self.dashes.count]
             var runs: [[(Double, Double)]] = [[]]
             for (x, y) in series.points {
-                guard let y, !yAxis.logarithmic || y > 0 else {
+                guard let y, y.isFinite, !yAxis.logarithmic || y > 0 else {
                     if !(runs.last?.isEmpty ?? true) { runs.append([]) }
                     continue
                 }
@@ -221,6 +222,7 @@ struct SVGChart {
 
     /// A time tick: `1 ms`, `10 s`, `1000 s` (decades read plainly, not as 16.7 min).
     static func seconds(_ v: Double) -> String {
+        if v >= 1e15 { return number(v) + " s" }
         if v >= 1000 { return UnitFormat.grouped(ExactInt(Int(v.rounded()))) + " s" }
         if v >= 1 { return number(v) + " s" }
         if v >= 1e-3 { return number(v * 1e3) + " ms" }
