@@ -6,7 +6,7 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test snapshots fuzz asan deps test-deps packages build install completions docs release generate man schemas check-generated format lint static bench clean
+.PHONY: run test snapshots fuzz asan deps test-deps packages build install completions docs release generate man schemas check-generated format lint static bench bench-cpu clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
@@ -135,6 +135,11 @@ static: deps
 ## bench: median wall time of `lcplan plan` on every example, and layout evaluations per second (release build).
 bench: deps release
 	scripts/bench.sh
+
+## bench-cpu: lcplan's attention kernel beside PyTorch's CPU flash kernel and numpy, and `lcplan calibrate`
+## beside numpy's matmul and copy, interleaved (needs python3 with numpy; PyTorch optional).
+bench-cpu: deps release
+	python3 scripts/cpu-side-by-side.py
 
 clean:
 	rm -rf .build .build-static .build-asan

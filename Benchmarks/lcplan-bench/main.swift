@@ -7,6 +7,44 @@ import LCPlanModel
 // 405B training job and of a 70B serving job, several runs, median and best. Run it with `make bench`
 // (release build); `swift run -c release lcplan-bench [runs] [evaluations]`.
 
+// `lcplan-bench attention [L ...]` and `lcplan-bench peak` print only those figures, one line each, for
+// scripts/attention-vs-torch.py, which runs them beside PyTorch and numpy.
+let mode = CommandLine.arguments.dropFirst().first
+let cores = ProcessInfo.processInfo.activeProcessorCount
+
+/// Median seconds of lcplan's fastest causal attention kernel at `length` (fp32, d = 128, 8 heads, every core;
+/// the AVX-512 kernel's own fp32 output, nothing converted), and its pairs: causal and computed.
+func attentionRun(length: Int, runs: Int) -> (seconds: Double, causal: Int, computed: Int, kernel: String) {
+    let inputs = AttentionInputs(AttentionShape(heads: 8, kvHeads: 8, headDim: 128, length: length), seed: 3)
+    var causal = 0, computed = 0, kernel = "tiled"
+    let seconds = Calibration.median(runs: runs) {
+        if let r = FastAttention.wide(inputs, threads: cores) {
+            (causal, computed, kernel) = (r.causalPairs, r.computedPairs, "avx512")
+        } else {
+            let r = TiledAttention.run(inputs, threads: cores)
+            (causal, computed) = (r.pairs, r.pairs)
+        }
+    }
+    return (seconds, causal, computed, kernel)
+}
+
+if mode == "attention" {
+    let lengths = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
+    print("length seconds causal_gflops full_gflops computed_pairs causal_pairs threads kernel")
+    for length in lengths.isEmpty ? [1024, 2048, 4096, 8192, 16384] : lengths {
+        let r = attentionRun(length: length, runs: 3)
+        let causal = 4.0 * 128 * Double(r.causal), full = 4.0 * 128 * 8 * Double(length) * Double(length)
+        print(
+            "\(length) \(String(format: "%.6f %.2f %.2f", r.seconds, causal / r.seconds / 1e9, full / r.seconds / 1e9)) "
+                + "\(r.computed) \(r.causal) \(cores) \(r.kernel)")
+    }
+    exit(0)
+}
+if mode == "peak" {
+    print(String(format: "fma_peak_gflops %.1f threads %d", Calibration.fmaPeak(threads: cores, runs: 5) / 1e9, cores))
+    exit(0)
+}
+
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let runs = arguments.first ?? 11
 let evaluations = arguments.dropFirst().first ?? 2_000_000
@@ -150,28 +188,28 @@ print(
         + String(format: "%10.3f %10.3f %8d", sweepTimes[sweepTimes.count / 2], sweepTimes.first ?? 0, sweepValues.count))
 
 // Causal attention on this CPU (issue 12): fp32, d = 128, 8 heads, all cores, L from 1K to 16K; GFLOP/s
-// counting only the unmasked half (4 d per causal pair) and counting the full square (4 d L^2), for the
-// fastest kernel here (AVX-512 blocked where the CPU has it) and the pair-exact tiled kernel; medians.
+// counting only the unmasked half (4 d per causal pair) and counting the full square (4 d L^2), the fraction
+// of this CPU's measured FMA peak (causal convention), for the fastest kernel here (AVX-512 blocked where the
+// CPU has it) and the pair-exact tiled kernel; medians. scripts/attention-vs-torch.py runs the same beside
+// PyTorch's CPU flash kernel and numpy.
+let peak = Calibration.fmaPeak(threads: cores, runs: 5)
 print()
+print(String(format: "fp32 FMA peak, %d threads: %.1f GFLOP/s", cores, peak / 1e9))
 print(
     "attention, fp32, d 128, 8 heads".padding(toLength: 44, withPad: " ", startingAt: 0)
-        + "  causal_GF/s  full_GF/s  tiled_causal_GF/s  kernel")
-let cores = ProcessInfo.processInfo.activeProcessorCount
+        + "  causal_GF/s  full_GF/s  of_peak  tiled_causal_GF/s  kernel")
 for length in [1024, 2048, 4096, 8192, 16384] {
-    let inputs = AttentionInputs(AttentionShape(heads: 8, kvHeads: 8, headDim: 128, length: length), seed: 3)
-    var fast: FastAttention.Result? = nil
-    let fastSeconds = Calibration.median(runs: 3) { fast = FastAttention.run(inputs, threads: cores) }
-    let causal = 4.0 * 128 * Double(fast?.causalPairs ?? 0)
-    let full = 4.0 * 128 * 8 * Double(length) * Double(length)
+    let fast = attentionRun(length: length, runs: 3)
+    let causal = 4.0 * 128 * Double(fast.causal) / fast.seconds
+    let full = 4.0 * 128 * 8 * Double(length) * Double(length) / fast.seconds
     var tiledRate = 0.0
     if length <= 4096 {
+        let inputs = AttentionInputs(AttentionShape(heads: 8, kvHeads: 8, headDim: 128, length: length), seed: 3)
         var pairs = 0
         let tiledSeconds = Calibration.median(runs: 3) { pairs = TiledAttention.run(inputs, threads: cores).pairs }
         tiledRate = 4.0 * 128 * Double(pairs) / tiledSeconds / 1e9
     }
     print(
         "L = \(length)".padding(toLength: 44, withPad: " ", startingAt: 0)
-            + String(
-                format: "%13.1f %10.1f %18.1f  %@", causal / fastSeconds / 1e9, full / fastSeconds / 1e9, tiledRate,
-                (fast?.wide ?? false) ? "avx512" : "tiled"))
+            + String(format: "%13.1f %10.1f %8.2f %18.1f  %@", causal / 1e9, full / 1e9, causal / peak, tiledRate, fast.kernel))
 }

@@ -12,8 +12,9 @@ struct CalibrateCommand: ParsableCommand {
         discussion: """
             Runs lcplan's own kernels on every core, several times each, and takes the medians: an fp32 matrix \
             product (packed panels; an 8 x 32 register block on AVX-512, 6 x 16 on AVX2), the same with inputs \
-            rounded to bf16, the fastest causal attention kernel here (d = 128; FLOPs of the causal pairs), and a \
-            STREAM-style copy (bytes read plus written). Writes the \
+            rounded to bf16, the fastest causal attention kernel here (d = 128; FLOPs of the causal pairs), a \
+            STREAM-style copy (bytes read plus written), and the FMA peak (register-only FMA chains, for \
+            reference). Writes the \
             device preset `local` (YAML, with the date and the figures) to --output, by default \
             $XDG_CONFIG_HOME/lcplan/presets/local.yaml (else ~/.config/lcplan/presets/local.yaml), where later \
             runs find it: `hardware: {device: local}` then means this machine as measured, and `lcplan \
@@ -45,19 +46,23 @@ struct CalibrateCommand: ParsableCommand {
         let shape = AttentionShape(heads: 8, kvHeads: 8, headDim: 128, length: 2048)
         let inputs = AttentionInputs(shape, seed: 1)
         var pairs = 0
-        let attentionSeconds = Calibration.median(runs: runs) { pairs = FastAttention.run(inputs, threads: threads).causalPairs }
+        let attentionSeconds = Calibration.median(runs: runs) {
+            pairs = FastAttention.wide(inputs, threads: threads)?.causalPairs ?? TiledAttention.run(inputs, threads: threads).pairs
+        }
         let attention = Double(pairs * 4 * shape.headDim) / attentionSeconds
         let bandwidth = Calibration.copyBandwidth(bytes: 512 << 20, threads: threads, runs: runs)
+        let peak = Calibration.fmaPeak(threads: threads, runs: runs)
         let memory = Self.physicalMemory()
         let date = Self.today()
         func gflops(_ x: Double) -> String { UnitFormat.fixed(x / 1e9, decimals: 1) }
         let yaml = """
             # The local machine as `lcplan calibrate` measured it on \(date): \(threads) threads, medians of \(runs) runs.
-            #   fp32 matmul (\(size)^3, packed, 6 x 16 register block): \(gflops(fp32)) GFLOP/s
+            #   fp32 matmul (\(size)^3, packed, \(Calibration.wideAvailable ? "8 x 32 AVX-512" : "6 x 16 AVX2") block): \(gflops(fp32)) GFLOP/s
             #   bf16-input matmul (rounded to bf16, fp32 products):   \(gflops(bf16)) GFLOP/s
             #   causal attention (8 heads, d 128, 2048 tokens):       \(gflops(attention)) GFLOP/s
             #   STREAM-style copy (read + write, 512 MiB):           \(UnitFormat.fixed(bandwidth / 1e9, decimals: 1)) GB/s
-            # The peaks below are these measured rates, not the FMA peak.
+            #   fp32 FMA peak (register-only FMA chains):             \(gflops(peak)) GFLOP/s
+            # The peaks below are the measured matmul rates, not the FMA peak.
             device:
               name: local
               kind: cpu
@@ -77,6 +82,7 @@ struct CalibrateCommand: ParsableCommand {
                 bf16 matmul      \(gflops(bf16)) GFLOP/s
                 attention        \(gflops(attention)) GFLOP/s
                 memory copy      \(UnitFormat.fixed(bandwidth / 1e9, decimals: 1)) GB/s
+                fma peak         \(gflops(peak)) GFLOP/s
                 wrote \(path)
 
                 """)

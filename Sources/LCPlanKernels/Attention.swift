@@ -390,14 +390,22 @@ public enum FastAttention {
     }
 
     public static func run(_ inputs: AttentionInputs, threads: Int = 2) -> Result {
-        let s = inputs.shape
-        if Calibration.wideAvailable && s.window == nil && s.documentStarts.isEmpty && s.headDim % 32 == 0 {
-            let r = WideAttention.run(
-                q: inputs.q, k: inputs.k, v: inputs.v, heads: s.heads, kvHeads: s.kvHeads, length: s.length, headDim: s.headDim,
-                threads: threads)
+        if let r = wide(inputs, threads: threads) {
             return Result(output: r.output.map(Double.init), computedPairs: r.computedPairs, causalPairs: r.causalPairs, wide: true)
         }
         let r = TiledAttention.run(inputs, threads: threads)
         return Result(output: r.output, computedPairs: r.pairs, causalPairs: r.pairs, wide: false)
+    }
+
+    /// The AVX-512 kernel's own result (fp32 output, nothing converted: what the benchmark and the calibration
+    /// time), or nil where it does not apply (no AVX-512, a window or documents, head_dim not a multiple of
+    /// 32, 2^24 tokens or more).
+    public static func wide(_ inputs: AttentionInputs, threads: Int = 2) -> WideAttention.Result? {
+        let s = inputs.shape
+        guard Calibration.wideAvailable && s.window == nil && s.documentStarts.isEmpty && s.headDim % 32 == 0 && s.length < 1 << 24
+        else { return nil }
+        return WideAttention.run(
+            q: inputs.q, k: inputs.k, v: inputs.v, heads: s.heads, kvHeads: s.kvHeads, length: s.length, headDim: s.headDim,
+            threads: threads)
     }
 }

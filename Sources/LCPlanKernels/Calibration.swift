@@ -22,7 +22,7 @@ public enum Calibration {
                 }
             }
         }
-        let output = Box(count: n * n)
+        let output = WideMatmul.Box(count: n * n)
         let blocks = (n + 5) / 6
         let workers = max(1, min(threads, blocks))
         let packedB = packed
@@ -92,20 +92,6 @@ public enum Calibration {
         return text.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
     }()
 
-    /// Output the workers write directly (each its own rows): a raw buffer, so no access to a shared array
-    /// is checked per element.
-    public final class Box: @unchecked Sendable {
-        public let pointer: UnsafeMutablePointer<Float>
-        let count: Int
-        public init(count: Int) {
-            self.count = count
-            pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-            pointer.initialize(repeating: 0, count: count)
-        }
-        deinit { pointer.deallocate() }
-        public var values: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
-    }
-
     /// Round-to-nearest-even of fp32 to bf16 and back (toolchain.md sec. 5: exhaustively verified).
     @inline(__always) public static func bf16(_ f: Float) -> Float {
         let bits = f.bitPattern
@@ -141,6 +127,52 @@ public enum Calibration {
         var sink: Float = 0
         let seconds = median(runs: runs) { sink += matmul(a, b, n: n, threads: threads)[n + 1] }
         return sink.isNaN ? 0 : 2 * Double(n) * Double(n) * Double(n) / seconds
+    }
+
+    /// The fp32 FMA peak of this CPU as measured: every thread running independent chains of vector FMAs on
+    /// registers only (16 lanes with AVX-512, 8 with AVX2), 2 FLOPs per lane each; median of `runs`. What no
+    /// kernel with memory operands can pass; the benchmark states kernel rates as a fraction of it.
+    public static func fmaPeak(threads: Int, runs: Int, iterations: Int = 20_000_000) -> Double {
+        let workers = max(threads, 1)
+        let wide = wideAvailable
+        let sink = Sink(count: workers)
+        let seconds = median(runs: runs) {
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                sink.values[w] =
+                    wide
+                    ? WideMatmul.fmaChains(iterations: iterations, seed: Float(w)) : fmaChains(iterations: iterations, seed: Float(w))
+            }
+        }
+        let lanes = wide ? 16.0 : 8.0
+        return sink.values.allSatisfy(\.isFinite) ? Double(workers) * Double(iterations) * 12 * lanes * 2 / seconds : 0
+    }
+
+    /// The AVX2 chains: 12 accumulators of 8-lane FMAs.
+    @inline(never) static func fmaChains(iterations: Int, seed: Float) -> Float {
+        var a0 = SIMD8<Float>(repeating: seed), a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5
+        var a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11
+        let x = SIMD8<Float>(repeating: 0.999_9), y = SIMD8<Float>(repeating: 1e-4)
+        for _ in 0..<iterations {
+            a0 = a0.addingProduct(x, y)
+            a1 = a1.addingProduct(x, y)
+            a2 = a2.addingProduct(x, y)
+            a3 = a3.addingProduct(x, y)
+            a4 = a4.addingProduct(x, y)
+            a5 = a5.addingProduct(x, y)
+            a6 = a6.addingProduct(x, y)
+            a7 = a7.addingProduct(x, y)
+            a8 = a8.addingProduct(x, y)
+            a9 = a9.addingProduct(x, y)
+            a10 = a10.addingProduct(x, y)
+            a11 = a11.addingProduct(x, y)
+        }
+        let sum = (a0 + a1) + (a2 + a3) + (a4 + a5) + (a6 + a7) + (a8 + a9) + (a10 + a11)
+        return sum[0] + sum[7]
+    }
+
+    final class Sink: @unchecked Sendable {
+        var values: [Float]
+        init(count: Int) { values = [Float](repeating: 0, count: count) }
     }
 
     /// Bytes per second of a copy of `bytes` bytes between two buffers (read + written), threads splitting

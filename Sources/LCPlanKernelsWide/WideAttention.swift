@@ -1,25 +1,37 @@
 import Foundation
+import Synchronization
 
 /// Causal attention in fp32 for CPUs with AVX-512 (built for skylake-avx512; run only after the AVX2 code has
-/// checked avx512f): queries in blocks of 8, keys in tiles of 32, each tile's scores and its P V product
-/// computed as 8 x 32 register blocks (16 zmm accumulators, as the matrix product), the online softmax with a
-/// vectorised exponential. Diagonal tiles are computed whole and masked, so the multiply-adds it executes
-/// exceed the causal pairs by at most a triangle per query block; it reports both.
+/// checked avx512f), blocked as a flash-attention kernel is on a CPU: each task is one head's block of 64 or
+/// 128 queries, taken longest first from a shared counter; keys come in blocks of 256 (K packed into 32-key
+/// panels, V into 32-column panels, by the threads a KV head each), so one block's K and V stay in L2 while the
+/// 8-query slivers pass over them, each K or V panel staying in L1 across the slivers. Both products
+/// (S = Q K^T and O += P V) run through one 8 x 32 register block (16 zmm accumulators, as the matrix
+/// product); the online softmax takes a block's scores a row at a time with a vectorised exponential. Key
+/// blocks stop at the block's last query, so the multiply-adds it executes exceed the causal pairs by at most
+/// a query-block triangle (keys rounded up to 32) per task; it reports both. Key indices are compared as
+/// floats, exact below 2^24 tokens, which callers check.
 public enum WideAttention {
     public struct Result: Sendable {
         /// [heads][length][headDim], normalised.
         public let output: [Float]
-        /// Pairs computed (including the masked part of diagonal tiles) and pairs attended.
+        /// Pairs computed (including the masked part of diagonal blocks) and pairs attended.
         public let computedPairs: Int
         public let causalPairs: Int
     }
 
+    /// Queries per task: 128 from 4K tokens on (each task streams K and V from its first key to its last query,
+    /// so bigger blocks halve that traffic per query; measured here 189 -> 212 GFLOP/s at 16K), 64 below (more
+    /// tasks to balance across the threads). Keys per block: 256 (a block's K and V, 256 KB at d = 128, in L2).
+    static func queryBlock(length: Int) -> Int { length >= 4096 ? 128 : 64 }
+    static let keyBlock = 256
+
     /// e^x for x <= 0 (scores less the running maximum), about 2 ulp: x = n ln 2 + r, e^r by a degree-6
     /// polynomial, 2^n by the exponent bits; below -87 it is 0. Rounding by the 1.5 x 2^23 shifter and
     /// integer lane arithmetic, so every step is a vector instruction (no per-lane rounding calls).
-    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    @_transparent static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
         let floor = SIMD16<Float>(repeating: -87)
-        let clamped = pointwiseMax(x, floor)
+        let clamped = greater(x, floor)
         let shifter = SIMD16<Float>(repeating: 12_582_912)  // 1.5 x 2^23: adding it rounds to an integer.
         let shifted = clamped * 1.442_695_04 + shifter
         let n = shifted - shifter
@@ -39,216 +51,196 @@ public enum WideAttention {
         return result.replacing(with: 0, where: x .< floor)
     }
 
-    /// q: [heads][L][d], k and v: [kvHeads][L][d]; d a multiple of 32.
-    public static func run(q: [Float], k: [Float], v: [Float], heads: Int, kvHeads: Int, length L: Int, headDim d: Int, threads: Int)
-        -> Result
-    {
+    /// The largest lane and the sum of the lanes, by halving (the standard library's reductions go lane by
+    /// lane through memory).
+    @inline(__always) static func largest(_ x: SIMD16<Float>) -> Float {
+        let a = greater(x.lowHalf, x.highHalf)
+        let b = greater(a.lowHalf, a.highHalf)
+        return max(max(b[0], b[1]), max(b[2], b[3]))
+    }
+
+    /// The lane-wise larger of two vectors by compare and blend (no NaN reaches here). The standard
+    /// library's `pointwiseMax` follows IEEE maximum lane by lane, a scalar loop.
+    @inline(__always) static func greater(_ x: SIMD16<Float>, _ y: SIMD16<Float>) -> SIMD16<Float> {
+        x.replacing(with: y, where: y .> x)
+    }
+
+    @inline(__always) static func greater(_ x: SIMD8<Float>, _ y: SIMD8<Float>) -> SIMD8<Float> {
+        x.replacing(with: y, where: y .> x)
+    }
+
+    @inline(__always) static func greater(_ x: SIMD4<Float>, _ y: SIMD4<Float>) -> SIMD4<Float> {
+        x.replacing(with: y, where: y .> x)
+    }
+
+    @inline(__always) static func total(_ x: SIMD16<Float>) -> Float {
+        let a = x.lowHalf + x.highHalf
+        let b = a.lowHalf + a.highHalf
+        return (b[0] + b[1]) + (b[2] + b[3])
+    }
+
+    /// One row of a block's scores made its softmax numerators in place: scaled, keys after `query` masked
+    /// (key indices compared as floats, exact below 2^24, which `run` requires), the maximum taken with the
+    /// running one, and e^(score - maximum) written back. Returns the new maximum and the row's sum. Not
+    /// inlined: as a function of its own its vectors stay 16 lanes wide (inlined into the task loop, the
+    /// exponential was left as a call over 4-lane pieces).
+    @inline(never) static func exponentiate(
+        _ row: UnsafeMutablePointer<Float>, vectors: Int, scale: Float, firstKey: Int, query: Int, runningMax: Float
+    ) -> (Float, Float) {
+        let lanes = SIMD16<Float>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let factor = SIMD16<Float>(repeating: scale)
+        let last = SIMD16<Float>(repeating: Float(query - firstKey))
+        let masked = firstKey + vectors * 16 - 1 > query
+        var top = SIMD16<Float>(repeating: -.infinity)
+        for i in 0..<vectors {
+            var x = UnsafeRawPointer(row + i * 16).loadUnaligned(as: SIMD16<Float>.self) * factor
+            if masked { x.replace(with: -.infinity, where: lanes + Float(i * 16) .> last) }
+            UnsafeMutableRawPointer(row + i * 16).storeBytes(of: x, as: SIMD16<Float>.self)
+            top = greater(top, x)
+        }
+        let newMax = max(runningMax, largest(top))
+        let shift = SIMD16<Float>(repeating: newMax)
+        var sum = SIMD16<Float>()
+        for i in 0..<vectors {
+            let p = exp(UnsafeRawPointer(row + i * 16).loadUnaligned(as: SIMD16<Float>.self) - shift)
+            UnsafeMutableRawPointer(row + i * 16).storeBytes(of: p, as: SIMD16<Float>.self)
+            sum += p
+        }
+        return (newMax, total(sum))
+    }
+
+    /// q: [heads][L][d], k and v: [kvHeads][L][d]; d a multiple of 32. Scores are multiplied by `scale`
+    /// (1 when the inputs carry it already, 1/sqrt(d) otherwise).
+    public static func run(
+        q: [Float], k: [Float], v: [Float], heads: Int, kvHeads: Int, length L: Int, headDim d: Int, threads: Int,
+        scale: Float = 1
+    ) -> Result {
         let group = max(heads / max(kvHeads, 1), 1)
         let tiles = (L + 31) / 32
-        // K of each KV head transposed into 32-key tiles: tile t holds k[t*32 ..< t*32+32][i] for each i, key-minor.
-        var packed = [Float](repeating: 0, count: kvHeads * tiles * d * 32)
-        for h in 0..<kvHeads {
-            for t in 0..<tiles {
-                for j in 0..<32 where t * 32 + j < L {
-                    for i in 0..<d { packed[((h * tiles + t) * d + i) * 32 + j] = k[(h * L + t * 32 + j) * d + i] }
+        // K of each KV head in 32-key panels: panel t holds k[t*32 ..< t*32+32][i] for each i, key-minor. V in
+        // 32-column panels: panel c holds v[j][c*32 ..< c*32+32] for each key j, so a block's rows are
+        // contiguous (V as stored has a d-float row stride, which maps its rows onto few L1 sets).
+        let packed = WideMatmul.Aligned(count: kvHeads * tiles * d * 32, zeroed: false)
+        let columns = d / 32
+        let packedV = WideMatmul.Aligned(count: kvHeads * columns * tiles * 32 * 32, zeroed: false)
+        // Packed by the workers, a KV head each (a quarter of the time at L = 1K when done on one thread).
+        withExtendedLifetime((packed, packedV)) {
+            DispatchQueue.concurrentPerform(iterations: kvHeads) { h in
+                k.withUnsafeBufferPointer { keys in
+                    v.withUnsafeBufferPointer { values in
+                        guard let from = keys.baseAddress, let vFrom = values.baseAddress else { return }
+                        for t in 0..<tiles {
+                            let panel = packed.pointer + (h * tiles + t) * d * 32
+                            let count = min(32, L - t * 32)
+                            // The last panel's keys past the sequence are zero (their scores are masked).
+                            if count < 32 { panel.update(repeating: 0, count: d * 32) }
+                            for j in 0..<count {
+                                let key = from + (h * L + t * 32 + j) * d
+                                for i in 0..<d { panel[i * 32 + j] = key[i] }
+                            }
+                        }
+                        for c in 0..<columns {
+                            let panel = packedV.pointer + (h * columns + c) * tiles * 32 * 32
+                            for j in 0..<L { (panel + j * 32).update(from: vFrom + (h * L + j) * d + c * 32, count: 32) }
+                        }
+                    }
                 }
             }
         }
-        let blocks = (L + 7) / 8
+        let queryBlock = queryBlock(length: L)
+        let blocks = (L + queryBlock - 1) / queryBlock
+        // Longest tasks first (the last query blocks attend to the most keys), taken from a shared counter.
         let tasks = heads * blocks
+        let next = Atomic<Int>(0)
         let out = WideMatmul.Box(count: heads * L * d)
-        let kt = packed
-        @Sendable func work(_ worker: Int, qp: UnsafePointer<Float>, kp: UnsafePointer<Float>, vp: UnsafePointer<Float>) -> Int {
-            let o = UnsafeMutablePointer<Float>.allocate(capacity: 8 * d)
-            let s = UnsafeMutablePointer<Float>.allocate(capacity: 8 * 32)
-            defer {
-                o.deallocate()
-                s.deallocate()
-            }
+        let counts = Counts(count: max(threads, 1))
+        @Sendable func work(_ worker: Int, qp: UnsafePointer<Float>, kp: UnsafePointer<Float>, vp: UnsafePointer<Float>) {
+            let scores = WideMatmul.Aligned(count: queryBlock * keyBlock)
+            let o = WideMatmul.Aligned(count: queryBlock * d)
+            // The buffers live to the end of the work, not just to the last use of their references.
+            defer { withExtendedLifetime((scores, o)) {} }
+            var m = [Float](repeating: 0, count: queryBlock), l = m
+            let s = scores.pointer
             var computed = 0
-            var task = worker
-            while task < tasks {
-                let h = task / blocks, q0 = (task % blocks) * 8
+            while true {
+                let task = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard task < tasks else { break }
+                let b = blocks - 1 - task / heads, h = task % heads
                 let kv = h / group
-                let rows = min(8, L - q0)
-                let m = UnsafeMutablePointer<Float>.allocate(capacity: 16)
-                let l = m + 8
-                defer { m.deallocate() }
-                for r in 0..<8 {
+                let q0 = b * queryBlock, rows = min(queryBlock, L - q0), slivers = (rows + 7) / 8
+                let end = q0 + rows
+                for r in 0..<queryBlock {
                     m[r] = -.infinity
                     l[r] = 0
                 }
-                o.initialize(repeating: 0, count: 8 * d)
-                let lastTile = (q0 + rows - 1) / 32
-                for t in 0...lastTile {
-                    // S = Q_block K_tile^T: 8 x 32, d steps of 2 loads, 8 broadcasts, 16 FMAs.
-                    var c0 = SIMD16<Float>(), e0 = SIMD16<Float>(), c1 = SIMD16<Float>(), e1 = SIMD16<Float>()
-                    var c2 = SIMD16<Float>(), e2 = SIMD16<Float>(), c3 = SIMD16<Float>(), e3 = SIMD16<Float>()
-                    var c4 = SIMD16<Float>(), e4 = SIMD16<Float>(), c5 = SIMD16<Float>(), e5 = SIMD16<Float>()
-                    var c6 = SIMD16<Float>(), e6 = SIMD16<Float>(), c7 = SIMD16<Float>(), e7 = SIMD16<Float>()
-                    let tile = kp + (kv * tiles + t) * d * 32
-                    let query = qp + (h * L + q0) * d
-                    let r1 = min(1, rows - 1) * d, r2 = min(2, rows - 1) * d, r3 = min(3, rows - 1) * d
-                    let r4 = min(4, rows - 1) * d, r5 = min(5, rows - 1) * d, r6 = min(6, rows - 1) * d, r7 = min(7, rows - 1) * d
-                    for i in 0..<d {
-                        let b0 = UnsafeRawPointer(tile + i * 32).loadUnaligned(as: SIMD16<Float>.self)
-                        let b1 = UnsafeRawPointer(tile + i * 32 + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var x = SIMD16<Float>(repeating: query[i])
-                        c0 = c0.addingProduct(x, b0)
-                        e0 = e0.addingProduct(x, b1)
-                        x = SIMD16<Float>(repeating: query[r1 + i])
-                        c1 = c1.addingProduct(x, b0)
-                        e1 = e1.addingProduct(x, b1)
-                        x = SIMD16<Float>(repeating: query[r2 + i])
-                        c2 = c2.addingProduct(x, b0)
-                        e2 = e2.addingProduct(x, b1)
-                        x = SIMD16<Float>(repeating: query[r3 + i])
-                        c3 = c3.addingProduct(x, b0)
-                        e3 = e3.addingProduct(x, b1)
-                        x = SIMD16<Float>(repeating: query[r4 + i])
-                        c4 = c4.addingProduct(x, b0)
-                        e4 = e4.addingProduct(x, b1)
-                        x = SIMD16<Float>(repeating: query[r5 + i])
-                        c5 = c5.addingProduct(x, b0)
-                        e5 = e5.addingProduct(x, b1)
-                        x = SIMD16<Float>(repeating: query[r6 + i])
-                        c6 = c6.addingProduct(x, b0)
-                        e6 = e6.addingProduct(x, b1)
-                        x = SIMD16<Float>(repeating: query[r7 + i])
-                        c7 = c7.addingProduct(x, b0)
-                        e7 = e7.addingProduct(x, b1)
-                    }
-                    computed += 8 * 32
-                    @inline(__always) func put(_ r: Int, _ low: SIMD16<Float>, _ high: SIMD16<Float>) {
-                        UnsafeMutableRawPointer(s + r * 32).storeBytes(of: low, as: SIMD16<Float>.self)
-                        UnsafeMutableRawPointer(s + r * 32 + 16).storeBytes(of: high, as: SIMD16<Float>.self)
-                    }
-                    put(0, c0, e0)
-                    put(1, c1, e1)
-                    put(2, c2, e2)
-                    put(3, c3, e3)
-                    put(4, c4, e4)
-                    put(5, c5, e5)
-                    put(6, c6, e6)
-                    put(7, c7, e7)
-                    let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-                    for r in 0..<8 {
-                        var lo = UnsafeRawPointer(s + r * 32).loadUnaligned(as: SIMD16<Float>.self)
-                        var hi = UnsafeRawPointer(s + r * 32 + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        let q = Int32(q0 + r), k0 = Int32(t * 32)
-                        // The causal mask and the keys past the sequence, on the tiles that reach them.
-                        if t * 32 + 31 > q0 || t * 32 + 32 > L {
-                            lo.replace(with: -.infinity, where: (lanes &+ k0) .> q .| (lanes &+ k0) .>= Int32(L))
-                            hi.replace(with: -.infinity, where: (lanes &+ (k0 + 16)) .> q .| (lanes &+ (k0 + 16)) .>= Int32(L))
+                o.pointer.update(repeating: 0, count: queryBlock * d)
+                var k0 = 0
+                while k0 < end {
+                    let keys = min(keyBlock, end - k0), panels = (keys + 31) / 32
+                    // S = Q K^T over the block, 8 queries x 32 keys at a time.
+                    for p in 0..<panels {
+                        for sliver in 0..<slivers {
+                            WideMatmul.block8x32(
+                                a: qp + (h * L + q0 + sliver * 8) * d, rowStride: d, columnStride: 1, rows: min(8, rows - sliver * 8),
+                                b: kp + (kv * tiles + k0 / 32 + p) * d * 32, bStride: 32, depth: d, c: s + sliver * 8 * keyBlock + p * 32,
+                                cStride: keyBlock, accumulate: false)
                         }
-                        if r >= rows {
-                            lo = SIMD16(repeating: -.infinity)
-                            hi = lo
-                        }
-                        let top = max(lo.max(), hi.max())
-                        guard top > -.infinity else {
-                            UnsafeMutableRawPointer(s + r * 32).storeBytes(of: SIMD16<Float>(), as: SIMD16<Float>.self)
-                            UnsafeMutableRawPointer(s + r * 32 + 16).storeBytes(of: SIMD16<Float>(), as: SIMD16<Float>.self)
+                    }
+                    computed += slivers * 8 * panels * 32
+                    // The online softmax, row by row: scale, causal mask (keys after the query; it also covers
+                    // the keys past the sequence, which come after every query), block maximum, exponentials.
+                    let vectors = panels * 2
+                    for r in 0..<(slivers * 8) {
+                        let row = s + r * keyBlock
+                        guard r < rows else {
+                            row.update(repeating: 0, count: vectors * 16)
                             continue
                         }
-                        let newMax = max(m[r], top)
+                        let (newMax, sum) = exponentiate(
+                            row, vectors: vectors, scale: scale, firstKey: k0, query: q0 + r, runningMax: m[r])
                         let correction = m[r] == -.infinity ? 0 : Foundation.exp(m[r] - newMax)
-                        let pl = exp(lo - newMax), ph = exp(hi - newMax)
-                        l[r] = l[r] * correction + pl.sum() + ph.sum()
+                        l[r] = l[r] * correction + sum
                         m[r] = newMax
                         if correction != 1 {
-                            let scale = SIMD16<Float>(repeating: correction)
+                            let by = SIMD16<Float>(repeating: correction)
                             var i = 0
                             while i < d {
-                                let row = o + r * d + i
-                                UnsafeMutableRawPointer(row).storeBytes(
-                                    of: UnsafeRawPointer(row).loadUnaligned(as: SIMD16<Float>.self) * scale, as: SIMD16<Float>.self)
+                                let at = o.pointer + r * d + i
+                                UnsafeMutableRawPointer(at).storeBytes(
+                                    of: UnsafeRawPointer(at).loadUnaligned(as: SIMD16<Float>.self) * by, as: SIMD16<Float>.self)
                                 i += 16
                             }
                         }
-                        UnsafeMutableRawPointer(s + r * 32).storeBytes(of: pl, as: SIMD16<Float>.self)
-                        UnsafeMutableRawPointer(s + r * 32 + 16).storeBytes(of: ph, as: SIMD16<Float>.self)
                     }
-                    // O += P V_tile, 32 columns of d at a time: 8 rows x 2 zmm accumulators.
-                    var column = 0
-                    while column < d {
-                        var a0 = UnsafeRawPointer(o + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b0 = UnsafeRawPointer(o + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var a1 = UnsafeRawPointer(o + d + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b1 = UnsafeRawPointer(o + d + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var a2 = UnsafeRawPointer(o + 2 * d + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b2 = UnsafeRawPointer(o + 2 * d + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var a3 = UnsafeRawPointer(o + 3 * d + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b3 = UnsafeRawPointer(o + 3 * d + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var a4 = UnsafeRawPointer(o + 4 * d + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b4 = UnsafeRawPointer(o + 4 * d + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var a5 = UnsafeRawPointer(o + 5 * d + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b5 = UnsafeRawPointer(o + 5 * d + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var a6 = UnsafeRawPointer(o + 6 * d + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b6 = UnsafeRawPointer(o + 6 * d + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        var a7 = UnsafeRawPointer(o + 7 * d + column).loadUnaligned(as: SIMD16<Float>.self)
-                        var b7 = UnsafeRawPointer(o + 7 * d + column + 16).loadUnaligned(as: SIMD16<Float>.self)
-                        let keys = min(32, L - t * 32)
-                        for j in 0..<keys {
-                            let value = vp + (kv * L + t * 32 + j) * d + column
-                            let v0 = UnsafeRawPointer(value).loadUnaligned(as: SIMD16<Float>.self)
-                            let v1 = UnsafeRawPointer(value + 16).loadUnaligned(as: SIMD16<Float>.self)
-                            var x = SIMD16<Float>(repeating: s[j])
-                            a0 = a0.addingProduct(x, v0)
-                            b0 = b0.addingProduct(x, v1)
-                            x = SIMD16<Float>(repeating: s[32 + j])
-                            a1 = a1.addingProduct(x, v0)
-                            b1 = b1.addingProduct(x, v1)
-                            x = SIMD16<Float>(repeating: s[64 + j])
-                            a2 = a2.addingProduct(x, v0)
-                            b2 = b2.addingProduct(x, v1)
-                            x = SIMD16<Float>(repeating: s[96 + j])
-                            a3 = a3.addingProduct(x, v0)
-                            b3 = b3.addingProduct(x, v1)
-                            x = SIMD16<Float>(repeating: s[128 + j])
-                            a4 = a4.addingProduct(x, v0)
-                            b4 = b4.addingProduct(x, v1)
-                            x = SIMD16<Float>(repeating: s[160 + j])
-                            a5 = a5.addingProduct(x, v0)
-                            b5 = b5.addingProduct(x, v1)
-                            x = SIMD16<Float>(repeating: s[192 + j])
-                            a6 = a6.addingProduct(x, v0)
-                            b6 = b6.addingProduct(x, v1)
-                            x = SIMD16<Float>(repeating: s[224 + j])
-                            a7 = a7.addingProduct(x, v0)
-                            b7 = b7.addingProduct(x, v1)
+                    // O += P V over the block's keys, 32 of d x 8 queries at a time (the V panel stays in L1).
+                    for c in 0..<columns {
+                        let panel = vp + ((kv * columns + c) * tiles * 32 + k0) * 32
+                        for sliver in 0..<slivers {
+                            WideMatmul.block8x32(
+                                a: UnsafePointer(s + sliver * 8 * keyBlock), rowStride: keyBlock, columnStride: 1, rows: 8,
+                                b: panel, bStride: 32, depth: keys, c: o.pointer + sliver * 8 * d + c * 32, cStride: d,
+                                accumulate: true)
                         }
-                        @inline(__always) func keep(_ r: Int, _ low: SIMD16<Float>, _ high: SIMD16<Float>) {
-                            UnsafeMutableRawPointer(o + r * d + column).storeBytes(of: low, as: SIMD16<Float>.self)
-                            UnsafeMutableRawPointer(o + r * d + column + 16).storeBytes(of: high, as: SIMD16<Float>.self)
-                        }
-                        keep(0, a0, b0)
-                        keep(1, a1, b1)
-                        keep(2, a2, b2)
-                        keep(3, a3, b3)
-                        keep(4, a4, b4)
-                        keep(5, a5, b5)
-                        keep(6, a6, b6)
-                        keep(7, a7, b7)
-                        column += 32
                     }
+                    k0 += keyBlock
                 }
                 for r in 0..<rows where l[r] > 0 {
-                    let inverse = 1 / l[r]
-                    for i in 0..<d { out.pointer[(h * L + q0 + r) * d + i] = o[r * d + i] * inverse }
-                }
-                task += threads
-            }
-            return computed
-        }
-        let counts = Counts(count: max(threads, 1))
-        DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { worker in
-            q.withUnsafeBufferPointer { qBuffer in
-                kt.withUnsafeBufferPointer { kBuffer in
-                    v.withUnsafeBufferPointer { vBuffer in
-                        guard let qp = qBuffer.baseAddress, let kp = kBuffer.baseAddress, let vp = vBuffer.baseAddress else { return }
-                        counts.values[worker] = work(worker, qp: qp, kp: kp, vp: vp)
+                    let inverse = SIMD16<Float>(repeating: 1 / l[r])
+                    var i = 0
+                    while i < d {
+                        let value = UnsafeRawPointer(o.pointer + r * d + i).loadUnaligned(as: SIMD16<Float>.self) * inverse
+                        UnsafeMutableRawPointer(out.pointer + (h * L + q0 + r) * d + i).storeBytes(of: value, as: SIMD16<Float>.self)
+                        i += 16
                     }
+                }
+            }
+            counts.values[worker] = computed
+        }
+        withExtendedLifetime((packed, packedV, out)) {
+            DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { worker in
+                q.withUnsafeBufferPointer { qBuffer in
+                    guard let qp = qBuffer.baseAddress else { return }
+                    work(worker, qp: qp, kp: UnsafePointer(packed.pointer), vp: UnsafePointer(packedV.pointer))
                 }
             }
         }
