@@ -100,8 +100,11 @@ public enum Calibration {
         return Float(bitPattern: rounded)
     }
 
-    /// Median seconds of `runs` calls.
+    /// Median seconds of `runs` calls, after one untimed call (the thread pool's start and the first touch of
+    /// pages the allocator hands back later are not what a rate should measure; the side-by-side script warms
+    /// PyTorch and numpy up the same way).
     public static func median(runs: Int, _ body: () -> Void) -> Double {
+        body()
         var times: [Double] = []
         for _ in 0..<max(runs, 1) {
             let start = DispatchTime.now().uptimeNanoseconds

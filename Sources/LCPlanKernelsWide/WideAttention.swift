@@ -79,6 +79,24 @@ public enum WideAttention {
         return (b[0] + b[1]) + (b[2] + b[3])
     }
 
+    /// The same for a row with nothing masked whose lane-wise maximum the product kept: one pass, each score
+    /// scaled and shifted by one fused multiply-add.
+    @inline(never) static func exponentiate(
+        _ row: UnsafeMutablePointer<Float>, vectors: Int, scale: Float, rowMaximum: UnsafePointer<Float>, runningMax: Float
+    ) -> (Float, Float) {
+        // scale > 0, so the largest scaled score is the largest score scaled.
+        let newMax = max(runningMax, largest(UnsafeRawPointer(rowMaximum).loadUnaligned(as: SIMD16<Float>.self)) * scale)
+        let factor = SIMD16<Float>(repeating: scale), shift = SIMD16<Float>(repeating: -newMax)
+        var sum = SIMD16<Float>()
+        for i in 0..<vectors {
+            let x = UnsafeRawPointer(row + i * 16).loadUnaligned(as: SIMD16<Float>.self)
+            let p = exp(shift.addingProduct(x, factor))
+            UnsafeMutableRawPointer(row + i * 16).storeBytes(of: p, as: SIMD16<Float>.self)
+            sum += p
+        }
+        return (newMax, total(sum))
+    }
+
     /// One row of a block's scores made its softmax numerators in place: scaled, keys after `query` masked
     /// (key indices compared as floats, exact below 2^24, which `run` requires), the maximum taken with the
     /// running one, and e^(score - maximum) written back. Returns the new maximum and the row's sum. Not
@@ -120,9 +138,13 @@ public enum WideAttention {
         // K of each KV head in 32-key panels: panel t holds k[t*32 ..< t*32+32][i] for each i, key-minor. V in
         // 32-column panels: panel c holds v[j][c*32 ..< c*32+32] for each key j, so a block's rows are
         // contiguous (V as stored has a d-float row stride, which maps its rows onto few L1 sets).
-        let packed = WideMatmul.Aligned(count: kvHeads * tiles * d * 32, zeroed: false)
+        let packed = WideMatmul.Aligned.reused(count: kvHeads * tiles * d * 32)
         let columns = d / 32
-        let packedV = WideMatmul.Aligned(count: kvHeads * columns * tiles * 32 * 32, zeroed: false)
+        let packedV = WideMatmul.Aligned.reused(count: kvHeads * columns * tiles * 32 * 32)
+        defer {
+            WideMatmul.Aligned.recycle(packed)
+            WideMatmul.Aligned.recycle(packedV)
+        }
         // Packed by the workers, a KV head each (a quarter of the time at L = 1K when done on one thread).
         withExtendedLifetime((packed, packedV)) {
             DispatchQueue.concurrentPerform(iterations: kvHeads) { h in
@@ -152,13 +174,15 @@ public enum WideAttention {
         // Longest tasks first (the last query blocks attend to the most keys), taken from a shared counter.
         let tasks = heads * blocks
         let next = Atomic<Int>(0)
-        let out = WideMatmul.Box(count: heads * L * d)
         let counts = Counts(count: max(threads, 1))
-        @Sendable func work(_ worker: Int, qp: UnsafePointer<Float>, kp: UnsafePointer<Float>, vp: UnsafePointer<Float>) {
+        @Sendable func work(
+            _ worker: Int, qp: UnsafePointer<Float>, kp: UnsafePointer<Float>, vp: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
+        ) {
             let scores = WideMatmul.Aligned(count: queryBlock * keyBlock)
             let o = WideMatmul.Aligned(count: queryBlock * d)
+            let maxima = WideMatmul.Aligned(count: queryBlock * 16)
             // The buffers live to the end of the work, not just to the last use of their references.
-            defer { withExtendedLifetime((scores, o)) {} }
+            defer { withExtendedLifetime((scores, o, maxima)) {} }
             var m = [Float](repeating: 0, count: queryBlock), l = m
             let s = scores.pointer
             var computed = 0
@@ -177,13 +201,17 @@ public enum WideAttention {
                 var k0 = 0
                 while k0 < end {
                     let keys = min(keyBlock, end - k0), panels = (keys + 31) / 32
+                    // Whether no key of the block comes after the block's first query: then nothing is masked and
+                    // the product keeps each row's maximum as it goes.
+                    let open = scale > 0 && k0 + panels * 32 - 1 <= q0
+                    if open { maxima.pointer.update(repeating: -.infinity, count: slivers * 8 * 16) }
                     // S = Q K^T over the block, 8 queries x 32 keys at a time.
                     for p in 0..<panels {
                         for sliver in 0..<slivers {
                             WideMatmul.block8x32(
                                 a: qp + (h * L + q0 + sliver * 8) * d, rowStride: d, columnStride: 1, rows: min(8, rows - sliver * 8),
                                 b: kp + (kv * tiles + k0 / 32 + p) * d * 32, bStride: 32, depth: d, c: s + sliver * 8 * keyBlock + p * 32,
-                                cStride: keyBlock, accumulate: false)
+                                cStride: keyBlock, accumulate: false, maxima: open ? maxima.pointer + sliver * 8 * 16 : nil)
                         }
                     }
                     computed += slivers * 8 * panels * 32
@@ -196,8 +224,10 @@ public enum WideAttention {
                             row.update(repeating: 0, count: vectors * 16)
                             continue
                         }
-                        let (newMax, sum) = exponentiate(
-                            row, vectors: vectors, scale: scale, firstKey: k0, query: q0 + r, runningMax: m[r])
+                        let (newMax, sum) =
+                            open
+                            ? exponentiate(row, vectors: vectors, scale: scale, rowMaximum: maxima.pointer + r * 16, runningMax: m[r])
+                            : exponentiate(row, vectors: vectors, scale: scale, firstKey: k0, query: q0 + r, runningMax: m[r])
                         let correction = m[r] == -.infinity ? 0 : Foundation.exp(m[r] - newMax)
                         l[r] = l[r] * correction + sum
                         m[r] = newMax
@@ -224,28 +254,39 @@ public enum WideAttention {
                     }
                     k0 += keyBlock
                 }
-                for r in 0..<rows where l[r] > 0 {
-                    let inverse = SIMD16<Float>(repeating: 1 / l[r])
+                // Every row is written (a causal row attends at least to key 0, so its sum is at least 1).
+                for r in 0..<rows {
+                    let inverse = SIMD16<Float>(repeating: l[r] > 0 ? 1 / l[r] : 0)
                     var i = 0
                     while i < d {
                         let value = UnsafeRawPointer(o.pointer + r * d + i).loadUnaligned(as: SIMD16<Float>.self) * inverse
-                        UnsafeMutableRawPointer(out.pointer + (h * L + q0 + r) * d + i).storeBytes(of: value, as: SIMD16<Float>.self)
+                        UnsafeMutableRawPointer(out + (h * L + q0 + r) * d + i).storeBytes(of: value, as: SIMD16<Float>.self)
                         i += 16
                     }
                 }
             }
             counts.values[worker] = computed
         }
-        withExtendedLifetime((packed, packedV, out)) {
-            DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { worker in
-                q.withUnsafeBufferPointer { qBuffer in
-                    guard let qp = qBuffer.baseAddress else { return }
-                    work(worker, qp: qp, kp: UnsafePointer(packed.pointer), vp: UnsafePointer(packedV.pointer))
+        // The workers write the result array in place (no zeroing first, no copy after).
+        let output = [Float](unsafeUninitializedCapacity: heads * L * d) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            let target = Target(pointer: base)
+            withExtendedLifetime((packed, packedV)) {
+                DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { worker in
+                    q.withUnsafeBufferPointer { qBuffer in
+                        guard let qp = qBuffer.baseAddress else { return }
+                        work(worker, qp: qp, kp: UnsafePointer(packed.pointer), vp: UnsafePointer(packedV.pointer), out: target.pointer)
+                    }
                 }
             }
+            initialized = heads * L * d
         }
-        return Result(output: out.values, computedPairs: counts.values.reduce(0, +), causalPairs: heads * L * (L + 1) / 2)
+        return Result(output: output, computedPairs: counts.values.reduce(0, +), causalPairs: heads * L * (L + 1) / 2)
     }
+
+    /// The result's storage for the workers (each writes its own rows).
+    struct Target: @unchecked Sendable { let pointer: UnsafeMutablePointer<Float> }
 
     final class Counts: @unchecked Sendable {
         var values: [Int]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The matrix product for CPUs with AVX-512 (this module is built for skylake-avx512; nothing in it may run
 /// unless the CPU reports avx512f, which `Calibration.wideAvailable`, built for AVX2, checks first): B packed in 32-column panels, an 8 x 32 register block (16 zmm accumulators),
@@ -12,26 +13,30 @@ public enum WideMatmul {
     /// product, no barrier inside (a wake-up of the worker threads per K block cost a tenth of a 1024^3
     /// product here).
     public static func matmul(_ a: [Float], _ b: [Float], n: Int, threads: Int) -> [Float] {
-        let output = Box(count: n * n)
         let workers = max(1, min(threads, (n + rowBlock - 1) / rowBlock))
-        withExtendedLifetime(output) {
+        // The workers write the result array in place: the first K block writes every element (no zeroing
+        // first, no copy after).
+        return [Float](unsafeUninitializedCapacity: n * n) { output, initialized in
+            initialized = 0
+            guard let c = output.baseAddress else { return }
             a.withUnsafeBufferPointer { aBuffer in
                 b.withUnsafeBufferPointer { bBuffer in
                     guard let ap = aBuffer.baseAddress, let bp = bBuffer.baseAddress else { return }
-                    let inputs = Rows(a: ap, b: bp)
+                    let inputs = Rows(a: ap, b: bp, c: c)
                     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        product(worker: worker, workers: workers, a: inputs.a, b: inputs.b, n: n, c: output.pointer)
+                        product(worker: worker, workers: workers, a: inputs.a, b: inputs.b, n: n, c: inputs.c)
                     }
                 }
             }
+            initialized = n * n
         }
-        return output.values
     }
 
-    /// The inputs for the workers (read only).
+    /// The inputs (read only) and the output (each worker its own rows) for the workers.
     struct Rows: @unchecked Sendable {
         let a: UnsafePointer<Float>
         let b: UnsafePointer<Float>
+        let c: UnsafeMutablePointer<Float>
     }
 
     /// One worker's rows of C: for each K block, B packed, then each of its row blocks packed and multiplied.
@@ -41,9 +46,13 @@ public enum WideMatmul {
         let slivers = rowBlock / 8
         let panels = (n + 31) / 32
         // 64-byte aligned, so no 64-byte load of a panel row straddles two cache lines.
-        let packedB = Aligned(count: panels * kc * 32, zeroed: false)
-        let packedA = Aligned(count: slivers * kc * 8, zeroed: false)
+        let packedB = Aligned.reused(count: panels * kc * 32)
+        let packedA = Aligned.reused(count: slivers * kc * 8)
         let scratch = Aligned(count: 8 * 32)
+        defer {
+            Aligned.recycle(packedB)
+            Aligned.recycle(packedA)
+        }
         withExtendedLifetime((packedB, packedA, scratch)) {
             var k0 = 0
             while k0 < n {
@@ -139,7 +148,8 @@ public enum WideMatmul {
     /// by the caller, who gives C room for 8 rows).
     @inline(__always) static func block8x32(
         a: UnsafePointer<Float>, rowStride: Int, columnStride: Int, rows: Int, b: UnsafePointer<Float>, bStride: Int,
-        depth: Int, c: UnsafeMutablePointer<Float>, cStride: Int, accumulate: Bool
+        depth: Int, c: UnsafeMutablePointer<Float>, cStride: Int, accumulate: Bool,
+        maxima: UnsafeMutablePointer<Float>? = nil
     ) {
         let a0 = a, a1 = a + min(1, rows - 1) * rowStride, a2 = a + min(2, rows - 1) * rowStride
         let a3 = a + min(3, rows - 1) * rowStride, a4 = a + min(4, rows - 1) * rowStride
@@ -196,18 +206,62 @@ public enum WideMatmul {
         store(5, c5, d5)
         store(6, c6, d6)
         store(7, c7, d7)
+        // Attention's scores: each row's running lane-wise maximum (16 floats a row), so the softmax needs no
+        // pass of its own to find it.
+        if let maxima {
+            @inline(__always) func keep(_ r: Int, _ low: SIMD16<Float>, _ high: SIMD16<Float>) {
+                let at = UnsafeMutableRawPointer(maxima + r * 16)
+                var top = at.load(as: SIMD16<Float>.self)
+                top.replace(with: low, where: low .> top)
+                top.replace(with: high, where: high .> top)
+                at.storeBytes(of: top, as: SIMD16<Float>.self)
+            }
+            keep(0, c0, d0)
+            keep(1, c1, d1)
+            keep(2, c2, d2)
+            keep(3, c3, d3)
+            keep(4, c4, d4)
+            keep(5, c5, d5)
+            keep(6, c6, d6)
+            keep(7, c7, d7)
+        }
     }
 
     /// A 64-byte aligned buffer of floats.
     final class Aligned: @unchecked Sendable {
         let pointer: UnsafeMutablePointer<Float>
+        let capacity: Int
         /// Zeroed unless `zeroed` is false (the caller then writes every element it reads).
         init(count: Int, zeroed: Bool = true) {
-            pointer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(
-                to: Float.self, capacity: max(count, 1))
+            capacity = max(count, 1)
+            pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64).bindMemory(
+                to: Float.self, capacity: capacity)
             if zeroed { pointer.initialize(repeating: 0, count: count) }
         }
         deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+
+        /// Large buffers the kernels pack into, kept between calls (at most 8, 256 MiB each): a 16 MB buffer
+        /// new each call costs 4,096 page faults, about 5% of an 8-head attention at 4K tokens here. Contents
+        /// are not zeroed (callers write what they read).
+        static let pool = Mutex<[Aligned]>([])
+
+        static func reused(count: Int) -> Aligned {
+            let found = pool.withLock { buffers -> Aligned? in
+                guard let index = buffers.firstIndex(where: { $0.capacity >= count && $0.capacity <= 2 * max(count, 1) }) else {
+                    return nil
+                }
+                return buffers.remove(at: index)
+            }
+            return found ?? Aligned(count: count, zeroed: false)
+        }
+
+        static func recycle(_ buffer: Aligned) {
+            guard buffer.capacity <= 64 << 20 else { return }  // 64 Mi floats, 256 MiB
+            pool.withLock { buffers in
+                buffers.append(buffer)
+                if buffers.count > 8 { buffers.removeFirst() }
+            }
+        }
     }
 
     /// Output the workers write directly (each its own rows): a raw buffer, so no access to a shared array
