@@ -20,6 +20,13 @@ enum LayoutReport {
             ("tp", "\(l.tp)"), ("pp", "\(l.pp)"), ("vpp", "\(l.vpp)"), ("dp", "\(l.dp)"), ("cp", "\(l.cp)"),
             ("cp_kind", l.cp > 1 ? l.cpKind.rawValue : "-"), ("ep", "\(l.ep)"), ("etp", "\(l.etp)"),
         ]
+        if !training && a.spec.model.moe != nil {
+            values.append(
+                (
+                    "attention_dp",
+                    "\(l.attentionDP)" + (l.attentionDP > 1 ? " (attention on tp / \(l.attentionDP) = \(l.attentionTP) ranks)" : "")
+                ))
+        }
         if !training {
             values.append(("prefill_chunk", l.prefillChunk.map { "\($0)" } ?? "whole prompt"))
             let perReplica = (a.spec.workload.batch + l.dp - 1) / max(l.dp, 1)

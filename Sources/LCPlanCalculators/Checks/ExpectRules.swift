@@ -180,7 +180,8 @@ extension Layout {
     var expectedKeys: [String: String] {
         [
             "tp": "\(tp)", "pp": "\(pp)", "vpp": "\(vpp)", "dp": "\(dp)", "cp": "\(cp)", "cp_kind": cpKind.rawValue, "ep": "\(ep)",
-            "etp": "\(etp)", "sequence_parallel": sequenceParallel ? "true" : "false", "zero": "\(zero)",
+            "etp": "\(etp)", "attention_dp": "\(attentionDP)", "sequence_parallel": sequenceParallel ? "true" : "false",
+            "zero": "\(zero)",
             "recompute": recompute.rawValue, "micro_batch": "\(microBatch)",
         ]
     }

@@ -53,12 +53,13 @@ enum StageMemory {
         let workload = p.spec.workload
         let layers = layout.stageLayers(stage, of: model.layers)
         let h = N(model.hidden)
-        var dense = N(0), experts = N(0)
+        var dense = N(0), experts = N(0), attention = N(0)
         for k in p.kinds.indices {
             let count = p.layers(ofKind: k, in: layers)
             guard count > 0 else { continue }
             dense = dense + N(count) * convert(p.denseParameters[k], N.self)
             experts = experts + N(count) * convert(p.expertParameters[k], N.self)
+            if layout.attentionDP > 1 { attention = attention + N(count) * convert(p.attentionParameters[k], N.self) }
         }
         let first = stage == 0, last = stage == layout.pp - 1
         if first { dense = dense + convert(p.parameters.embedding, N.self) }
@@ -70,6 +71,11 @@ enum StageMemory {
         let tp = N(layout.tp)
         var memory = MemoryParts<N>()
         memory.parameters = dense.ceilDiv(tp) + experts.ceilDiv(N(layout.etp) * N(layout.ep))
+        if layout.attentionDP > 1 {
+            // Attention data parallelism: the attention projections over tp / attention_dp ranks.
+            memory.parameters =
+                (dense - attention).ceilDiv(tp) + attention.ceilDiv(N(layout.attentionTP)) + experts.ceilDiv(N(layout.etp) * N(layout.ep))
+        }
         memory.weights = weightBytes(memory.parameters, bits: workload.dtype.bits)
         memory.workspace = workspace
         let a = N(p.activationBytes)
@@ -138,22 +144,27 @@ enum StageMemory {
 
     /// Paged KV bytes of a replica's `sequences` sequences of `tokens` tokens on one device for the layers
     /// `layers`, split over cp and (KV heads) tp, in the KV layout's format, budget and prefix sharing, with
-    /// the per-layer constants (per-tensor scales, codebooks); see `KVCacheSize`.
+    /// the per-layer constants (per-tensor scales, codebooks); see `KVCacheSize`. With attention data
+    /// parallelism a device holds its group's share of the sequences (the most loaded group's,
+    /// ceil(sequences / attention_dp)), KV heads split over tp / attention_dp.
     @inline(__always)
-    static func kvBytes<N: CountArithmetic>(_ p: ModelProfile, _ layout: Layout, layers: Range<Int>, tokens: Int, sequences: Int) -> N {
+    static func kvBytes<N: CountArithmetic>(_ p: ModelProfile, _ layout: Layout, layers: Range<Int>, tokens: Int, sequences all: Int) -> N {
         let cache = p.kvCache
+        let groups = max(layout.attentionDP, 1)
+        let sequences = groups > 1 ? (all + groups - 1) / groups : all
+        let tp = layout.attentionTP
         var perSequence = N(0), shared = N(0), constant = N(0)
         for k in p.kinds.indices {
             let count = p.layers(ofKind: k, in: layers)
             guard count > 0 else { continue }
             let kind = p.kinds[k].kind
             let n = N(count)
-            perSequence = perSequence + n * cache.layerBytes(kind, tokens: tokens, tp: layout.tp, cp: layout.cp, paged: true, N.self)
+            perSequence = perSequence + n * cache.layerBytes(kind, tokens: tokens, tp: tp, cp: layout.cp, paged: true, N.self)
             if kind == .global || kind == .local {
                 constant = constant + n * N(exact: p.kvConstantBytesPerLayer)
             }
             if kind == .global && p.kvSharesPrefix {
-                shared = shared + n * N(exact: cache.prefixSavingPerLayer(sequences: sequences, tp: layout.tp, cp: layout.cp))
+                shared = shared + n * N(exact: cache.prefixSavingPerLayer(sequences: sequences, tp: tp, cp: layout.cp))
             }
         }
         return N(sequences) * perSequence - shared + constant

@@ -219,7 +219,7 @@ public struct EngineKVCapacity: Sendable {
         let graphs = serving.cudagraphMemory ?? .zero
         let available = budget - weights - peak - nonTorch - graphs
         let block = blockSize(spec)
-        let page = tokenBytes(p, tp: layout.tp) * ExactInt(block)
+        let page = tokenBytes(p, tp: layout.attentionTP) * ExactInt(block)
         let (global, local) = p.attentionLayers(in: layout.stageLayers(stage, of: model.layers))
         // The hybrid allocator: layers of each kind in groups of the smaller kind's count, one block pool.
         let groupSize = max(global > 0 && local > 0 ? min(global, local) : global + local, 1)
@@ -285,7 +285,7 @@ public struct EngineKVCapacity: Sendable {
         let available = free - weights - kept
         let (global, local) = p.attentionLayers(in: layout.stageLayers(stage, of: model.layers))
         let layers = global + local
-        let cell = tokenBytes(p, tp: layout.tp) * ExactInt(layers)
+        let cell = tokenBytes(p, tp: layout.attentionTP) * ExactInt(layers)
         let page = max(blockSize(spec), 1)
         let raw = available.isNegative || cell.isZero ? ExactInt.zero : (available.floorDivided(by: cell) ?? .zero)
         let tokens = (raw.floorDivided(by: ExactInt(page)) ?? .zero) * ExactInt(page)
@@ -304,7 +304,7 @@ public struct EngineKVCapacity: Sendable {
             engine: .sglang, version: version, deviceBytes: total, fraction: fraction,
             budgetBytes: (free * ExactInt(Int((fraction * 1_000_000).rounded()))).floorDivided(by: 1_000_000) ?? .zero,
             weightBytes: weights, activationPeakBytes: .zero, nonTorchBytes: nonTorch, cudagraphBytes: .zero, availableBytes: available,
-            blockSize: page, pageBytes: tokenBytes(p, tp: layout.tp) * ExactInt(page), layersPerBlock: layers, groups: 1,
+            blockSize: page, pageBytes: tokenBytes(p, tp: layout.attentionTP) * ExactInt(page), layersPerBlock: layers, groups: 1,
             blocks: tokens.floorDivided(by: ExactInt(page)) ?? .zero, tokens: tokens,
             blocksPerRequest: ExactInt((context + page - 1) / page),
             concurrency: tokens.doubleValue / Double(max(context, 1)), sequences: tokens.floorDivided(by: perRequest) ?? .zero,

@@ -87,10 +87,10 @@ extension KVLayoutProfile {
         self.cache = spec.workload.kvCache
         stage = best.stage
         attentionLayers = attention
-        bitsPerElement = cache.bitsPerElement(tp: layout.tp)
-        bitsPerTokenPerLayer = cache.bitsPerToken(tp: layout.tp)
-        bytesPerTokenPerLayer = cache.bytesPerTokenPerLayer(tp: layout.tp)
-        bytesPerBlockPerLayer = cache.bytesPerBlock(tp: layout.tp)
+        bitsPerElement = cache.bitsPerElement(tp: layout.attentionTP)
+        bitsPerTokenPerLayer = cache.bitsPerToken(tp: layout.attentionTP)
+        bytesPerTokenPerLayer = cache.bytesPerTokenPerLayer(tp: layout.attentionTP)
+        bytesPerBlockPerLayer = cache.bytesPerBlock(tp: layout.attentionTP)
         bytesPerBlock = bytesPerBlockPerLayer * ExactInt(attention)
         constantBytes = Self.constant(profile, layers)
         sequenceTokens = sequence

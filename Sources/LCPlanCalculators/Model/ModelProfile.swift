@@ -25,6 +25,9 @@ public struct ModelProfile: Sendable {
     public let kinds: [LayerCensus.Kind]
     /// Per kind: the parameters of one layer outside and inside the experts.
     let denseParameters: [ExactInt]
+    /// Per kind: the attention projections' parameters (part of the dense ones; 0 for SSM layers), which
+    /// attention data parallelism splits over tp / attention_dp ranks instead of tp.
+    let attentionParameters: [ExactInt]
     let expertParameters: [ExactInt]
     /// prefix[k][i]: layers of kind k among the first i x `prefixStride` layers (a stage's census in
     /// O(kinds) for real models; every 1,024th layer for deeper ones, so a hostile depth of 2^24 layers
@@ -96,6 +99,7 @@ public struct ModelProfile: Sendable {
         let census = LayerCensus(model)
         kinds = census.counts.map(\.0)
         denseParameters = kinds.map { ParameterCount.layer(model, $0).dense }
+        attentionParameters = kinds.map { $0.kind == .global || $0.kind == .local ? ParameterCount.layer(model, $0).mixer : .zero }
         expertParameters = kinds.map { ParameterCount.layer(model, $0).experts }
         let stride = model.layers <= 1 << 16 ? 1 : 1024
         var prefix = kinds.map { _ in [0] }

@@ -121,6 +121,7 @@ extension Layout {
         var parts = ["tp \(tp)" + (sequenceParallel ? " (sp)" : ""), "pp \(pp)" + (vpp > 1 ? " (vpp \(vpp))" : "")]
         parts.append(cp > 1 ? "cp \(cp) \(cpKind.rawValue)" : "cp 1")
         if ep > 1 { parts.append("ep \(ep)") }
+        if attentionDP > 1 { parts.append("attention dp \(attentionDP)") }
         parts.append("dp \(dp)")
         if let chunk = prefillChunk { parts.append("prefill chunk \(chunk)") }
         if let sequences { parts.append("\(sequences) sequence\(sequences == 1 ? "" : "s") per replica") }

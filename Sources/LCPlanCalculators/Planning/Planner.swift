@@ -8,7 +8,8 @@ import LCPlanModel
 ///   `tp_beyond_kv_groups`), cp with each kind in `cp_kinds`, pp (uneven stages allowed), dp (the rest of
 ///   the devices), virtual stages (2 to 8, interleaved schedule), ep (MoE, folded over dp x cp), micro-batch
 ///   (powers of two), sequence parallelism, ZeRO 0-3, recompute none/selective/full;
-/// - inference: tp, cp (long prefill), pp, replicas (dp), ep and the chunked-prefill step (whole prompts,
+/// - inference: tp, cp (long prefill), pp, replicas (dp), ep, attention data parallelism for a mixture of
+///   experts (attention_dp dividing tp, without cp) and the chunked-prefill step (whole prompts,
 ///   or 2K to 32K tokens); the batch is the workload's, spread over the replicas, or when the workload
 ///   leaves it open and the objective is throughput, 1 to 1,024 sequences per replica (the KV layout and
 ///   its tiers decide how many fit, the TPOT constraint how many are worth it).
@@ -31,8 +32,8 @@ public struct Planner: Sendable {
 
     /// Plan keys in plan order, and the searched dimensions the report explains.
     public static let keys = [
-        "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "etp", "sequence_parallel", "zero", "recompute", "micro_batch",
-        "prefill_chunk", "batch",
+        "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "etp", "attention_dp", "sequence_parallel", "zero", "recompute",
+        "micro_batch", "prefill_chunk", "batch",
     ]
 
     /// Sequences per replica the serving search tries when the workload leaves the batch open (a throughput
@@ -153,47 +154,56 @@ public struct Planner: Sendable {
             guard training == nil && spec.conventions.attentionFLOPs == .causal else { return [nil] }
             return [nil] + Self.prefillChunks.filter { $0 < wholeBatch }.map { $0 }
         }
+        // Attention data parallelism: serving a mixture of experts, every divisor of tp that leaves attention's
+        // tp dividing the query heads (not with context parallelism).
+        let attentionDPs: [Int] =
+            plan.attentionDP.map { [$0] }
+            ?? (training == nil && model.moe != nil && base.cp == 1
+                ? Self.divisors(base.tp).filter { model.heads == 0 || model.heads % (base.tp / $0) == 0 } : [1])
         for vpp in vpps {
-            for ep in eps {
-                // Expert tensor parallelism: Megatron's default tp, or 1 (recommended for fine-grained MoE,
-                // planner.md K2), for a training layout whose experts are spread.
-                let etps: [Int] =
-                    plan.etp.map { [$0] } ?? (training != nil && model.moe != nil && ep > 1 && base.tp > 1 ? [base.tp, 1] : [base.tp])
-                for etp in etps {
-                    for microBatch in microBatches {
-                        var layout = base
-                        layout.vpp = vpp
-                        layout.ep = ep
-                        layout.etp = etp
-                        layout.microBatch = microBatch
-                        layout.sequenceParallel = sps[0]
-                        layout.zero = zeros[0]
-                        layout.recompute = recomputes[0]
-                        if let violation = rules.violations(layout).first(where: { $0.severity == .error }) {
-                            state.reject(violation.rule.id, "breaks \(violation.rule.id) (\(violation.rule.name))")
-                            continue
-                        }
-                        for sp in sps {
-                            for zero in zeros {
-                                for recompute in recomputes {
-                                    for batch in batches {
-                                        let sequences = batch ?? (spec.workload.batch + base.dp - 1) / max(base.dp, 1)
-                                        for chunk in chunks(sequences) {
-                                            layout.sequenceParallel = sp
-                                            layout.zero = zero
-                                            layout.recompute = recompute
-                                            layout.prefillChunk = chunk
-                                            layout.sequences = batch
-                                            if let engine = spec.search.enforce.first(where: {
-                                                !EngineLayoutRules.violations(
-                                                    $0, layout, model: model, context: spec.workload.context,
-                                                    globalBatch: training?.globalBatch
-                                                ).isEmpty
-                                            }) {
-                                                state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
-                                                continue
+            for attentionDP in attentionDPs {
+                for ep in eps {
+                    // Expert tensor parallelism: Megatron's default tp, or 1 (recommended for fine-grained MoE,
+                    // planner.md K2), for a training layout whose experts are spread.
+                    let etps: [Int] =
+                        plan.etp.map { [$0] } ?? (training != nil && model.moe != nil && ep > 1 && base.tp > 1 ? [base.tp, 1] : [base.tp])
+                    for etp in etps {
+                        for microBatch in microBatches {
+                            var layout = base
+                            layout.vpp = vpp
+                            layout.ep = ep
+                            layout.etp = etp
+                            layout.attentionDP = attentionDP
+                            layout.microBatch = microBatch
+                            layout.sequenceParallel = sps[0]
+                            layout.zero = zeros[0]
+                            layout.recompute = recomputes[0]
+                            if let violation = rules.violations(layout).first(where: { $0.severity == .error }) {
+                                state.reject(violation.rule.id, "breaks \(violation.rule.id) (\(violation.rule.name))")
+                                continue
+                            }
+                            for sp in sps {
+                                for zero in zeros {
+                                    for recompute in recomputes {
+                                        for batch in batches {
+                                            let sequences = batch ?? (spec.workload.batch + base.dp - 1) / max(base.dp, 1)
+                                            for chunk in chunks(sequences) {
+                                                layout.sequenceParallel = sp
+                                                layout.zero = zero
+                                                layout.recompute = recompute
+                                                layout.prefillChunk = chunk
+                                                layout.sequences = batch
+                                                if let engine = spec.search.enforce.first(where: {
+                                                    !EngineLayoutRules.violations(
+                                                        $0, layout, model: model, context: spec.workload.context,
+                                                        globalBatch: training?.globalBatch
+                                                    ).isEmpty
+                                                }) {
+                                                    state.reject("engine_\(engine.rawValue)", "cannot start on \(engine.rawValue)")
+                                                    continue
+                                                }
+                                                state.consider(evaluator.evaluate(layout))
                                             }
-                                            state.consider(evaluator.evaluate(layout))
                                         }
                                     }
                                 }

@@ -36,7 +36,7 @@ struct Ranked: Sendable {
     static func order(_ l: Layout) -> [Int] {
         [
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp,
-            l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
+            l.attentionDP, l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
             l.prefillChunk ?? 0, l.sequences ?? 0,
         ]
     }
@@ -109,7 +109,8 @@ struct SearchState {
         if best.map({ ranked.isBetter(than: $0) }) ?? true { best = ranked }
         let l = profile.layout
         let degrees = [
-            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp, l.microBatch,
+            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp, l.attentionDP,
+            l.microBatch,
             Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.prefillChunk ?? 0, l.sequences ?? 0,
         ]
         if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true {
@@ -137,12 +138,13 @@ struct SearchState {
     func outcome(plan: PlanSpec, inference: Bool, experts: Bool, disaggregated: DisaggregatedServing? = nil) -> SearchOutcome {
         var searchable: Set<String> =
             inference
-            ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "prefill_chunk", "batch"]
-            : Set(Planner.keys).subtracting(["prefill_chunk", "batch"])
+            ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "attention_dp", "prefill_chunk", "batch"]
+            : Set(Planner.keys).subtracting(["attention_dp", "prefill_chunk", "batch"])
         if objective != .throughput && plan.batch == nil { searchable.remove("batch") }
         if !experts {
             searchable.remove("ep")
             searchable.remove("etp")
+            searchable.remove("attention_dp")
         }
         let fixed = Planner.keys.filter { plan.fixes($0) && (searchable.contains($0) || !["prefill_chunk", "batch"].contains($0)) }
         let searched = Planner.keys.filter { !plan.fixes($0) && searchable.contains($0) }
@@ -168,7 +170,7 @@ struct SearchState {
             guard let rival = rivals.first else { continue }
             contrasts.append(alternative(rival, against: best, dimension: key))
             // For a degree above 1, also the best layout without that kind of parallelism.
-            if ["tp", "pp", "cp", "ep"].contains(key), chosenValue > 1, let without = byValue[index][1],
+            if ["tp", "pp", "cp", "ep", "attention_dp"].contains(key), chosenValue > 1, let without = byValue[index][1],
                 Ranked.order(without.profile.layout) != Ranked.order(rival.profile.layout)
             {
                 contrasts.append(alternative(without, against: best, dimension: key))
@@ -214,6 +216,7 @@ extension PlanSpec {
         case "cp_kind": return cpKind != nil
         case "ep": return ep != nil
         case "etp": return etp != nil
+        case "attention_dp": return attentionDP != nil
         case "sequence_parallel": return sequenceParallel != nil
         case "zero": return zero != nil
         case "recompute": return recompute != nil

@@ -95,6 +95,11 @@ public enum EngineLayoutRules {
                     "TensorRT-LLM's context parallelism is ULYSSES, STAR, RING or HELIX; the layout's \(l.cpKind.rawValue) kind is none of them"
                 )
             }
+            if l.attentionDP > 1 && l.attentionDP != l.tp {
+                found.append(
+                    "TensorRT-LLM's attention data parallelism (enable_attention_dp) spans the whole tp group (attention tp 1); the layout's attention_dp \(l.attentionDP) leaves attention on \(l.attentionTP) ranks"
+                )
+            }
         }
         return found
     }

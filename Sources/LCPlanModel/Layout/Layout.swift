@@ -23,6 +23,13 @@ public struct Layout: Sendable, Equatable, Hashable {
     public var prefillChunk: Int? = nil
     /// Serving: sequences per replica when the search chooses the batch (nil: the workload's batch).
     public var sequences: Int? = nil
+    /// Serving a mixture of experts: attention data parallelism inside the tensor-parallel group (SGLang's
+    /// `--attn-dp-size`, TensorRT-LLM's `enable_attention_dp`; engines.md part 4). The attention layers run
+    /// with tp / attention_dp ranks, each of the attention_dp groups serving its own share of the replica's
+    /// sequences with its own KV cache; the experts and the other layers stay split over the whole tp group.
+    /// It pays where tensor parallelism would replicate the cache: MLA's latent, which tp does not split, or
+    /// KV heads fewer than tp.
+    public var attentionDP: Int = 1
 
     public init(
         tp: Int = 1, pp: Int = 1, vpp: Int = 1, dp: Int = 1, cp: Int = 1, cpKind: ContextParallelKind = .ring,
@@ -42,6 +49,9 @@ public struct Layout: Sendable, Equatable, Hashable {
         self.recompute = recompute
         self.microBatch = microBatch
     }
+
+    /// Ranks that split one attention layer: tp / attention_dp.
+    public var attentionTP: Int { max(tp / max(attentionDP, 1), 1) }
 
     /// Devices that hold one copy of the model: tp x pp x cp.
     public var modelParallel: Int { tp * pp * cp }
@@ -73,6 +83,7 @@ public struct Layout: Sendable, Equatable, Hashable {
         plan.recompute = recompute
         plan.microBatch = microBatch
         // A whole prompt is a chunk no shorter than it: `Int.max` fixes it.
+        plan.attentionDP = attentionDP
         plan.prefillChunk = prefillChunk ?? .max
         plan.batch = sequences.map { $0 * dp }
         return plan
@@ -106,6 +117,11 @@ public struct ResolvedLayout: Sendable, Equatable {
             sequenceParallel: plan.sequenceParallel ?? false, zero: plan.zero ?? training?.zero ?? 0,
             recompute: plan.recompute ?? training?.recompute ?? .none,
             microBatch: plan.microBatch ?? training?.microBatch ?? 1)
+        if spec.workload.training == nil && spec.model.moe != nil {
+            resolved.attentionDP = pick(plan.attentionDP, "attention_dp", 1)
+        } else {
+            resolved.attentionDP = plan.attentionDP ?? 1
+        }
         let chunk = plan.prefillChunk ?? spec.workload.prefillChunk
         let sequences = (spec.workload.batch + dp - 1) / max(dp, 1)
         resolved.prefillChunk = chunk.flatMap { $0 < spec.workload.promptTokens.saturatingMultiplied(by: sequences) ? $0 : nil }

@@ -30,6 +30,8 @@ public struct LayoutViolation: Sendable, Equatable {
 ///   all-to-all group that does (K5, K6);
 /// - ep divides the experts, and dp x cp, the devices experts fold over (K2); expert tensor parallelism etp
 ///   divides tp and the expert FFN (K2);
+/// - attention data parallelism (serving a mixture of experts; engines.md part 4) divides tp and leaves
+///   attention's tp / attention_dp dividing the query heads; it is not combined with cp (not modelled);
 /// - micro-batch x dp divides the global batch (K9); the interleaved schedule needs a multiple of pp
 ///   micro-batches (K8); sequence parallelism needs tp > 1 (K11);
 /// - tp x pp x cp x dp equals the device count (K1).
@@ -100,6 +102,32 @@ public struct LayoutRules: Sendable {
             } else if let moe = model.moe, moe.expertFfn % etp != 0 {
                 notDivisible(
                     "etp", "etp \(etp) does not divide the expert FFN size \(moe.expertFfn)", expected: "etp dividing \(moe.expertFfn)")
+            }
+        }
+        if let attentionDP = plan.attentionDP, attentionDP > 1 {
+            if model.moe == nil {
+                found.append(
+                    LayoutViolation(
+                        .layoutUnsupported, "attention_dp",
+                        "attention_dp \(attentionDP) is set but the model has no experts (attention data parallelism is a mixture-of-experts serving layout)",
+                        expected: "attention_dp: 1, or no attention_dp, for a dense model"))
+            } else if globalBatch != nil {
+                found.append(
+                    LayoutViolation(
+                        .layoutUnsupported, "attention_dp", "attention_dp \(attentionDP) is a serving layout; the workload trains",
+                        expected: "no attention_dp in a training plan"))
+            } else if let tp = plan.tp, tp % attentionDP != 0 {
+                notDivisible("attention_dp", "attention_dp \(attentionDP) does not divide tp \(tp)", expected: "attention_dp dividing tp")
+            } else if let tp = plan.tp, model.heads > 0, model.heads % (tp / attentionDP) != 0 {
+                notDivisible(
+                    "attention_dp", "attention's tp / attention_dp = \(tp / attentionDP) does not divide the \(model.heads) query heads",
+                    expected: "tp / attention_dp dividing \(model.heads)")
+            } else if let cp = plan.cp, cp > 1 {
+                found.append(
+                    LayoutViolation(
+                        .layoutUnsupported, "attention_dp",
+                        "attention data parallelism with context parallelism (cp \(cp)) is not modelled",
+                        expected: "cp: 1 with attention_dp, or attention_dp: 1"))
             }
         }
         if let ep = plan.ep, ep > 1 {

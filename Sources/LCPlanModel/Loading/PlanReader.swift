@@ -12,6 +12,7 @@ struct PlanReader {
         plan.cpKind = fields.choice("cp_kind", ContextParallelKind.self)
         plan.ep = fields.int("ep")
         plan.etp = fields.int("etp")
+        plan.attentionDP = fields.int("attention_dp")
         plan.sequenceParallel = fields.bool("sequence_parallel")
         plan.zero = fields.int("zero")
         plan.recompute = fields.choice("recompute", Recompute.self)

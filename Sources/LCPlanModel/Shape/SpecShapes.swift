@@ -262,6 +262,10 @@ public enum SpecShapes {
             Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "ring, ulysses, allgather or hierarchical (a2a+p2p)."),
             Field("ep", degree, "Expert-parallel degree."),
             Field("etp", degree, "Tensor parallelism inside the experts (default tp; 1 or tp)."),
+            Field(
+                "attention_dp", degree,
+                "Serving a mixture of experts: attention data-parallel groups inside the TP group (divides tp; attention runs on tp / attention_dp ranks, each group its own sequences and KV cache)."
+            ),
             Field("sequence_parallel", .boolean, "Megatron sequence parallelism with TP."),
             Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
             Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Activation recompute."),
@@ -312,6 +316,7 @@ public enum SpecShapes {
             Field("cp", degree, "Context-parallel degree."),
             Field("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue)), "Context-parallel kind."),
             Field("ep", degree, "Expert-parallel degree."), Field("etp", degree, "Expert tensor parallelism."),
+            Field("attention_dp", degree, "Attention data-parallel groups (MoE serving)."),
             Field("sequence_parallel", .boolean, "Sequence parallelism."), Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
             Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Recompute."),
             Field("micro_batch", positive, "Micro-batch."),

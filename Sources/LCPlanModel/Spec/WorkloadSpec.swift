@@ -91,6 +91,8 @@ public struct PlanSpec: Sendable, Equatable {
     public var ep: Int?
     /// Tensor parallelism inside the experts (Megatron-LM `--expert-tensor-parallel-size`; default tp).
     public var etp: Int?
+    /// Serving a mixture of experts: attention data-parallel groups inside the tensor-parallel group.
+    public var attentionDP: Int?
     public var sequenceParallel: Bool?
     public var zero: Int?
     public var recompute: Recompute?

@@ -231,7 +231,7 @@ enum InputSections {
             optionalInt("tp") { $0.tp }, optionalInt("pp") { $0.pp }, optionalInt("vpp") { $0.vpp }, optionalInt("dp") { $0.dp },
             optionalInt("cp") { $0.cp },
             F.nullable("cp_kind", .choice(ContextParallelKind.allCases.map(\.rawValue))) { $0.cpKind.map { .string($0.rawValue) } },
-            optionalInt("ep") { $0.ep }, optionalInt("etp") { $0.etp },
+            optionalInt("ep") { $0.ep }, optionalInt("etp") { $0.etp }, optionalInt("attention_dp") { $0.attentionDP },
             F.nullable("sequence_parallel", .boolean) { $0.sequenceParallel.map(JSONValue.bool) },
             optionalInt("zero") { $0.zero },
             F.nullable("recompute", .choice(Recompute.allCases.map(\.rawValue))) { $0.recompute.map { .string($0.rawValue) } },

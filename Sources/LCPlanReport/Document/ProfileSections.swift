@@ -34,6 +34,7 @@ enum ProfileSections {
         [
             F.count("tp") { $0.tp }, F.count("pp") { $0.pp }, F.count("vpp") { $0.vpp }, F.count("dp") { $0.dp },
             F.count("cp") { $0.cp }, F.count("ep") { $0.ep }, F.count("etp") { $0.etp },
+            F.count("attention_dp", "Serving a mixture of experts: attention data-parallel groups inside the TP group.") { $0.attentionDP },
             F.choice("cp_kind", ContextParallelKind.self) { $0.cpKind }, F.bool("sequence_parallel") { $0.sequenceParallel },
             F.count("zero") { $0.zero }, F.choice("recompute", Recompute.self) { $0.recompute },
             F.count("micro_batch") { $0.microBatch }, F.count("devices") { $0.devices },
@@ -105,6 +106,9 @@ enum ProfileSections {
             F.count("tp") { $0.0.layout.tp }, F.count("pp") { $0.0.layout.pp }, F.count("vpp") { $0.0.layout.vpp },
             F.count("dp") { $0.0.layout.dp }, F.count("cp") { $0.0.layout.cp }, F.count("ep") { $0.0.layout.ep },
             F.count("etp") { $0.0.layout.etp },
+            F.count("attention_dp", "Serving a mixture of experts: attention data-parallel groups inside the TP group.") {
+                $0.0.layout.attentionDP
+            },
             F.choice("cp_kind", ContextParallelKind.self) { $0.0.layout.cpKind },
             F.bool("sequence_parallel") { $0.0.layout.sequenceParallel }, F.count("zero") { $0.0.layout.zero },
             F.choice("recompute", Recompute.self) { $0.0.layout.recompute }, F.count("micro_batch") { $0.0.layout.microBatch },

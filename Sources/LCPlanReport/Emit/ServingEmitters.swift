@@ -19,13 +19,21 @@ enum ServingEmitters {
                 "vLLM spreads the experts over all tp x dp = \(l.tp * l.dp * l.cp) ranks without expert tensor parallelism; the plan's ep \(l.ep) x expert tp \(l.etp) holds the same expert bytes per device."
             )
         }
+        // Attention data parallelism (engines.md part 4): vLLM runs each data-parallel rank's attention with its
+        // own tensor parallelism and spreads the experts over every rank (--enable-expert-parallel).
+        let attentionGroups = l.attentionDP
+        if attentionGroups > 1 {
+            s.comment(
+                "Attention data parallelism \(attentionGroups): vLLM's data-parallel ranks of tp \(l.attentionTP) run attention on their own requests, and --enable-expert-parallel spreads the experts over all \(l.tp * l.dp) ranks; its other dense layers (embeddings, output, any dense MLP) are split over tp \(l.attentionTP) rather than the plan's \(l.tp)."
+            )
+        }
         preamble(&s, a, engine: "vLLM", longContextVariable: "VLLM_ALLOW_LONG_MAX_MODEL_LEN")
         var args: [(String, String?)] = [
-            ("--tensor-parallel-size", "\(l.tp)"), ("--pipeline-parallel-size", "\(l.pp)"),
+            ("--tensor-parallel-size", "\(l.attentionTP)"), ("--pipeline-parallel-size", "\(l.pp)"),
         ]
-        if l.dp > 1 { args.append(("--data-parallel-size", "\(l.dp)")) }
+        if l.dp * attentionGroups > 1 { args.append(("--data-parallel-size", "\(l.dp * attentionGroups)")) }
         if l.cp > 1 { args.append(("--prefill-context-parallel-size", "\(l.cp)")) }
-        if l.ep > 1 { args.append(("--enable-expert-parallel", nil)) }
+        if l.ep > 1 || attentionGroups > 1 { args.append(("--enable-expert-parallel", nil)) }
         args += [("--max-model-len", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
         if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
         // With `serving.engine: vllm` the knobs whose accounting the report reproduced; otherwise the plan's.
@@ -37,7 +45,8 @@ enum ServingEmitters {
                 "--gpu-memory-utilization",
                 EngineScript.fraction(serving != nil ? engine?.fraction ?? 0.9 : 1 - a.spec.constraints.memoryHeadroom)
             ),
-            ("--max-num-seqs", "\(serving?.maxNumSeqs ?? a.evaluation.sequencesPerReplica)"),
+            // Per data-parallel rank: a replica's sequences over its attention groups.
+            ("--max-num-seqs", "\(serving?.maxNumSeqs ?? (a.evaluation.sequencesPerReplica + attentionGroups - 1) / attentionGroups)"),
         ]
         if let chunk = serving?.maxNumBatchedTokens ?? l.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
         args.append(("\"$@\"", nil))
@@ -57,6 +66,8 @@ enum ServingEmitters {
         preamble(&s, a, engine: "SGLang", longContextVariable: "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN")
         var args: [(String, String?)] = [("--model-path", "\"$MODEL\""), ("--tp-size", "\(l.tp)"), ("--pp-size", "\(l.pp)")]
         if l.dp > 1 { args.append(("--dp-size", "\(l.dp)")) }
+        // 0.5.23 spells attention data parallelism --attn-dp-size (--enable-dp-attention is deprecated; engines.md 2).
+        if l.attentionDP > 1 { args.append(("--attn-dp-size", "\(l.attentionDP)")) }
         args += [("--context-length", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
         if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
         // With `serving.engine: sglang` the knobs whose accounting the report reproduced; otherwise the plan's.
@@ -107,6 +118,7 @@ enum ServingEmitters {
         if l.cp > 1 {
             yaml += ["context_parallel_size: \(l.cp)", "cp_config:", "  cp_type: \(l.cpKind == .ulysses ? "ULYSSES" : "RING")"]
         }
+        if l.attentionDP > 1 { yaml.append("enable_attention_dp: true") }
         s.file("lcplan-trtllm.yaml", yaml)
         var args: [(String, String?)] = [("--backend", "pytorch"), ("--tp_size", "\(l.tp)"), ("--pp_size", "\(l.pp)")]
         if l.cp > 1 { args.append(("--cp_size", "\(l.cp)")) }
