@@ -36,6 +36,7 @@ enum LayoutReport {
             values += [
                 ("sequence_parallel", l.sequenceParallel ? "true" : "false"), ("zero", "\(l.zero)"),
                 ("recompute", l.recompute.rawValue), ("micro_batch", "\(l.microBatch)"),
+                ("schedule", l.schedule.rawValue),
             ]
         }
         for (key, value) in values {

@@ -181,7 +181,7 @@ extension Layout {
         [
             "tp": "\(tp)", "pp": "\(pp)", "vpp": "\(vpp)", "dp": "\(dp)", "cp": "\(cp)", "cp_kind": cpKind.rawValue, "ep": "\(ep)",
             "etp": "\(etp)", "attention_dp": "\(attentionDP)", "sequence_parallel": sequenceParallel ? "true" : "false",
-            "zero": "\(zero)",
+            "zero": "\(zero)", "schedule": schedule.rawValue,
             "recompute": recompute.rawValue, "micro_batch": "\(microBatch)",
         ]
     }

@@ -119,7 +119,7 @@ public struct LayoutEvaluator: Sendable {
         let imbalance = layout.pp > 1 ? slowest * Double(layout.pp) / Double(max(model.layers, 1)) : 1
         let compute = hardwareFLOPs / devices / system.flopRate * imbalance
         let m = Double(microBatches)
-        let bubble = layout.pp > 1 ? Double(layout.pp - 1) / (Double(layout.vpp) * m) : 0
+        let bubble = Self.bubble(layout, microBatches: m)
         let bytes = Double(profile.activationBytes)
         let b = Double(layout.microBatch)
         let s = Double(spec.workload.context) / Double(layout.cp)
@@ -178,6 +178,18 @@ public struct LayoutEvaluator: Sendable {
             mfu: profile.trainingModelFLOPs / (phase.seconds * devices * peak),
             hfu: hardwareFLOPs / (phase.seconds * devices * peak), bubbleFraction: layout.pp > 1 ? bubble : nil,
             computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
+    }
+
+    /// The pipeline bubble as a fraction of the ideal step. 1F1B: (pp - 1)/m, interleaved (pp - 1)/(v m)
+    /// (Narayanan 2021). DualPipe (DeepSeek-V3, arXiv 2412.19437 Table 2): (pp/2 - 1)(F&B + B - 3W) against
+    /// the m (F + B) of the micro-batches, with a forward chunk F = 1, a full backward chunk B = 2 (3 when the
+    /// forward is recomputed in it), its weight part W = 1, and F&B = F + B: the overlapped pair hides
+    /// communication, not compute, which lcplan costs apart.
+    static func bubble(_ layout: Layout, microBatches m: Double) -> Double {
+        guard layout.pp > 1 else { return 0 }
+        guard layout.dualPipe else { return Double(layout.pp - 1) / (Double(layout.vpp) * m) }
+        let f = 1.0, w = 1.0, b = layout.recompute == .full ? 3.0 : 2.0
+        return (Double(layout.pp) / 2 - 1) * ((f + b) + b - 3 * w) / (m * (f + b))
     }
 
     /// Context-parallel traffic of one training step, by kind (planner.md K5; Megatron-LM

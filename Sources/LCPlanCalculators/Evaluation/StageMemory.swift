@@ -36,6 +36,9 @@ public struct MemoryParts<N: CountArithmetic>: Sendable {
 ///   K2, K10), plus the embedding on the first stage and the final norm and output layer on the last
 ///   (its own copy of a tied output matrix when pp > 1); bits per parameter from the weight format, 4-bit
 ///   formats with one fp16 scale per group of 128 (the GPTQ/AWQ default, stated).
+/// - DualPipe (DeepSeek-V3, arXiv 2412.19437 Table 2): a device holds stages i and pp - 1 - i (twice the
+///   parameters, gradients and optimizer state; the ends' embedding and output layer on devices 0 and pp - 1)
+///   and the activations of pp + 1 micro-batches of one stage.
 /// - Training: activations of the micro-batches in flight under 1F1B (min(pp - stage, m); the first stage
 ///   of an interleaved schedule (1 + (p - 1)/(p v)) times as many, Korthikanti 2022 sec. 4.2.3), the last
 ///   stage's final-norm input and fp32 logits over tp; gradients and optimizer state sharded by ZeRO over
@@ -53,15 +56,20 @@ enum StageMemory {
         let workload = p.spec.workload
         let layers = layout.stageLayers(stage, of: model.layers)
         let h = N(model.hidden)
+        // DualPipe: a device holds stage i and stage pp - 1 - i (DeepSeek-V3 Table 2: two parameter copies).
+        let mirror = layout.dualPipe ? layout.pp - 1 - stage : stage
+        let held = mirror == stage ? [layers] : [layers, layout.stageLayers(mirror, of: model.layers)]
         var dense = N(0), experts = N(0), attention = N(0)
-        for k in p.kinds.indices {
-            let count = p.layers(ofKind: k, in: layers)
-            guard count > 0 else { continue }
-            dense = dense + N(count) * convert(p.denseParameters[k], N.self)
-            experts = experts + N(count) * convert(p.expertParameters[k], N.self)
-            if layout.attentionDP > 1 { attention = attention + N(count) * convert(p.attentionParameters[k], N.self) }
+        for range in held {
+            for k in p.kinds.indices {
+                let count = p.layers(ofKind: k, in: range)
+                guard count > 0 else { continue }
+                dense = dense + N(count) * convert(p.denseParameters[k], N.self)
+                experts = experts + N(count) * convert(p.expertParameters[k], N.self)
+                if layout.attentionDP > 1 { attention = attention + N(count) * convert(p.attentionParameters[k], N.self) }
+            }
         }
-        let first = stage == 0, last = stage == layout.pp - 1
+        let first = stage == 0 || mirror == 0, last = stage == layout.pp - 1 || mirror == layout.pp - 1
         if first { dense = dense + convert(p.parameters.embedding, N.self) }
         if last {
             dense = dense + N(model.norm == .layernorm ? 2 : 1) * h
@@ -128,9 +136,10 @@ enum StageMemory {
         return memory
     }
 
-    /// Micro-batches whose activations stage `stage` holds at once under 1F1B: min(pp - stage, m).
+    /// Micro-batches whose activations stage `stage` holds at once: min(pp - stage, m) under 1F1B, min(pp + 1,
+    /// m) on every device under DualPipe (DeepSeek-V3 Table 2).
     @inline(__always) static func inFlight(_ layout: Layout, stage: Int, _ microBatches: Int) -> Int {
-        max(1, min(layout.pp - stage, microBatches))
+        max(1, min(layout.dualPipe ? layout.pp + 1 : layout.pp - stage, microBatches))
     }
 
     @inline(__always) static func convert<N: CountArithmetic>(_ value: ExactInt, _: N.Type) -> N { N(exact: value) }

@@ -130,6 +130,6 @@ extension Layout {
 
     /// `summary` with the training-only choices.
     public var trainingSummary: String {
-        summary + ", zero \(zero), recompute \(recompute.rawValue), micro-batch \(microBatch)"
+        summary + ", zero \(zero), recompute \(recompute.rawValue), micro-batch \(microBatch)" + (dualPipe ? ", dualpipe" : "")
     }
 }

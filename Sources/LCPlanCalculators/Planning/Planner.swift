@@ -33,7 +33,7 @@ public struct Planner: Sendable {
     /// Plan keys in plan order, and the searched dimensions the report explains.
     public static let keys = [
         "tp", "pp", "vpp", "dp", "cp", "cp_kind", "ep", "etp", "attention_dp", "sequence_parallel", "zero", "recompute",
-        "micro_batch", "prefill_chunk", "batch",
+        "micro_batch", "schedule", "prefill_chunk", "batch",
     ]
 
     /// Sequences per replica the serving search tries when the workload leaves the batch open (a throughput
@@ -125,9 +125,10 @@ public struct Planner: Sendable {
         let spec = profile.spec
         let model = spec.model
         let training = spec.workload.training
+        let dualPipe = training != nil && plan.schedule == .dualpipe
         let vpps: [Int] =
             plan.vpp.map { [$0] }
-            ?? (training != nil && base.pp > 1 && model.layers % base.pp == 0
+            ?? (training != nil && base.pp > 1 && model.layers % base.pp == 0 && !dualPipe && plan.schedule != .oneFOneB
                 ? [1] + Self.divisors(model.layers / base.pp).filter { $0 >= 2 && $0 <= 8 } : [1])
         let eps: [Int] =
             plan.ep.map { [$0] }
@@ -174,6 +175,7 @@ public struct Planner: Sendable {
                             layout.ep = ep
                             layout.etp = etp
                             layout.attentionDP = attentionDP
+                            layout.dualPipe = dualPipe
                             layout.microBatch = microBatch
                             layout.sequenceParallel = sps[0]
                             layout.zero = zeros[0]

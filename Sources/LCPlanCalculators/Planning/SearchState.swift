@@ -37,7 +37,7 @@ struct Ranked: Sendable {
         [
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp,
             l.attentionDP, l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
-            l.prefillChunk ?? 0, l.sequences ?? 0,
+            l.dualPipe ? 1 : 0, l.prefillChunk ?? 0, l.sequences ?? 0,
         ]
     }
 }
@@ -139,7 +139,7 @@ struct SearchState {
         var searchable: Set<String> =
             inference
             ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "attention_dp", "prefill_chunk", "batch"]
-            : Set(Planner.keys).subtracting(["attention_dp", "prefill_chunk", "batch"])
+            : Set(Planner.keys).subtracting(["attention_dp", "schedule", "prefill_chunk", "batch"])
         if objective != .throughput && plan.batch == nil { searchable.remove("batch") }
         if !experts {
             searchable.remove("ep")
@@ -221,6 +221,7 @@ extension PlanSpec {
         case "zero": return zero != nil
         case "recompute": return recompute != nil
         case "micro_batch": return microBatch != nil
+        case "schedule": return schedule != nil
         case "prefill_chunk": return prefillChunk != nil
         case "batch": return batch != nil
         default: return false

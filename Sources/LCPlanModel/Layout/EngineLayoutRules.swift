@@ -22,6 +22,18 @@ public enum EngineLayoutRules {
     ) -> [String] {
         var found: [String] = []
         let l = layout
+        if l.dualPipe {
+            switch engine {
+            case .megatron, .deepspeed:
+                found.append(
+                    "\(engine == .megatron ? "Megatron-LM" : "DeepSpeed") has no DualPipe schedule among the flags and keys lcplan follows")
+            case .torchtitan:
+                found.append(
+                    "torchtitan's DualPipeV is the V-shaped variant (2 pp stages, one copy of the parameters), not DeepSeek-V3's DualPipe with two copies that the plan costs"
+                )
+            case .vllm, .sglang, .trtllm: break
+            }
+        }
         switch engine {
         case .megatron:
             if l.zero >= 2 {

@@ -30,6 +30,8 @@ public struct Layout: Sendable, Equatable, Hashable {
     /// It pays where tensor parallelism would replicate the cache: MLA's latent, which tp does not split, or
     /// KV heads fewer than tp.
     public var attentionDP: Int = 1
+    /// Training: DeepSeek-V3's DualPipe schedule instead of 1F1B (`plan.schedule: dualpipe`; vpp 1).
+    public var dualPipe: Bool = false
 
     public init(
         tp: Int = 1, pp: Int = 1, vpp: Int = 1, dp: Int = 1, cp: Int = 1, cpKind: ContextParallelKind = .ring,
@@ -49,6 +51,9 @@ public struct Layout: Sendable, Equatable, Hashable {
         self.recompute = recompute
         self.microBatch = microBatch
     }
+
+    /// The pipeline schedule the layout runs: DualPipe, interleaved (vpp > 1) or 1F1B.
+    public var schedule: PipelineSchedule { dualPipe ? .dualpipe : vpp > 1 ? .interleaved : .oneFOneB }
 
     /// Ranks that split one attention layer: tp / attention_dp.
     public var attentionTP: Int { max(tp / max(attentionDP, 1), 1) }
@@ -84,6 +89,7 @@ public struct Layout: Sendable, Equatable, Hashable {
         plan.microBatch = microBatch
         // A whole prompt is a chunk no shorter than it: `Int.max` fixes it.
         plan.attentionDP = attentionDP
+        if dualPipe { plan.schedule = .dualpipe }
         plan.prefillChunk = prefillChunk ?? .max
         plan.batch = sequences.map { $0 * dp }
         return plan
@@ -122,6 +128,7 @@ public struct ResolvedLayout: Sendable, Equatable {
         } else {
             resolved.attentionDP = plan.attentionDP ?? 1
         }
+        resolved.dualPipe = plan.schedule == .dualpipe && training != nil
         let chunk = plan.prefillChunk ?? spec.workload.prefillChunk
         let sequences = (spec.workload.batch + dp - 1) / max(dp, 1)
         resolved.prefillChunk = chunk.flatMap { $0 < spec.workload.promptTokens.saturatingMultiplied(by: sequences) ? $0 : nil }

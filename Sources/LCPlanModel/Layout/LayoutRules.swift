@@ -104,6 +104,7 @@ public struct LayoutRules: Sendable {
                     "etp", "etp \(etp) does not divide the expert FFN size \(moe.expertFfn)", expected: "etp dividing \(moe.expertFfn)")
             }
         }
+        scheduleViolations(plan, microBatch: microBatch, into: &found)
         if let attentionDP = plan.attentionDP, attentionDP > 1 {
             if model.moe == nil {
                 found.append(
@@ -160,6 +161,47 @@ public struct LayoutRules: Sendable {
         }
         deviceViolations(plan, into: &found)
         return found
+    }
+
+    /// The schedule's own rules: interleaving needs virtual stages and 1F1B none; DualPipe (planner.md K17)
+    /// trains, needs an even pp of at least 2, no virtual stages, and an even number of micro-batches per
+    /// pipeline (half fed from each end).
+    func scheduleViolations(_ plan: PlanSpec, microBatch: Int, into found: inout [LayoutViolation]) {
+        guard let schedule = plan.schedule else { return }
+        func unsupported(_ message: String, expected: String) {
+            found.append(LayoutViolation(.layoutUnsupported, "schedule", message, expected: expected))
+        }
+        let vpp = plan.vpp ?? 1
+        switch schedule {
+        case .oneFOneB:
+            if vpp > 1 {
+                unsupported("schedule 1f1b has no virtual stages, but vpp is \(vpp)", expected: "vpp: 1, or schedule: interleaved")
+            }
+        case .interleaved:
+            if plan.vpp != nil && vpp <= 1 {
+                unsupported("the interleaved schedule needs virtual stages, but vpp is 1", expected: "vpp of 2 or more, or schedule: 1f1b")
+            }
+        case .dualpipe:
+            if globalBatch == nil {
+                unsupported("DualPipe is a training schedule; the workload serves", expected: "no schedule in a serving plan")
+                return
+            }
+            if vpp > 1 { unsupported("DualPipe has no virtual stages, but vpp is \(vpp)", expected: "vpp: 1 with schedule: dualpipe") }
+            if let pp = plan.pp, pp < 2 || pp % 2 != 0 {
+                found.append(
+                    LayoutViolation(
+                        .planNotDivisible, "schedule",
+                        "DualPipe needs an even pp of at least 2 (each device holds stages i and pp - 1 - i); pp is \(pp)",
+                        expected: "an even pp, or schedule: 1f1b"))
+            }
+            if let dp = plan.dp, let batch = globalBatch, batch % (dp * microBatch) == 0, (batch / (dp * microBatch)) % 2 != 0 {
+                found.append(
+                    LayoutViolation(
+                        .planNotDivisible, "schedule",
+                        "DualPipe feeds half the micro-batches from each end, but a pipeline has \(batch / (dp * microBatch))",
+                        expected: "an even number of micro-batches per pipeline (global_batch / (dp x micro_batch))"))
+            }
+        }
     }
 
     func pipelineViolations(_ plan: PlanSpec, into found: inout [LayoutViolation]) {

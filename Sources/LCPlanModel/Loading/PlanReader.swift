@@ -17,6 +17,7 @@ struct PlanReader {
         plan.zero = fields.int("zero")
         plan.recompute = fields.choice("recompute", Recompute.self)
         plan.microBatch = fields.int("micro_batch")
+        plan.schedule = fields.choice("schedule", PipelineSchedule.self)
         return plan
     }
 

@@ -270,6 +270,10 @@ public enum SpecShapes {
             Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
             Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Activation recompute."),
             Field("micro_batch", positive, "Sequences per micro-batch."),
+            Field(
+                "schedule", .choice(PipelineSchedule.allCases.map(\.rawValue)),
+                "Pipeline schedule: 1f1b, interleaved (vpp > 1) or dualpipe (DeepSeek-V3: even pp and micro-batches, two stages per device); default 1f1b, interleaved when vpp > 1."
+            ),
         ])
 
     public static let search = ObjectShape(
@@ -320,6 +324,7 @@ public enum SpecShapes {
             Field("sequence_parallel", .boolean, "Sequence parallelism."), Field("zero", .integer(minimum: 0, maximum: 3), "ZeRO stage."),
             Field("recompute", .choice(Recompute.allCases.map(\.rawValue)), "Recompute."),
             Field("micro_batch", positive, "Micro-batch."),
+            Field("schedule", .choice(PipelineSchedule.allCases.map(\.rawValue)), "Pipeline schedule."),
         ])
 
     public static let expect = ObjectShape(

@@ -3,6 +3,15 @@ import LCPlanPrecision
 public enum WorkloadMode: String, Sendable, CaseIterable { case inference, training }
 public enum Optimizer: String, Sendable, CaseIterable { case adam, adamw, sgd, adafactor }
 public enum Recompute: String, Sendable, CaseIterable { case none, selective, full }
+/// The pipeline schedule (`plan.schedule`): 1F1B, the interleaved 1F1B of virtual stages (vpp > 1), or
+/// DeepSeek-V3's DualPipe (arXiv 2412.19437 sec. 3.2.1, Table 2; planner.md K17): micro-batches fed from both
+/// ends, each device holding two pipeline stages (stage i and stage pp - 1 - i: twice the parameters), the
+/// activations of pp + 1 micro-batches, a bubble of (pp/2 - 1)(F&B + B - 3W).
+public enum PipelineSchedule: String, Sendable, CaseIterable {
+    case oneFOneB = "1f1b"
+    case interleaved
+    case dualpipe
+}
 public enum ContextParallelKind: String, Sendable, CaseIterable {
     case ring, ulysses, allgather
     /// Megatron-LM's `a2a+p2p`: an all-to-all inside groups of `a2a` ranks, a ring across the `p2p` groups
@@ -97,6 +106,8 @@ public struct PlanSpec: Sendable, Equatable {
     public var zero: Int?
     public var recompute: Recompute?
     public var microBatch: Int?
+    /// The pipeline schedule; left open, 1F1B (interleaved when vpp > 1). DualPipe is costed only when fixed.
+    public var schedule: PipelineSchedule?
     /// Serving: the chunked-prefill step in tokens; fixed when the workload writes `prefill_chunk` (no `plan`
     /// key of its own).
     public var prefillChunk: Int?

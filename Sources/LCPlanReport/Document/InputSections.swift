@@ -236,6 +236,7 @@ enum InputSections {
             optionalInt("zero") { $0.zero },
             F.nullable("recompute", .choice(Recompute.allCases.map(\.rawValue))) { $0.recompute.map { .string($0.rawValue) } },
             optionalInt("micro_batch") { $0.microBatch },
+            F.nullable("schedule", .choice(PipelineSchedule.allCases.map(\.rawValue))) { $0.schedule.map { .string($0.rawValue) } },
         ])
 
     static let constraints = JSONShape<ConstraintsSpec>(

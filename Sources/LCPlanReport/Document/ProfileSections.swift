@@ -37,7 +37,8 @@ enum ProfileSections {
             F.count("attention_dp", "Serving a mixture of experts: attention data-parallel groups inside the TP group.") { $0.attentionDP },
             F.choice("cp_kind", ContextParallelKind.self) { $0.cpKind }, F.bool("sequence_parallel") { $0.sequenceParallel },
             F.count("zero") { $0.zero }, F.choice("recompute", Recompute.self) { $0.recompute },
-            F.count("micro_batch") { $0.microBatch }, F.count("devices") { $0.devices },
+            F.count("micro_batch") { $0.microBatch }, F.choice("schedule", PipelineSchedule.self) { $0.schedule },
+            F.count("devices") { $0.devices },
             F.nullable("prefill_chunk", .count, "Serving: tokens per chunked-prefill step (null: whole prompts).") {
                 $0.prefillChunk.map(JSONValue.int)
             },
@@ -112,6 +113,7 @@ enum ProfileSections {
             F.choice("cp_kind", ContextParallelKind.self) { $0.0.layout.cpKind },
             F.bool("sequence_parallel") { $0.0.layout.sequenceParallel }, F.count("zero") { $0.0.layout.zero },
             F.choice("recompute", Recompute.self) { $0.0.layout.recompute }, F.count("micro_batch") { $0.0.layout.microBatch },
+            F.choice("schedule", PipelineSchedule.self) { $0.0.layout.schedule },
             F.nullable("prefill_chunk", .count, "Serving: tokens per chunked-prefill step (null: whole prompts).") {
                 $0.0.layout.prefillChunk.map(JSONValue.int)
             },
