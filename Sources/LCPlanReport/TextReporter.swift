@@ -131,10 +131,15 @@ public enum TextReporter {
             stated.isEmpty
             ? " (defaults; sources under Assumptions)"
             : " (\(stated.joined(separator: ", ")) set by the spec, a user override; sources under Assumptions)"
+        let networks = System.networkEfficiency(h)
+        let network =
+            networks.nvlink
+            ? "network \(UnitFormat.fixed(networks.intraNode, decimals: 2)) over NVLink (measured), \(UnitFormat.fixed(networks.interNode, decimals: 2)) across nodes"
+            : "network \(UnitFormat.fixed(e.network, decimals: 2))"
         table.add(
             "efficiency",
             "compute \(UnitFormat.fixed(e.compute, decimals: 2)), memory \(UnitFormat.fixed(e.memory, decimals: 2)), "
-                + "network \(UnitFormat.fixed(e.network, decimals: 2))\(defaults)")
+                + network + defaults)
         return table
     }
 

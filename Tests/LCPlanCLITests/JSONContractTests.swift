@@ -79,7 +79,13 @@ struct EfficiencySourceTests {
         let sources = document["hardware"]?["effective"]?["efficiency_sources"]
         #expect(sources?["compute"]?.stringValue?.contains("user override") == true)
         #expect(sources?["memory"]?.stringValue?.hasPrefix("default:") == true)
-        #expect(sources?["network"]?.stringValue?.contains("not a cited measurement") == true)
+        // Within a node over NVLink: the measured 371-377 of 450 GB/s (serving.md); other links: a stated assumption.
+        #expect(sources?["network"]?.stringValue?.contains("NVIDIA/nccl issue 1264") == true)
+        #expect(sources?["network"]?.stringValue?.contains("0.7, an assumption") == true)
+        let effective = document["hardware"]?["effective"]
+        #expect(abs((effective?["intra_node"]?["efficiency"]?.doubleValue ?? 0) - 374.0 / 450) < 1e-9)
+        #expect(effective?["intra_node"]?["effective_bytes_per_s"]?.doubleValue.map { abs($0 - 374e9) < 1 } == true)
+        #expect(effective?["inter_node"]?["efficiency"]?.doubleValue == 0.7)
         guard case .array(let stated)? = document["hardware"]?["efficiency"]?["stated"] else {
             Issue.record("no stated list")
             return

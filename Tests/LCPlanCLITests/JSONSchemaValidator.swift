@@ -40,6 +40,15 @@ indirect enum JSONDocument {
     }
 
     var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+
+    /// A number's value (integers as written, decimals as parsed).
+    var doubleValue: Double? {
+        switch self {
+        case .number(let x): return x
+        case .integer(let digits): return Double(digits)
+        default: return nil
+        }
+    }
 }
 
 /// A validator for the JSON Schema keywords lcplan's schemas and the SARIF 2.1.0 schema use (drafts 04

@@ -46,3 +46,23 @@ struct CorrectedNumbersTests {
         #expect(finding.message.contains("\(Bytes(analysis.memory.total))"))
     }
 }
+
+/// The network efficiency per link (issue 9): a GPU preset's NVLink gets the measured 371-377 of 450 GB/s
+/// (NVIDIA/nccl issue 1264, via serving.md; the middle, 374/450), a PCIe peer link and the inter-node link the
+/// stated 0.7, and a spec's `efficiency.network` both.
+struct NetworkEfficiencyTests {
+    @Test func perLink() throws {
+        func system(_ hardware: String) throws -> System {
+            let spec = try #require(resolve("version: 1\nmodel: llama-3.1-8b\nhardware: \(hardware)\nworkload: {context: 8k}\n"))
+            return System(spec.hardware, computeFormat: .bf16)
+        }
+        let nvlink = try system("{device: h100-sxm, count: 16, per_node: 8, inter_node: 400Gb/s}")
+        #expect(abs(nvlink.intraNode.effectiveBytesPerSecond - 374e9) < 1)
+        #expect(nvlink.interNode.efficiency == 0.7)
+        #expect(abs(nvlink.interNode.effectiveBytesPerSecond - 50e9 * 0.7) < 1)
+        let pcie = try system("{device: a100-pcie-80gb, count: 8}")
+        #expect(pcie.intraNode.efficiency == 0.7)
+        let stated = try system("{device: h100-sxm, count: 16, per_node: 8, efficiency: {network: 0.9}}")
+        #expect(stated.intraNode.efficiency == 0.9 && stated.interNode.efficiency == 0.9)
+    }
+}

@@ -58,10 +58,14 @@ enum LayoutComparison {
 
     /// The part of the time that grows most from `base` to `profile`, and the one that shrinks most:
     /// `: +44.5 s compute (recompute or uneven stages), -38.0 s exposed data-parallel communication`.
+    /// Differences within a relative 1e-9 of the largest part are rounding (a bubble derived as the rest of
+    /// a step), not a change.
     static func changes(_ parts: [(String, Double, Double)]) -> String {
         var growth = ("", 0.0), shrink = ("", 0.0)
+        let scale = parts.map { max(abs($0.1), abs($0.2)) }.max() ?? 0
         for (name, value, baseValue) in parts {
             let delta = value - baseValue
+            guard abs(delta) > 1e-9 * scale else { continue }
             if delta > growth.1 { growth = (name, delta) }
             if delta < shrink.1 { shrink = (name, delta) }
         }

@@ -28,7 +28,7 @@ public struct EfficiencySources: Sendable, Equatable {
                 ?? "default: the middle of the 45-57% of the HBM bound decode reaches in practice (../shared/reference/hardware.md); no single engine's figure"
             network =
                 stated("network")
-                ?? "default: an assumption (collectives below link peak), not a cited measurement"
+                ?? "default: within a node over the GPU's NVLink 0.83, measured (371-377 GB/s of 450 GB/s per direction on H100 NVLink 4, NVIDIA/nccl issue 1264); any other link 0.7, an assumption (no measurement in lcplan's references)"
         case .cpu:
             compute =
                 stated("compute")

@@ -20,6 +20,8 @@ public struct NetworkTier: Sendable, Equatable {
     public let bandwidthBytesPerSecond: Double
     /// The bandwidth a collective gets: stated x the network efficiency.
     public let effectiveBytesPerSecond: Double
+    /// The efficiency applied (the spec's, or the default for this kind of link; `System.networkEfficiency`).
+    public let efficiency: Double
     /// Whether the spec and the device preset were silent and the stated fallback is in use.
     public let isFallback: Bool
 }
@@ -31,6 +33,24 @@ public struct NetworkTier: Sendable, Equatable {
 /// (InfiniBand HDR, 200 Gb/s; accounting.md convention 6), reported as the effective value in use.
 public struct System: Sendable {
     public static let fallbackLinkBytesPerSecond = 25e9
+
+    /// NVLink's share of its stated bandwidth that transfers reach: 371-377 GB/s measured unidirectional on
+    /// H100 NVLink 4 against 450 GB/s per direction (NVIDIA/nccl issue 1264; ../shared/reference/serving.md,
+    /// "Offload tiers: measured bandwidths"), the middle taken: 374/450.
+    public static let nvlinkEfficiency = 374.0 / 450.0
+
+    /// The efficiency of each network: the spec's `hardware.efficiency.network` when it sets one; otherwise,
+    /// within a node, the measured NVLink figure when the link is the GPU preset's NVLink (faster than its
+    /// PCIe host link), and the stated default (0.7, an assumption) for every other link.
+    public static func networkEfficiency(_ hardware: HardwareSpec) -> (intraNode: Double, interNode: Double, nvlink: Bool) {
+        let e = hardware.efficiency
+        if e.stated.contains("network") { return (e.network, e.network, false) }
+        let device = hardware.device
+        let nvlink =
+            hardware.intraNode == nil && device.kind == .gpu
+            && (device.intraNode?.bytesPerSecond ?? 0) > (device.hostLink?.bytesPerSecond ?? .infinity)
+        return (nvlink ? nvlinkEfficiency : e.network, e.network, nvlink)
+    }
 
     public let device: DeviceSpec
     public let devices: Int
@@ -55,15 +75,16 @@ public struct System: Sendable {
         efficiency = hardware.efficiency
         efficiencySources = EfficiencySources(hardware.efficiency, device: hardware.device.kind)
         let intra = hardware.intraNode ?? hardware.device.intraNode ?? hardware.device.hostLink
+        let networks = Self.networkEfficiency(hardware)
         intraNode = NetworkTier(
             kind: .intraNode, bandwidthBytesPerSecond: intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
-            effectiveBytesPerSecond: (intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * efficiency.network,
-            isFallback: intra == nil)
+            effectiveBytesPerSecond: (intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * networks.intraNode,
+            efficiency: networks.intraNode, isFallback: intra == nil)
         let inter = hardware.interNode
         interNode = NetworkTier(
             kind: .interNode, bandwidthBytesPerSecond: inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
-            effectiveBytesPerSecond: (inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * efficiency.network,
-            isFallback: inter == nil)
+            effectiveBytesPerSecond: (inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * networks.interNode,
+            efficiency: networks.interNode, isFallback: inter == nil)
         var tiers = [
             MemoryTier(
                 kind: .hbm, capacity: hardware.device.memory.value,
