@@ -139,7 +139,11 @@ struct SearchState {
         var searchable: Set<String> =
             inference
             ? ["tp", "pp", "dp", "cp", "cp_kind", "ep", "attention_dp", "prefill_chunk", "batch"]
-            : Set(Planner.keys).subtracting(["attention_dp", "schedule", "prefill_chunk", "batch"])
+            : Set(Planner.keys).subtracting(["attention_dp", "prefill_chunk", "batch"])
+        // Training: the schedule is searched through vpp (1F1B or interleaved) unless the plan fixes it, and a
+        // fixed 1F1B or DualPipe fixes vpp at 1.
+        if !inference && (plan.schedule == .oneFOneB || plan.schedule == .dualpipe) { searchable.remove("vpp") }
+        if plan.vpp != nil { searchable.remove("schedule") }
         if objective != .throughput && plan.batch == nil { searchable.remove("batch") }
         if !experts {
             searchable.remove("ep")
