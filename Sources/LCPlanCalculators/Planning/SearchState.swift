@@ -144,6 +144,8 @@ struct SearchState {
         // fixed 1F1B or DualPipe fixes vpp at 1.
         if !inference && (plan.schedule == .oneFOneB || plan.schedule == .dualpipe) { searchable.remove("vpp") }
         if plan.vpp != nil { searchable.remove("schedule") }
+        // A cp fixed at 1 leaves no kind to choose.
+        if plan.cp == 1 { searchable.remove("cp_kind") }
         if objective != .throughput && plan.batch == nil { searchable.remove("batch") }
         if !experts {
             searchable.remove("ep")
