@@ -40,12 +40,7 @@ struct EmitCommand: ParsableCommand {
     @OptionGroup var options: SpecOptions
 
     func run() throws {
-        let load = SpecLoader.load(path: spec, library: options.library)
-        let report = Report(file: spec == "-" ? "<stdin>" : spec, load: load)
-        guard let analysis = report.analysis else {
-            Output.standardError(DiagnosticText.render(report.diagnostics, style: options.color.forStandardError))
-            throw ExitCode(2)
-        }
+        let (report, analysis) = try options.analysedReport(spec)
         guard analysis.search.status != .doesNotFit else {
             Output.standardError("lcplan emit: no layout of \(report.file) fits in device memory; nothing to launch\n")
             throw ExitCode(1)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import LCPlanCalculators
 import LCPlanModel
+import LCPlanReport
 
 extension ColorChoice: ExpressibleByArgument {}
 
@@ -18,5 +20,16 @@ struct SpecOptions: ParsableArguments {
 
     var library: PresetLibrary {
         PresetLibrary.from(flags: presetDirectories, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The report of the spec at `path` (`-`: standard input) with its analysis; invalid input prints its
+    /// diagnostics on standard error and exits 2.
+    func analysedReport(_ path: String) throws -> (Report, Analysis) {
+        let report = Report(file: path == "-" ? "<stdin>" : path, load: SpecLoader.load(path: path, library: library))
+        guard let analysis = report.analysis else {
+            Output.standardError(DiagnosticText.render(report.diagnostics, style: color.forStandardError))
+            throw ExitCode(2)
+        }
+        return (report, analysis)
     }
 }

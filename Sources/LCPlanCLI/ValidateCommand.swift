@@ -61,12 +61,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let load = SpecLoader.load(path: spec, library: options.library)
-        var report = Report(file: spec == "-" ? "<stdin>" : spec, load: load)
-        guard let analysis = report.analysis else {
-            Output.standardError(DiagnosticText.render(report.diagnostics, style: options.color.forStandardError))
-            throw ExitCode(2)
-        }
+        var (report, analysis) = try options.analysedReport(spec)
         let progress = Progress(quiet: quiet)
         report.validation = Validation.run(analysis, threads: threads, local: options.localDevice) { progress.update($0) }
         progress.finish()

@@ -138,10 +138,11 @@ public enum Calibration {
     public static func fmaPeak(threads: Int, runs: Int, iterations: Int = 20_000_000) -> Double {
         let workers = max(threads, 1)
         let wide = wideAvailable
-        let sink = Sink(count: workers)
+        // One slot per worker in a raw buffer (no shared array mutated from several threads).
+        let sink = WideMatmul.Box(count: workers)
         let seconds = median(runs: runs) {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                sink.values[w] =
+                sink.pointer[w] =
                     wide
                     ? WideMatmul.fmaChains(iterations: iterations, seed: Float(w)) : fmaChains(iterations: iterations, seed: Float(w))
             }
@@ -171,11 +172,6 @@ public enum Calibration {
         }
         let sum = (a0 + a1) + (a2 + a3) + (a4 + a5) + (a6 + a7) + (a8 + a9) + (a10 + a11)
         return sum[0] + sum[7]
-    }
-
-    final class Sink: @unchecked Sendable {
-        var values: [Float]
-        init(count: Int) { values = [Float](repeating: 0, count: count) }
     }
 
     /// Bytes per second of a copy of `bytes` bytes between two buffers (read + written), threads splitting

@@ -176,7 +176,8 @@ public enum WideAttention {
         // Longest tasks first (the last query blocks attend to the most keys), taken from a shared counter.
         let tasks = heads * blocks
         let next = Atomic<Int>(0)
-        let counts = Counts(count: max(threads, 1))
+        // One count per worker in a raw buffer (no shared array mutated from several threads).
+        let counts = Tally(count: max(threads, 1))
         @Sendable func work(
             _ worker: Int, qp: UnsafePointer<Float>, kp: UnsafePointer<Float>, vp: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
         ) {
@@ -267,7 +268,7 @@ public enum WideAttention {
                     }
                 }
             }
-            counts.values[worker] = computed
+            counts.pointer[worker] = computed
         }
         // The workers write the result array in place (no zeroing first, no copy after).
         let output = [Float](unsafeUninitializedCapacity: heads * L * d) { buffer, initialized in
@@ -284,14 +285,22 @@ public enum WideAttention {
             }
             initialized = heads * L * d
         }
-        return Result(output: output, computedPairs: counts.values.reduce(0, +), causalPairs: heads * L * (L + 1) / 2)
+        return Result(output: output, computedPairs: counts.total, causalPairs: heads * L * (L + 1) / 2)
     }
 
     /// The result's storage for the workers (each writes its own rows).
     struct Target: @unchecked Sendable { let pointer: UnsafeMutablePointer<Float> }
 
-    final class Counts: @unchecked Sendable {
-        var values: [Int]
-        init(count: Int) { values = [Int](repeating: 0, count: count) }
+    /// Per-worker integers the workers write directly, each its own slot.
+    final class Tally: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Int>
+        let count: Int
+        init(count: Int) {
+            self.count = count
+            pointer = UnsafeMutablePointer<Int>.allocate(capacity: count)
+            pointer.initialize(repeating: 0, count: count)
+        }
+        deinit { pointer.deallocate() }
+        var total: Int { withExtendedLifetime(self) { UnsafeBufferPointer(start: pointer, count: count).reduce(0, +) } }
     }
 }
