@@ -403,9 +403,9 @@ _lcplan_schema() {
 
 _lcplan_emit() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--aggregated --version -h --help)
     repeating_options=(--presets)
-    non_repeating_options=(--engine --output -o --color)
+    non_repeating_options=(--engine --output -o --kv-connector --color)
     __lcplan_offer_flags_options 1
 
     # Offer option value completions
@@ -415,6 +415,9 @@ _lcplan_emit() {
         return
         ;;
     '--output'|'-o')
+        return
+        ;;
+    '--kv-connector')
         return
         ;;
     '--presets')

@@ -18,7 +18,13 @@ struct EmitCommand: ParsableCommand {
             Megatron-LM core_v0.19.0, torchtitan v0.2.2, DeepSpeed 0.19.5); arguments after the script's name \
             are passed on ("$@"). With the spec's serving.engine naming the engine emitted for, its knobs \
             (gpu_memory_utilization, max_num_batched_tokens, max_num_seqs, mem_fraction_static, \
-            chunked_prefill_size, block_size) become flags. When the plan needs what the engine cannot do (context parallelism on an \
+            chunked_prefill_size, block_size) become flags. When the search finds separate prefill and decode pools \
+            better than one aggregated layout (the report's Serving section), the script starts either pool, \
+            chosen by its first argument (sh SCRIPT prefill, sh SCRIPT decode), each with its own degrees and \
+            batch: vLLM's servers joined by a KV connector (--kv-transfer-config; NixlConnector unless \
+            --kv-connector names another), SGLang's in --disaggregation-mode; the flags lcplan's engines \
+            reference does not list are marked unverified in the script; TensorRT-LLM's disaggregated launch is \
+            not listed there, so emit exits 1 for it; --aggregated launches the aggregated layout instead. When the plan needs what the engine cannot do (context parallelism on an \
             engine without it, a serving engine for a training plan, ...), emit prints why on standard error \
             and exits 1, writing nothing. Exit status: 0 written, 1 the engine cannot run the plan or the plan \
             does not fit, 2 invalid input.
@@ -37,7 +43,22 @@ struct EmitCommand: ParsableCommand {
     )
     var output: String?
 
+    @Flag(help: "Launch the aggregated layout even when separate prefill and decode pools are better.")
+    var aggregated = false
+
+    @Option(
+        name: .customLong("kv-connector"),
+        help: ArgumentHelp("vLLM's KV connector between separate pools (default NixlConnector).", valueName: "name"))
+    var kvConnector = Emitter.defaultConnector
+
     @OptionGroup var options: SpecOptions
+
+    func validate() throws {
+        // The name goes into a single-quoted JSON string in the script.
+        guard !kvConnector.isEmpty,
+            kvConnector.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") })
+        else { throw ValidationError("--kv-connector takes a connector's class name (letters, digits, _ . -), not '\(kvConnector)'") }
+    }
 
     func run() throws {
         let (report, analysis) = try options.analysedReport(spec)
@@ -45,7 +66,7 @@ struct EmitCommand: ParsableCommand {
             Output.standardError("lcplan emit: no layout of \(report.file) fits in device memory; nothing to launch\n")
             throw ExitCode(1)
         }
-        switch Emitter.emit(analysis, engine: engine) {
+        switch Emitter.emit(analysis, engine: engine, options: EmitOptions(aggregated: aggregated, kvConnector: kvConnector)) {
         case .unsupported(let reasons):
             Output.standardError(
                 "lcplan emit: \(engine.version) cannot run this plan:\n" + reasons.map { "  - \($0)\n" }.joined())

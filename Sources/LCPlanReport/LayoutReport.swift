@@ -119,7 +119,7 @@ extension LayoutReport {
         )
         section.notes.append(
             a.search.disaggregationWins
-                ? "separate pools are better on the objective (\(a.search.objective.rawValue)); the memory and time sections describe the aggregated layout"
+                ? "separate pools are better on the objective (\(a.search.objective.rawValue)); the memory and time sections describe the aggregated layout; `lcplan emit` launches the pools"
                 : "the aggregated layout is better on the objective (\(a.search.objective.rawValue))")
         return section
     }

@@ -10,7 +10,7 @@ struct EmitTests {
         "--tensor-parallel-size", "--pipeline-parallel-size", "--data-parallel-size", "--enable-expert-parallel",
         "--decode-context-parallel-size", "--prefill-context-parallel-size", "--max-model-len", "--dtype", "--quantization",
         "--kv-cache-dtype", "--block-size", "--gpu-memory-utilization", "--max-num-seqs", "--max-num-batched-tokens",
-        "--enable-chunked-prefill", "--enable-prefix-caching", "--hf-overrides",
+        "--enable-chunked-prefill", "--enable-prefix-caching", "--hf-overrides", "--kv-transfer-config",
     ]
     /// engines.md 2.1 (SGLang 0.5.23 `python -m sglang.launch_server` flags).
     static let sglang: Set<String> = [

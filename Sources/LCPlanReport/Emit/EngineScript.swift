@@ -32,13 +32,27 @@ public enum EmitOutcome: Sendable, Equatable {
 struct EngineScript {
     private(set) var lines: [String] = ["#!/bin/sh"]
 
-    init(engine: Engine, analysis a: Analysis) {
+    /// Devices per node, where the servers of separate pools are placed.
+    let perNode: Int
+
+    init(engine: Engine, analysis a: Analysis, pools: DisaggregatedServing? = nil) {
         let l = a.layout
+        perNode = max(a.spec.hardware.perNode, 1)
         comment("lcplan emit --engine \(engine.rawValue): the chosen layout of \(a.spec.file) as a \(engine.version) launch.")
         comment("Flags and keys as read from that release (lcplan's engines reference); check them against the release you run.")
-        comment(
-            "Layout: \(a.spec.workload.training != nil ? l.trainingSummary : l.summary) on \(l.devices) x \(a.spec.hardware.device.name), \(a.spec.hardware.perNode) per node."
-        )
+        let hardware = "\(a.spec.hardware.device.name), \(a.spec.hardware.perNode) per node"
+        if let pools {
+            comment(
+                "Layout: separate prefill and decode pools (better on the objective, \(a.search.objective.rawValue), than one aggregated layout): prefill \(pools.prefill.layout.summary) on \(pools.prefill.layout.devices) devices, decode \(pools.decode.layout.summary) on \(pools.decode.layout.devices), of \(pools.devices) x \(hardware)."
+            )
+        } else {
+            comment("Layout: \(a.spec.workload.training != nil ? l.trainingSummary : l.summary) on \(l.devices) x \(hardware).")
+            if a.search.disaggregationWins {
+                comment(
+                    "Separate prefill and decode pools are better on the objective; this launches the aggregated layout, as --aggregated asks."
+                )
+            }
+        }
         lines.append("set -eu")
     }
 
@@ -59,14 +73,78 @@ struct EngineScript {
     }
 
     /// A command and its arguments, one per line, `\`-continued; `exec` hands the shell's process to it.
-    mutating func command(_ program: String, _ arguments: [(String, String?)], exec: Bool = true) {
+    mutating func command(_ program: String, _ arguments: [(String, String?)], exec: Bool = true, indent: String = "") {
         var parts = [(exec ? "exec " : "") + program]
         for (flag, value) in arguments {
             parts.append(value.map { "\(flag) \($0)" } ?? flag)
         }
         for (index, part) in parts.enumerated() {
-            lines.append((index == 0 ? "" : "  ") + part + (index == parts.count - 1 ? "" : " \\"))
+            lines.append(indent + (index == 0 ? "" : "  ") + part + (index == parts.count - 1 ? "" : " \\"))
         }
+    }
+
+    /// The serving command: one server, or, with separate pools, one per pool chosen by the script's first
+    /// argument (`prefill` or `decode`). The pools take the devices in order (the prefill pool first); a pool
+    /// that shares a node with the other gets its devices there as `CUDA_VISIBLE_DEVICES` (unless already
+    /// set).
+    mutating func servers(_ servers: [Server], build: (Server) -> (program: String, arguments: [(String, String?)])) {
+        for server in servers where server.layout.devices > perNode {
+            comment(
+                (server.pool.map { "The \($0.rawValue) pool's server" } ?? "The server")
+                    + " spans \((server.layout.devices + perNode - 1) / perNode) nodes: start it as the engine's multi-node deployment does (not covered by lcplan's engines reference)."
+            )
+        }
+        guard servers.count > 1 else {
+            if let server = servers.first {
+                let (program, arguments) = build(server)
+                command(program, arguments)
+            }
+            return
+        }
+        comment(
+            "Start the script once per pool, on that pool's devices: `sh SCRIPT prefill` and `sh SCRIPT decode` (arguments after the pool's name are passed on). Each prefill replica was costed prefilling one request at a time, hence its limit of one sequence. A router that sends each request to a prefill server and then to a decode server is not part of the engine's server and is not started here."
+        )
+        var first = 0
+        var placed: [(Server, ClosedRange<Int>)] = []
+        for server in servers {
+            placed.append((server, first...(first + server.layout.devices - 1)))
+            first += server.layout.devices
+        }
+        // The node both pools have devices on, if any (the prefill pool's last, the decode pool's first).
+        let shared =
+            placed.count == 2 && placed[0].1.upperBound / perNode == placed[1].1.lowerBound / perNode
+            ? placed[1].1.lowerBound / perNode : nil
+        for (server, range) in placed {
+            let nodes = range.lowerBound / perNode...range.upperBound / perNode
+            comment(
+                "The \(server.pool?.rawValue ?? "") pool: devices \(range.lowerBound)-\(range.upperBound) in the spec's order ("
+                    + (nodes.count == 1 ? "node \(nodes.lowerBound)" : "nodes \(nodes.lowerBound)-\(nodes.upperBound)") + ")."
+            )
+        }
+        if let shared {
+            comment(
+                "Both pools have devices on node \(shared): give the servers there different ports (and the KV connector its own ports if it opens any)."
+            )
+        }
+        raw("pool=\"${1:?usage: sh $0 prefill|decode [flags passed on]}\"")
+        raw("shift")
+        raw("case \"$pool\" in")
+        for (server, range) in placed {
+            raw("\(server.pool?.rawValue ?? ""))")
+            let node = range.lowerBound / perNode
+            if range.upperBound / perNode == node, node == shared {
+                let local = (range.lowerBound % perNode...range.upperBound % perNode).map(String.init).joined(separator: ",")
+                raw("    export CUDA_VISIBLE_DEVICES=\"${CUDA_VISIBLE_DEVICES:-\(local)}\"")
+            }
+            let (program, arguments) = build(server)
+            command(program, arguments, indent: "    ")
+            raw("    ;;")
+        }
+        raw("*)")
+        raw("    echo \"usage: sh $0 prefill|decode [flags passed on]\" >&2")
+        raw("    exit 2")
+        raw("    ;;")
+        raw("esac")
     }
 
     var text: String { lines.joined(separator: "\n") + "\n" }
@@ -96,9 +174,51 @@ struct EngineScript {
     static func fraction(_ value: Double) -> String { UnitFormat.fixed(value, decimals: 2) }
 }
 
+/// One server a serving script starts: the aggregated layout, or one of the separate prefill and decode pools.
+struct Server {
+    enum Pool: String { case prefill, decode }
+
+    let layout: Layout
+    /// The sequences each replica was costed with (the prefill pool: one request at a time).
+    let sequencesPerReplica: Int
+    let pool: Pool?
+
+    /// The aggregated layout's server, or the two pools' (prefill first).
+    static func all(_ a: Analysis, pools: DisaggregatedServing?) -> [Server] {
+        guard let pools else { return [Server(layout: a.layout, sequencesPerReplica: a.evaluation.sequencesPerReplica, pool: nil)] }
+        return [
+            Server(layout: pools.prefill.layout, sequencesPerReplica: pools.prefill.sequencesPerReplica, pool: .prefill),
+            Server(layout: pools.decode.layout, sequencesPerReplica: pools.decode.sequencesPerReplica, pool: .decode),
+        ]
+    }
+
+    /// Why this server's layout cannot start on `engine`, each reason naming the pool.
+    func problems(_ a: Analysis, _ engine: EngineRules) -> [String] {
+        EngineLayoutRules.violations(engine, layout, model: a.spec.model, context: a.spec.workload.context, globalBatch: nil).map {
+            (pool.map { "the \($0.rawValue) pool: " } ?? "") + $0
+        }
+    }
+}
+
+/// What `emit` launches beyond the chosen layout's degrees.
+public struct EmitOptions: Sendable {
+    /// Launch the aggregated layout even when separate prefill and decode pools are better.
+    public var aggregated = false
+    /// vLLM's KV connector between separate pools.
+    public var kvConnector = Emitter.defaultConnector
+
+    public init(aggregated: Bool = false, kvConnector: String = Emitter.defaultConnector) {
+        self.aggregated = aggregated
+        self.kvConnector = kvConnector
+    }
+}
+
 /// `lcplan emit`: the chosen plan as an engine's launch script.
 public enum Emitter {
-    public static func emit(_ analysis: Analysis, engine: Engine) -> EmitOutcome {
+    /// The KV connector vLLM's separate pools are started with unless `--kv-connector` names another.
+    public static let defaultConnector = "NixlConnector"
+
+    public static func emit(_ analysis: Analysis, engine: Engine, options: EmitOptions = EmitOptions()) -> EmitOutcome {
         let training = analysis.spec.workload.training != nil
         if engine.serves && training {
             return .unsupported(["\(engine.version) serves models; this spec plans training (use megatron, torchtitan or deepspeed)"])
@@ -111,10 +231,12 @@ public enum Emitter {
                 "the launch flags lcplan follows are those of GPU deployments; \(analysis.spec.hardware.device.name) is a CPU"
             ])
         }
+        // Separate pools when the search found them better, unless the aggregated layout is asked for.
+        let pools = options.aggregated || !analysis.search.disaggregationWins ? nil : analysis.search.disaggregated
         switch engine {
-        case .vllm: return ServingEmitters.vllm(analysis)
-        case .sglang: return ServingEmitters.sglang(analysis)
-        case .trtllm: return ServingEmitters.trtllm(analysis)
+        case .vllm: return ServingEmitters.vllm(analysis, pools: pools, connector: options.kvConnector)
+        case .sglang: return ServingEmitters.sglang(analysis, pools: pools)
+        case .trtllm: return ServingEmitters.trtllm(analysis, pools: pools)
         case .megatron: return TrainingEmitters.megatron(analysis)
         case .torchtitan: return TrainingEmitters.torchtitan(analysis)
         case .deepspeed: return TrainingEmitters.deepspeed(analysis)

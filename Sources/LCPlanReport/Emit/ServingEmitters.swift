@@ -7,77 +7,110 @@ import LCPlanModel
 enum ServingEmitters {
     /// vLLM (`vllm serve`): TP, PP, replicas (`--data-parallel-size`), prefill context parallelism (adds
     /// ranks, as lcplan's cp does), expert parallelism (its size is implied: TP x PCP x DP, so lcplan's ep
-    /// must span every replica and context-parallel rank).
-    static func vllm(_ a: Analysis) -> EmitOutcome {
-        let l = a.layout, w = a.spec.workload
-        var problems = EngineScript.layoutProblems(a, .vllm)
+    /// must span every replica and context-parallel rank). With separate pools, one server per pool, joined
+    /// by a KV connector (`--kv-transfer-config`).
+    static func vllm(_ a: Analysis, pools: DisaggregatedServing?, connector: String) -> EmitOutcome {
+        let w = a.spec.workload
+        let servers = Server.all(a, pools: pools)
+        var problems = servers.flatMap { $0.problems(a, .vllm) }
         let kvCacheDtype = kvFlag(w.kvCache.dtype, weights: w.dtype, fp8: "fp8", engine: "vLLM", problems: &problems)
         guard problems.isEmpty else { return .unsupported(problems) }
-        var s = EngineScript(engine: .vllm, analysis: a)
-        if l.ep > 1 {
-            s.comment(
-                "vLLM spreads the experts over all tp x dp = \(l.tp * l.dp * l.cp) ranks without expert tensor parallelism; the plan's ep \(l.ep) x expert tp \(l.etp) holds the same expert bytes per device."
-            )
+        var s = EngineScript(engine: .vllm, analysis: a, pools: pools)
+        for server in servers {
+            let l = server.layout, prefix = server.pool.map { "The \($0.rawValue) pool: " } ?? ""
+            if l.ep > 1 {
+                s.comment(
+                    prefix
+                        + "vLLM spreads the experts over all tp x dp = \(l.tp * l.dp * l.cp) ranks without expert tensor parallelism; the plan's ep \(l.ep) x expert tp \(l.etp) holds the same expert bytes per device."
+                )
+            }
+            // Attention data parallelism (engines.md part 4): vLLM runs each data-parallel rank's attention with
+            // its own tensor parallelism and spreads the experts over every rank (--enable-expert-parallel).
+            if l.attentionDP > 1 {
+                s.comment(
+                    prefix
+                        + "Attention data parallelism \(l.attentionDP): vLLM's data-parallel ranks of tp \(l.attentionTP) run attention on their own requests, and --enable-expert-parallel spreads the experts over all \(l.tp * l.dp) ranks; its other dense layers (embeddings, output, any dense MLP) are split over tp \(l.attentionTP) rather than the plan's \(l.tp)."
+                )
+            }
         }
-        // Attention data parallelism (engines.md part 4): vLLM runs each data-parallel rank's attention with its
-        // own tensor parallelism and spreads the experts over every rank (--enable-expert-parallel).
-        let attentionGroups = l.attentionDP
-        if attentionGroups > 1 {
+        if pools != nil {
             s.comment(
-                "Attention data parallelism \(attentionGroups): vLLM's data-parallel ranks of tp \(l.attentionTP) run attention on their own requests, and --enable-expert-parallel spreads the experts over all \(l.tp * l.dp) ranks; its other dense layers (embeddings, output, any dense MLP) are split over tp \(l.attentionTP) rather than the plan's \(l.tp)."
+                connector == Emitter.defaultConnector
+                    ? "KV connector NixlConnector (--kv-transfer-config, role kv_both on both servers, as vLLM's disaggregated-prefill guide starts them): the connector name is unverified, as lcplan's engines reference lists the config's keys and roles but no connector; `lcplan emit --kv-connector NAME` names another."
+                    : "KV connector \(connector) (named by --kv-connector): the prefill server takes the role kv_producer, the decode server kv_consumer (--kv-transfer-config)."
             )
         }
         preamble(&s, a, engine: "vLLM", longContextVariable: "VLLM_ALLOW_LONG_MAX_MODEL_LEN")
-        var args: [(String, String?)] = [
-            ("--tensor-parallel-size", "\(l.attentionTP)"), ("--pipeline-parallel-size", "\(l.pp)"),
-        ]
-        if l.dp * attentionGroups > 1 { args.append(("--data-parallel-size", "\(l.dp * attentionGroups)")) }
-        if l.cp > 1 { args.append(("--prefill-context-parallel-size", "\(l.cp)")) }
-        if l.ep > 1 || attentionGroups > 1 { args.append(("--enable-expert-parallel", nil)) }
-        args += [("--max-model-len", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
-        if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
         // With `serving.engine: vllm` the knobs whose accounting the report reproduced; otherwise the plan's.
         let serving = a.spec.serving.engine == .vllm ? a.spec.serving : nil
         let engine = a.kvLayout?.engine
-        args += [
-            ("--block-size", "\(serving != nil ? engine?.blockSize ?? w.kvCache.blockTokens : w.kvCache.blockTokens)"),
-            (
-                "--gpu-memory-utilization",
-                EngineScript.fraction(serving != nil ? engine?.fraction ?? 0.9 : 1 - a.spec.constraints.memoryHeadroom)
-            ),
-            // Per data-parallel rank: a replica's sequences over its attention groups.
-            ("--max-num-seqs", "\(serving?.maxNumSeqs ?? (a.evaluation.sequencesPerReplica + attentionGroups - 1) / attentionGroups)"),
-        ]
-        if let chunk = serving?.maxNumBatchedTokens ?? l.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
-        args.append(("\"$@\"", nil))
-        s.command("vllm serve \"$MODEL\"", args)
+        s.servers(servers) { server in
+            let l = server.layout, groups = l.attentionDP
+            var args: [(String, String?)] = [
+                ("--tensor-parallel-size", "\(l.attentionTP)"), ("--pipeline-parallel-size", "\(l.pp)"),
+            ]
+            if l.dp * groups > 1 { args.append(("--data-parallel-size", "\(l.dp * groups)")) }
+            if l.cp > 1 { args.append(("--prefill-context-parallel-size", "\(l.cp)")) }
+            if l.ep > 1 || groups > 1 { args.append(("--enable-expert-parallel", nil)) }
+            args += [("--max-model-len", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
+            if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
+            // Per data-parallel rank: a replica's sequences over its attention groups (the aggregated server
+            // takes the spec's max_num_seqs when it names one).
+            let sequences = (server.pool == nil ? serving?.maxNumSeqs : nil) ?? (server.sequencesPerReplica + groups - 1) / groups
+            args += [
+                ("--block-size", "\(serving != nil ? engine?.blockSize ?? w.kvCache.blockTokens : w.kvCache.blockTokens)"),
+                (
+                    "--gpu-memory-utilization",
+                    EngineScript.fraction(serving != nil ? engine?.fraction ?? 0.9 : 1 - a.spec.constraints.memoryHeadroom)
+                ),
+                ("--max-num-seqs", "\(sequences)"),
+            ]
+            if let chunk = serving?.maxNumBatchedTokens ?? l.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
+            if let pool = server.pool {
+                let role = connector == Emitter.defaultConnector ? "kv_both" : (pool == .prefill ? "kv_producer" : "kv_consumer")
+                args.append(("--kv-transfer-config", "'{\"kv_connector\":\"\(connector)\",\"kv_role\":\"\(role)\"}'"))
+            }
+            args.append(("\"$@\"", nil))
+            return ("vllm serve \"$MODEL\"", args)
+        }
         return .script(s.text)
     }
 
     /// SGLang (`python -m sglang.launch_server`): TP, PP and replicas (`--dp-size`). Its attention context
     /// parallelism and expert parallelism subdivide the TP group, so a plan whose context- or
-    /// expert-parallel ranks are further devices cannot be launched as planned.
-    static func sglang(_ a: Analysis) -> EmitOutcome {
-        let l = a.layout, w = a.spec.workload
-        var problems = EngineScript.layoutProblems(a, .sglang)
+    /// expert-parallel ranks are further devices cannot be launched as planned. With separate pools, one
+    /// server per pool started in its disaggregation mode.
+    static func sglang(_ a: Analysis, pools: DisaggregatedServing?) -> EmitOutcome {
+        let w = a.spec.workload
+        let servers = Server.all(a, pools: pools)
+        var problems = servers.flatMap { $0.problems(a, .sglang) }
         let kvCacheDtype = kvFlag(w.kvCache.dtype, weights: w.dtype, fp8: "fp8_e4m3", engine: "SGLang", problems: &problems)
         guard problems.isEmpty else { return .unsupported(problems) }
-        var s = EngineScript(engine: .sglang, analysis: a)
+        var s = EngineScript(engine: .sglang, analysis: a, pools: pools)
+        if pools != nil {
+            s.comment(
+                "--disaggregation-mode prefill|decode: unverified, as lcplan's engines reference lists no disaggregation flags for SGLang 0.5.23; the KV transfer backend is SGLang's default (set --disaggregation-transfer-backend after the pool name to choose another)."
+            )
+        }
         preamble(&s, a, engine: "SGLang", longContextVariable: "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN")
-        var args: [(String, String?)] = [("--model-path", "\"$MODEL\""), ("--tp-size", "\(l.tp)"), ("--pp-size", "\(l.pp)")]
-        if l.dp > 1 { args.append(("--dp-size", "\(l.dp)")) }
-        // 0.5.23 spells attention data parallelism --attn-dp-size (--enable-dp-attention is deprecated; engines.md 2).
-        if l.attentionDP > 1 { args.append(("--attn-dp-size", "\(l.attentionDP)")) }
-        args += [("--context-length", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
-        if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
         // With `serving.engine: sglang` the knobs whose accounting the report reproduced; otherwise the plan's.
         let serving = a.spec.serving.engine == .sglang ? a.spec.serving : nil
         let page = serving != nil ? a.kvLayout?.engine?.blockSize ?? w.kvCache.blockTokens : w.kvCache.blockTokens
-        args += [("--page-size", "\(page)"), ("--max-running-requests", "\(a.evaluation.sequencesPerReplica)")]
-        if let fraction = serving?.memFractionStatic { args.append(("--mem-fraction-static", UnitFormat.fixed(fraction, decimals: 3))) }
-        if let chunk = serving?.chunkedPrefillSize ?? l.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
-        args.append(("\"$@\"", nil))
-        s.command("python -m sglang.launch_server", args)
+        s.servers(servers) { server in
+            let l = server.layout
+            var args: [(String, String?)] = [("--model-path", "\"$MODEL\""), ("--tp-size", "\(l.tp)"), ("--pp-size", "\(l.pp)")]
+            if l.dp > 1 { args.append(("--dp-size", "\(l.dp)")) }
+            // 0.5.23 spells attention data parallelism --attn-dp-size (--enable-dp-attention is deprecated; engines.md 2).
+            if l.attentionDP > 1 { args.append(("--attn-dp-size", "\(l.attentionDP)")) }
+            args += [("--context-length", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]
+            if let kvCacheDtype { args.append(("--kv-cache-dtype", kvCacheDtype)) }
+            args += [("--page-size", "\(page)"), ("--max-running-requests", "\(server.sequencesPerReplica)")]
+            if let fraction = serving?.memFractionStatic { args.append(("--mem-fraction-static", UnitFormat.fixed(fraction, decimals: 3))) }
+            if let chunk = serving?.chunkedPrefillSize ?? l.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
+            if let pool = server.pool { args.append(("--disaggregation-mode", pool.rawValue)) }
+            args.append(("\"$@\"", nil))
+            return ("python -m sglang.launch_server", args)
+        }
         return .script(s.text)
     }
 
@@ -85,8 +118,13 @@ enum ServingEmitters {
     /// one server per replica. The YAML's `kv_cache_config` replaces the one the flags build, so the memory
     /// fraction goes there; with context parallelism the engine skips its KV profiling, so the plan's KV
     /// tokens per device are set as `max_tokens`.
-    static func trtllm(_ a: Analysis) -> EmitOutcome {
+    static func trtllm(_ a: Analysis, pools: DisaggregatedServing?) -> EmitOutcome {
         let l = a.layout, w = a.spec.workload
+        if pools != nil {
+            return .unsupported([
+                "the plan's separate prefill and decode pools need TensorRT-LLM's disaggregated serving, whose launch (trtllm-serve disaggregated and its context and generation server config) lcplan's engines reference does not list; `lcplan emit --aggregated` launches the aggregated layout"
+            ])
+        }
         var problems = EngineScript.layoutProblems(a, .trtllm)
         if w.context > a.spec.model.maxContext {
             problems.append(
