@@ -228,10 +228,16 @@ public struct Analysis: Sendable {
                 ))
         }
         if layout.pp > 1 && spec.model.layers % layout.pp != 0 {
+            let layers = spec.model.layers, pp = layout.pp
+            let first = layout.stageLayers(0, of: layers).count, last = layout.stageLayers(pp - 1, of: layers).count
+            let largest = (layers + pp - 1) / pp
             list.append(
                 Assumption(
-                    "uneven_stages", "pipeline stages are uneven; the first \(spec.model.layers % layout.pp) stages take one extra layer",
-                    value: Double(spec.model.layers % layout.pp)))
+                    "uneven_stages",
+                    first < largest || last < largest
+                        ? "pipeline stages are uneven: the first holds \(first) layers, the last \(last), the others \(largest) (the ends also carry the embedding and the output; Llama 3, Megatron-LM and torchtitan split so); the pace is the largest stage's"
+                        : "pipeline stages are uneven: the first \(layers % pp) stages hold \(largest) layers, the others \(largest - 1); the pace is the largest stage's",
+                    value: Double(largest)))
         }
         let e = spec.hardware.efficiency
         let sources = system.efficiencySources
@@ -263,6 +269,13 @@ public struct Analysis: Sendable {
             Assumption(
                 "workspace", "workspace reserve \(spec.hardware.workspace) per device (runtime, library workspaces)",
                 value: spec.hardware.workspace.value.doubleValue, unit: "bytes"))
+        if spec.hardware.count > spec.hardware.perNode && spec.hardware.interNode == nil, let link = spec.hardware.device.interNode {
+            list.append(
+                Assumption(
+                    "inter_node_preset",
+                    "inter-node bandwidth not stated: \(link) per direction per device, the network port \(spec.hardware.device.name)'s reference system gives each device",
+                    value: link.bytesPerSecond, unit: "bytes_per_s"))
+        }
         if spec.hardware.count > spec.hardware.perNode && system.interNode.isFallback {
             list.append(
                 Assumption(

@@ -124,7 +124,7 @@ public enum TextReporter {
             table.add("peak \(format.rawValue)", "\(rate) (dense)")
         }
         if let link = h.intraNode ?? d.intraNode { table.add("intra-node", "\(link) per direction") }
-        if let link = h.interNode { table.add("inter-node", "\(link) per direction") }
+        if let link = h.interNode ?? d.interNode { table.add("inter-node", "\(link) per direction per device") }
         let e = h.efficiency
         let stated = ["compute", "memory", "network"].filter(e.stated.contains)
         let defaults =

@@ -275,3 +275,36 @@ struct EmitTests {
         for key in Self.trtllmYAML.union(Self.deepspeed) { #expect(text.contains(key), "engines.md does not list \(key)") }
     }
 }
+
+/// The interleaved schedule on uneven stages (Llama 3 405B: 126 layers on 16 stages, 7, fourteen of 8, 7).
+struct UnevenInterleavedEmitTests {
+    static let spec = """
+        version: 1
+        model: llama-3.1-405b
+        hardware: {device: h100-sxm, count: 1024, per_node: 8}
+        workload: {mode: training, context: 8k, global_batch: 1024}
+        plan: {tp: 8, pp: 16, cp: 1, vpp: 2, zero: 1, recompute: full, micro_batch: 1, sequence_parallel: true}
+        """
+
+    /// torchtitan: chunks of 4 layers, the first and last one short; engines.md part 2, 2.2: ceil((126 + 1 +
+    /// 1) / 4) = 32 stages, a multiple of pp 16 (2 per rank, as Interleaved1F1B needs).
+    @Test func torchtitanCutsChunks() throws {
+        let result = try EmitTests.emit(Self.spec.replacingOccurrences(of: "zero: 1", with: "zero: 2"), "torchtitan")
+        #expect(result.status == 0, "\(result.stderr)")
+        let toml = EmitTests.file(result.stdout, "lcplan-torchtitan.toml")
+        #expect(toml.contains("pipeline_parallel_schedule = \"Interleaved1F1B\""))
+        #expect(toml.contains("pipeline_parallel_layers_per_stage = 4"))
+        #expect(toml.contains("pipeline_parallel_first_stage_less_layers = 1"))
+        #expect(toml.contains("pipeline_parallel_last_stage_less_layers = 1"))
+        let stages = (126 + 1 + 1 + 3) / 4
+        #expect(stages == 16 * 2)
+    }
+
+    /// Megatron-LM: with virtual stages the first (7), last (7) and middle (8) stages' layers must each
+    /// divide by vpp (engines.md part 2, 1.2): exit 1 with the reason.
+    @Test func megatronRefuses() throws {
+        let result = try EmitTests.emit(Self.spec, "megatron")
+        #expect(result.status == 1 && result.stdout.isEmpty)
+        #expect(result.stderr.contains("divisible by vpp 2"), "\(result.stderr)")
+    }
+}

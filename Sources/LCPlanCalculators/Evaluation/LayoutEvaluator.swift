@@ -64,7 +64,8 @@ public struct LayoutEvaluator: Sendable {
         if profile.kinds.count == 1 && pp > 4 {
             // One kind of layer: a middle stage's memory depends only on its layer count and the micro-batches
             // it holds, which fall with the stage index; so the first middle stage of each size is the largest
-            // of its size (the first `layers % pp` stages hold one layer more). The ends hold more.
+            // of its size (`Layout.stageLayers`: the middle stages are even, or, when the ends cannot absorb an
+            // uneven split, the first `layers % pp` stages hold one layer more). The ends hold more.
             let extra = profile.model.layers % pp
             consider(0)
             consider(1)
@@ -113,9 +114,9 @@ public struct LayoutEvaluator: Sendable {
         let model = profile.model
         let devices = Double(layout.devices)
         let hardwareFLOPs = profile.trainingHardware(layout.recompute)
-        // The pipeline runs at the pace of its largest stage: with uneven stages the first ones carry one
-        // layer more, and every stage waits for them.
-        let slowest = Double(layout.stageLayers(0, of: model.layers).count)
+        // The pipeline runs at the pace of its largest stage, ceil(layers / pp) layers (`Layout.stageLayers`):
+        // with uneven stages every stage waits for the middle ones.
+        let slowest = Double((model.layers + layout.pp - 1) / max(layout.pp, 1))
         let imbalance = layout.pp > 1 ? slowest * Double(layout.pp) / Double(max(model.layers, 1)) : 1
         let compute = hardwareFLOPs / devices / system.flopRate * imbalance
         let m = Double(microBatches)
@@ -136,10 +137,15 @@ public struct LayoutEvaluator: Sendable {
         c.tensor = CommunicationCost(
             Collectives.allReduce(bytes: b * s * h * bytes, ranks: layout.tp).repeated(collectives), on: tensorNetwork(layout))
         c.context = contextTraffic(layout, perStage: perStage, compute: compute)
+        // Between stages each micro-batch's b x s x h activations go forward and their gradient back, v times
+        // when interleaved (accounting.md); each of the tp ranks sends its own 1/tp of them over its own link
+        // (sequence parallelism splits them so; without it Megatron-LM's scatter/gather optimisation does,
+        // Narayanan et al. 2021, arXiv 2104.04473 sec. 4.1).
         c.pipeline =
             layout.pp > 1
             ? CommunicationCost(
-                Collectives.pointToPoint(bytes: b * s * h * bytes).repeated(2 * m * Double(layout.vpp)), on: pipelineNetwork(layout))
+                Collectives.pointToPoint(bytes: b * s * h * bytes / Double(layout.tp)).repeated(2 * m * Double(layout.vpp)),
+                on: pipelineNetwork(layout))
             : CommunicationCost()
         let gradientBytes = memory.parameters * Double(spec.workload.training?.gradDtype.bits ?? 16) / 8
         let shards = layout.dp * layout.cp

@@ -128,8 +128,11 @@ public struct Planner: Sendable {
         let dualPipe = training != nil && plan.schedule == .dualpipe
         let vpps: [Int] =
             plan.vpp.map { [$0] }
-            ?? (training != nil && base.pp > 1 && model.layers % base.pp == 0 && !dualPipe && plan.schedule != .oneFOneB
-                ? [1] + Self.divisors(model.layers / base.pp).filter { $0 >= 2 && $0 <= 8 } : [1])
+            ?? (training != nil && base.pp > 1 && base.pp <= model.layers && !dualPipe && plan.schedule != .oneFOneB
+                ? [1]
+                    + Self.divisors((model.layers + base.pp - 1) / base.pp).filter {
+                        $0 >= 2 && $0 <= 8 && Layout.virtualStageLayers(layers: model.layers, pp: base.pp, vpp: $0) != nil
+                    } : [1])
         let eps: [Int] =
             plan.ep.map { [$0] }
             ?? (model.moe.map { moe in Self.divisors(moe.experts).filter { (base.dp * base.cp) % $0 == 0 } } ?? [1])

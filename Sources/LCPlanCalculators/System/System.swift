@@ -80,7 +80,7 @@ public struct System: Sendable {
             kind: .intraNode, bandwidthBytesPerSecond: intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
             effectiveBytesPerSecond: (intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * networks.intraNode,
             efficiency: networks.intraNode, isFallback: intra == nil)
-        let inter = hardware.interNode
+        let inter = hardware.interNode ?? hardware.device.interNode
         interNode = NetworkTier(
             kind: .interNode, bandwidthBytesPerSecond: inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
             effectiveBytesPerSecond: (inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * networks.interNode,

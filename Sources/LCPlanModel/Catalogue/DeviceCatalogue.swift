@@ -5,6 +5,10 @@ import LCPlanPrecision
 /// sparsity, twice these), bandwidths decimal, NVLink per direction (half the bidirectional figure the
 /// sheets print). GPU memory is the capacity the driver reports (`nvidia-smi` total, hardware.md), not
 /// the marketing GB read as decimal bytes: an "80 GB" H100 has 81,559 MiB, about 7% more than 80e9 B.
+/// Between nodes, each GPU of the reference system has its own network port (hardware.md: InfiniBand HDR
+/// 200 Gb/s = 25 GB/s per direction per GPU on Megatron's Selene, NDR 400 Gb/s = 50 GB/s on Llama 3's
+/// clusters): DGX A100 has 8 single-port 200 Gb/s HDR ConnectX-6 adapters, DGX H100 and DGX H200 8 single-port
+/// 400 Gb/s ConnectX-7 (the DGX datasheets). PCIe and NVL boards go into servers of every kind and state none.
 /// Edge CPU figures are lower-confidence defaults.
 public enum DeviceCatalogue {
     public static func named(_ name: String) -> DeviceSpec? {
@@ -34,10 +38,11 @@ public enum DeviceCatalogue {
     public static let all: [DeviceSpec] = [
         DeviceSpec(
             name: "h200", kind: .gpu, memory: mib(143_771), memoryBandwidth: gbps(4800), peak: hopperSXMPeaks,
-            intraNode: gbps(450), hostLink: gbps(64),
+            intraNode: gbps(450), interNode: gbps(50), hostLink: gbps(64),
             source: """
                 NVIDIA H200 Tensor Core GPU datasheet (SXM): 141 GB HBM3e, 4.8 TB/s, NVLink 900 GB/s; \
-                capacity as the driver reports it, 143,771 MiB (nvidia-smi)
+                capacity as the driver reports it, 143,771 MiB (nvidia-smi); between nodes 400 Gb/s NDR per GPU \
+                (DGX H200: 8x ConnectX-7)
                 """,
             confidence: .checked),
         DeviceSpec(
@@ -51,10 +56,11 @@ public enum DeviceCatalogue {
             confidence: .stated),
         DeviceSpec(
             name: "h100-sxm", kind: .gpu, memory: mib(81_559), memoryBandwidth: gbps(3350), peak: hopperSXMPeaks,
-            intraNode: gbps(450), hostLink: gbps(64),
+            intraNode: gbps(450), interNode: gbps(50), hostLink: gbps(64),
             source: """
                 NVIDIA H100 Tensor Core GPU datasheet (SXM5): 80 GB HBM3, 3.35 TB/s, NVLink 900 GB/s; \
-                capacity as the driver reports it, 81,559 MiB (nvidia-smi)
+                capacity as the driver reports it, 81,559 MiB (nvidia-smi); between nodes 400 Gb/s NDR per GPU \
+                (DGX H100: 8x ConnectX-7)
                 """,
             confidence: .checked),
         DeviceSpec(
@@ -68,18 +74,20 @@ public enum DeviceCatalogue {
             confidence: .checked),
         DeviceSpec(
             name: "a100-40gb", kind: .gpu, memory: mib(40_960), memoryBandwidth: gbps(1555), peak: amperePeaks,
-            intraNode: gbps(300), hostLink: gbps(32),
+            intraNode: gbps(300), interNode: gbps(25), hostLink: gbps(32),
             source: """
                 NVIDIA A100 datasheet (SXM4 40GB): 40 GB HBM2, 1,555 GB/s, NVLink 600 GB/s; capacity as the \
-                driver reports it, 40,960 MiB (nvidia-smi; some PCIe boards report 40,536 MiB)
+                driver reports it, 40,960 MiB (nvidia-smi; some PCIe boards report 40,536 MiB); between nodes \
+                200 Gb/s HDR per GPU (DGX A100: 8x ConnectX-6)
                 """,
             confidence: .checked),
         DeviceSpec(
             name: "a100-80gb", kind: .gpu, memory: mib(81_920), memoryBandwidth: gbps(2039), peak: amperePeaks,
-            intraNode: gbps(300), hostLink: gbps(32),
+            intraNode: gbps(300), interNode: gbps(25), hostLink: gbps(32),
             source: """
                 NVIDIA A100 datasheet (SXM4 80GB): 80 GB HBM2e, 2,039 GB/s, NVLink 600 GB/s; capacity as the \
-                driver reports it, 81,920 MiB (nvidia-smi)
+                driver reports it, 81,920 MiB (nvidia-smi); between nodes 200 Gb/s HDR per GPU (DGX A100: 8x \
+                ConnectX-6)
                 """,
             confidence: .checked),
         DeviceSpec(

@@ -45,10 +45,19 @@ public enum EngineLayoutRules {
                 found.append(
                     "with sequence parallelism Megatron-LM needs the per-rank sequence \(context / max(l.cp, 1)) divisible by tp \(l.tp)")
             }
-            if l.pp > 1 && model.layers % l.pp != 0 && megatronStages(layers: model.layers, pp: l.pp) == nil {
-                found.append(
-                    "Megatron-LM's uneven stages differ only at the first and last; \(model.layers) layers on \(l.pp) stages cannot be split so"
-                )
+            if l.pp > 1 && model.layers % l.pp != 0 {
+                if let (first, last) = megatronStages(layers: model.layers, pp: l.pp) {
+                    let middle = (model.layers + l.pp - 1) / l.pp
+                    if l.vpp > 1 && (first % l.vpp != 0 || last % l.vpp != 0 || middle % l.vpp != 0) {
+                        found.append(
+                            "Megatron-LM's uneven stages with virtual stages need the first (\(first)), last (\(last)) and middle (\(middle)) stages' layers each divisible by vpp \(l.vpp); --pipeline-model-parallel-layout could place them, but lcplan does not write it"
+                        )
+                    }
+                } else {
+                    found.append(
+                        "Megatron-LM's uneven stages differ only at the first and last; \(model.layers) layers on \(l.pp) stages cannot be split so"
+                    )
+                }
             }
         case .torchtitan:
             if l.cp > 1 && l.cpKind != .ring {
@@ -116,8 +125,9 @@ public enum EngineLayoutRules {
         return found
     }
 
-    /// Uneven pipeline stages as Megatron-LM expresses them: (first, last) layers with the middle stages even
-    /// and none larger than the largest stage lcplan costs (126 layers on 16 stages: 7, 14 x 8, 7).
+    /// Uneven pipeline stages as Megatron-LM expresses them, and as lcplan costs them (`Layout.stageLayers`):
+    /// (first, last) layers with the middle stages holding ceil(layers / pp) each (126 layers on 16 stages: 7,
+    /// 14 x 8, 7).
     public static func megatronStages(layers: Int, pp: Int) -> (first: Int, last: Int)? {
         guard pp > 1 else { return nil }
         let largest = (layers + pp - 1) / pp

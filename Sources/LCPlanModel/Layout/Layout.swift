@@ -64,12 +64,40 @@ public struct Layout: Sendable, Equatable, Hashable {
     /// Devices in all: tp x pp x cp x dp (expert parallelism folds into dp x cp; planner.md K1, K2).
     public var devices: Int { modelParallel * dp }
 
-    /// Layers of pipeline stage `stage` (0-based): the first `layers % pp` stages take one extra layer.
+    /// Layers of pipeline stage `stage` (0-based). When pp does not divide the layers, the middle stages take
+    /// the largest share, ceil(layers / pp), and the first and last stages fewer, as Llama 3 405B was trained
+    /// (arXiv 2407.21783 sec. 3.3.2: one layer fewer on the first and on the last of 16 stages, 126 layers) and as
+    /// Megatron-LM (`--decoder-first/last-pipeline-num-layers`) and torchtitan (`first/last_stage_less_layers`)
+    /// split them: the ends also carry the embedding, the output and the most activations. When the ends
+    /// cannot absorb the difference (17 layers on 16 stages), the first `layers % pp` stages take one more.
     public func stageLayers(_ stage: Int, of layers: Int) -> Range<Int> {
+        if layers % pp != 0, let (first, last) = EngineLayoutRules.megatronStages(layers: layers, pp: pp) {
+            let middle = pp > 2 ? (layers - first - last) / (pp - 2) : 0
+            if stage == 0 { return 0..<first }
+            if stage == pp - 1 { return (layers - last)..<layers }
+            let start = first + (stage - 1) * middle
+            return start..<(start + middle)
+        }
         let base = layers / pp, extra = layers % pp
         let start = stage * base + min(stage, extra)
         let count = base + (stage < extra ? 1 : 0)
         return start..<(start + count)
+    }
+
+    /// Layers per virtual stage (model chunk) under the interleaved schedule with `vpp` chunks per device, or
+    /// nil when the stages cannot be cut so: the largest stage's ceil(layers / pp) layers divide by vpp, and
+    /// with uneven stages (`stageLayers`) the ends' shortfall comes out of the first and the last chunk of
+    /// the model, at most a whole chunk each (Llama 3's 126 layers on 16 stages take vpp 2, 4 or 8: chunks of
+    /// 4, 2 or 1 layers, the first and last one layer short; torchtitan's `pipeline_parallel_layers_per_stage`
+    /// with `first/last_stage_less_layers` expresses it).
+    public static func virtualStageLayers(layers: Int, pp: Int, vpp: Int) -> Int? {
+        guard pp > 1, vpp >= 1, layers >= pp else { return nil }
+        let largest = (layers + pp - 1) / pp
+        guard largest % vpp == 0 else { return nil }
+        let chunk = largest / vpp
+        if layers % pp == 0 { return chunk }
+        guard let (first, last) = EngineLayoutRules.megatronStages(layers: layers, pp: pp) else { return nil }
+        return largest - first <= chunk && largest - last <= chunk ? chunk : nil
     }
 
     /// This layout as a fully fixed plan (every degree named).

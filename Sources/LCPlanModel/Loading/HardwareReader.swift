@@ -84,6 +84,7 @@ struct HardwareReader {
         if let memory = fields.bytes("memory") { device.memory = Bytes(memory) }
         if let bandwidth = fields.bandwidth("memory_bandwidth") { device.memoryBandwidth = bandwidth }
         if let bandwidth = fields.bandwidth("intra_node") { device.intraNode = bandwidth }
+        if let bandwidth = fields.bandwidth("inter_node") { device.interNode = bandwidth }
         if let memory = fields.bytes("host_memory") { device.hostMemory = Bytes(memory) }
         if let bandwidth = fields.bandwidth("host_link") { device.hostLink = bandwidth }
         if let peak = fields.value("peak") { readPeaks(peak, into: &device) }

@@ -115,6 +115,7 @@ public enum SpecShapes {
             Field("memory_bandwidth", .bandwidth, "Memory bandwidth."),
             Field("peak", .table(keys: peakKeys, value: .flopRate), "Dense peak per number format."),
             Field("intra_node", .bandwidth, "Per-direction link bandwidth to node peers."),
+            Field("inter_node", .bandwidth, "Per-direction network bandwidth per device to other nodes."),
             Field("host_memory", .bytes, "Host memory available to this device."),
             Field("host_link", .bandwidth, "Per-direction host link bandwidth."),
         ])
@@ -134,7 +135,9 @@ public enum SpecShapes {
             Field("count", degree, "Devices in all (default 1)."),
             Field("per_node", degree, "Devices per node (default min(count, 8) for GPUs, 1 for CPUs)."),
             Field("intra_node", .bandwidth, "Per-direction bandwidth between devices of a node."),
-            Field("inter_node", .bandwidth, "Per-direction bandwidth per device between nodes."),
+            Field(
+                "inter_node", .bandwidth,
+                "Per-direction bandwidth per device between nodes (default: the device preset's, else 25 GB/s)."),
             Field("efficiency", .object(efficiency), "Efficiency factors."),
             Field("workspace", .bytes, "Memory reserved per device for the runtime (default 1 GiB on GPUs, 256 MiB on CPUs)."),
         ])

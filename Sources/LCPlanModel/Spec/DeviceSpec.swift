@@ -11,6 +11,9 @@ public struct DeviceSpec: Sendable, Equatable {
     public var peak: [NumberFormat: FLOPRate]
     /// Per-direction bandwidth of the device's link to its node peers (NVLink: half the bidirectional figure).
     public var intraNode: Bandwidth?
+    /// Per-direction bandwidth per device to other nodes: the network port the reference system gives each
+    /// device (DGX H100: one 400 Gb/s InfiniBand port per GPU, 50 GB/s).
+    public var interNode: Bandwidth?
     public var hostMemory: Bytes?
     /// Per-direction bandwidth of the host link (PCIe).
     public var hostLink: Bandwidth?
@@ -19,7 +22,7 @@ public struct DeviceSpec: Sendable, Equatable {
 
     public init(
         name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
-        intraNode: Bandwidth? = nil, hostMemory: Bytes? = nil, hostLink: Bandwidth? = nil,
+        intraNode: Bandwidth? = nil, interNode: Bandwidth? = nil, hostMemory: Bytes? = nil, hostLink: Bandwidth? = nil,
         source: String, confidence: Confidence
     ) {
         self.name = name
@@ -28,6 +31,7 @@ public struct DeviceSpec: Sendable, Equatable {
         self.memoryBandwidth = memoryBandwidth
         self.peak = peak
         self.intraNode = intraNode
+        self.interNode = interNode
         self.hostMemory = hostMemory
         self.hostLink = hostLink
         self.source = source

@@ -145,7 +145,7 @@ enum InputSections {
             },
             F.quantity("effective_bytes_per_s", .bytesPerSecond, "Stated x network efficiency.") { $0.effectiveBytesPerSecond },
             F.ratio("efficiency", "The network efficiency applied to this link.") { $0.efficiency },
-            F.bool("fallback", "Neither the spec nor the device preset states it: 25 GB/s (InfiniBand HDR) is used.") {
+            F.bool("fallback", "Neither the spec nor the device (preset) states it: 25 GB/s (InfiniBand HDR) is used.") {
                 $0.isFallback
             },
         ])

@@ -154,10 +154,15 @@ enum TrainingEmitters {
         toml += ["tensor_parallel_degree = \(l.tp)", "pipeline_parallel_degree = \(l.pp)"]
         if l.pp > 1 {
             toml.append("pipeline_parallel_schedule = \"\(l.vpp > 1 ? "Interleaved1F1B" : "1F1B")\"")
-            if l.vpp > 1 {
+            if l.vpp > 1, let chunk = Layout.virtualStageLayers(layers: m.layers, pp: l.pp, vpp: l.vpp) {
+                // Chunks of the largest stage's layers / vpp; the ends' shortfall (uneven stages) comes out of the
+                // first and last chunk: ceil((layers + first_less + last_less) / chunk) = pp x vpp stages.
+                let largest = (m.layers + l.pp - 1) / l.pp
+                let first = l.stageLayers(0, of: m.layers).count, last = l.stageLayers(l.pp - 1, of: m.layers).count
                 toml += [
-                    "pipeline_parallel_layers_per_stage = \(m.layers / (l.pp * l.vpp))",
-                    "pipeline_parallel_first_stage_less_layers = 0", "pipeline_parallel_last_stage_less_layers = 0",
+                    "pipeline_parallel_layers_per_stage = \(chunk)",
+                    "pipeline_parallel_first_stage_less_layers = \(largest - first)",
+                    "pipeline_parallel_last_stage_less_layers = \(largest - last)",
                 ]
             }
             toml.append("pipeline_parallel_microbatch_size = \(l.microBatch)")
