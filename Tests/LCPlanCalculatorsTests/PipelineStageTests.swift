@@ -134,4 +134,26 @@ struct PipelineStageTests {
         #expect(pcie.isFallback)
         #expect(pcie.bandwidthBytesPerSecond == hdr)
     }
+
+    /// Megatron-LM's hierarchical context parallelism: the largest all-to-all group a <= cp/2 that divides cp,
+    /// each rank's heads and its KV heads, against a scan of every candidate.
+    @Test func hierarchicalSplitIsTheLargestGroup() throws {
+        for heads in [8, 12, 32, 40, 64, 96, 128] {
+            for kvHeads in [1, 2, 4, 8, 16] where heads % kvHeads == 0 {
+                let spec = try #require(
+                    resolve(
+                        "version: 1\nmodel: {name: m, layers: 2, hidden: 1024, heads: \(heads), kv_heads: \(kvHeads), ffn: 4096, vocab: 1000, max_context: 4096, head_dim: 64}\nhardware: {device: h100-sxm}\nworkload: {context: 4k}\n"
+                    ))
+                for tp in [1, 2, 4, 8] {
+                    for cp in 1...96 {
+                        let rankHeads = heads / tp, rankKV = max(1, kvHeads / tp)
+                        let scanned = cp >= 4 ? (2...(cp / 2)).last { cp % $0 == 0 && rankHeads % $0 == 0 && rankKV % $0 == 0 } : nil
+                        let split = ContextParallelKind.hierarchicalSplit(cp: cp, tp: tp, model: spec.model)
+                        #expect(split?.a2a == scanned, "heads \(heads), kv \(kvHeads), tp \(tp), cp \(cp)")
+                        if let split { #expect(split.a2a * split.p2p == cp) }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,4 +1,6 @@
+import Dispatch
 import LCPlanModel
+import Synchronization
 
 /// The layout search: every layout the spec's `plan` leaves open, checked by `LayoutRules` (and the
 /// engines named in `search.enforce`), costed by `LayoutEvaluator`, ranked by `search.objective`.
@@ -78,6 +80,7 @@ public struct Planner: Sendable {
             return true
         }
         let maxTP = search.tpAcrossNodes ? devices : min(devices, spec.hardware.perNode)
+        var bases: [Layout] = []
         for tp in plan.tp.map({ [$0] }) ?? Self.divisors(devices) {
             if plan.tp == nil {
                 if tp > maxTP {
@@ -110,12 +113,38 @@ public struct Planner: Sendable {
                             state.reject(Rule.planDeviceMismatch.id, "breaks LC116 (plan-device-mismatch)")
                             continue
                         }
-                        expand(
-                            Layout(tp: tp, pp: pp, dp: dp, cp: cp, cpKind: cpKind), plan: plan, rules: rules,
-                            state: &state)
+                        bases.append(Layout(tp: tp, pp: pp, dp: dp, cp: cp, cpKind: cpKind))
                     }
                 }
             }
+        }
+        expandAll(bases, plan: plan, rules: rules, state: &state)
+    }
+
+    /// Shares the degree combinations are expanded in: a fixed number, whatever the cores, so that every
+    /// machine merges the same partial results in the same order and reports the same outcome.
+    static let shares = 8
+
+    /// Expands every degree combination: in `shares` strided shares run concurrently, each into its own
+    /// state, merged in share order (`SearchState.merge`); the same outcome as one after another, up to
+    /// ties within 1e-9, which resolve the same way every run.
+    func expandAll(_ bases: [Layout], plan: PlanSpec, rules: LayoutRules, state: inout SearchState) {
+        let shares = min(Self.shares, bases.count)
+        guard shares > 1 else {
+            for base in bases { expand(base, plan: plan, rules: rules, state: &state) }
+            return
+        }
+        let template = state.empty
+        let results = Mutex<[SearchState?]>(Array(repeating: nil, count: shares))
+        DispatchQueue.concurrentPerform(iterations: shares) { share in
+            var local = template
+            for index in stride(from: share, to: bases.count, by: shares) {
+                expand(bases[index], plan: plan, rules: rules, state: &local)
+            }
+            results.withLock { $0[share] = local }
+        }
+        for partial in results.withLock({ $0 }) {
+            if let partial { state.merge(partial) }
         }
     }
 

@@ -23,7 +23,9 @@ struct Ranked: Sendable {
         let chunk = profile.layout.prefillChunk ?? .max, otherChunk = other.profile.layout.prefillChunk ?? .max
         if chunk != otherChunk { return chunk > otherChunk }
         if profile.memory.total != other.profile.memory.total { return profile.memory.total < other.profile.memory.total }
-        return Self.order(profile.layout).lexicographicallyPrecedes(Self.order(other.profile.layout))
+        let a = Self.key(profile.layout), b = Self.key(other.profile.layout)
+        for index in a.indices where a[index] != b[index] { return a[index] < b[index] }
+        return false
     }
 
     /// Figures within a relative 1e-9 of each other are equal: mathematically equal layouts (2 replicas of
@@ -34,6 +36,12 @@ struct Ranked: Sendable {
 
     /// The layout as a tuple in plan-key order, for the last tie-break.
     static func order(_ l: Layout) -> [Int] {
+        let k = key(l)
+        return k.indices.map { k[$0] }
+    }
+
+    /// `order` without a heap allocation (the search asks for it once per candidate).
+    @inline(__always) static func key(_ l: Layout) -> InlineArray<16, Int> {
         [
             l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp,
             l.attentionDP, l.sequenceParallel ? 0 : 1, l.zero, Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.microBatch,
@@ -44,7 +52,7 @@ struct Ranked: Sendable {
 
 /// The search's running state: the best layout, the best per distinct set of degrees (runners-up), the best
 /// per value of each searched key (contrasts), and the rejections.
-struct SearchState {
+struct SearchState: Sendable {
     let objective: SearchObjective
     let outputTokens: Int
     let promptTokens: Int
@@ -55,9 +63,38 @@ struct SearchState {
     var rejections: [String: Rejection] = [:]
     /// Best per degrees (tp, pp, vpp, dp, cp, cp kind, ep, etp, micro-batch, recompute, prefill chunk): ZeRO and
     /// sequence parallelism variants of one set of degrees are one runner-up.
-    var byDegrees: [[Int]: Ranked] = [:]
+    var byDegrees: [Degrees: Ranked] = [:]
     /// Per plan key (index into `Planner.keys`), the best candidate for each value of it.
-    var byValue: [[Int: Ranked]] = Array(repeating: [:], count: Planner.keys.count)
+    var byValue: [BestByValue] = Array(repeating: BestByValue(), count: Planner.keys.count)
+
+    /// A layout's degrees without ZeRO and sequence parallelism (the key of `byDegrees`).
+    struct Degrees: Hashable, Sendable {
+        let tp, pp, vpp, dp, cp, cpKind, ep, etp, attentionDP, microBatch, recompute, chunk, sequences: Int
+
+        init(_ l: Layout) {
+            (tp, pp, vpp, dp, cp, ep, etp, attentionDP, microBatch) = (
+                l.tp, l.pp, l.vpp, l.dp, l.cp, l.ep, l.etp, l.attentionDP, l.microBatch
+            )
+            cpKind = ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0
+            recompute = Recompute.allCases.firstIndex(of: l.recompute) ?? 0
+            (chunk, sequences) = (l.prefillChunk ?? 0, l.sequences ?? 0)
+        }
+    }
+
+    /// The best candidate per value of one key: a few values each, so a short list rather than a hashed table.
+    struct BestByValue: Sendable {
+        var entries: [(value: Int, ranked: Ranked)] = []
+
+        subscript(value: Int) -> Ranked? { entries.first { $0.value == value }?.ranked }
+
+        mutating func offer(_ value: Int, _ candidate: Ranked) {
+            if let index = entries.firstIndex(where: { $0.value == value }) {
+                if candidate.isBetter(than: entries[index].ranked) { entries[index].ranked = candidate }
+            } else {
+                entries.append((value, candidate))
+            }
+        }
+    }
 
     init(objective: SearchObjective, outputTokens: Int, promptTokens: Int, constraints: ConstraintsSpec, runnersUp: Int) {
         self.objective = objective
@@ -65,6 +102,40 @@ struct SearchState {
         self.promptTokens = promptTokens
         self.constraints = constraints
         runnersUpWanted = runnersUp
+    }
+
+    /// A state with this one's settings and nothing counted yet.
+    var empty: SearchState {
+        SearchState(
+            objective: objective, outputTokens: outputTokens, promptTokens: promptTokens, constraints: constraints,
+            runnersUp: runnersUpWanted)
+    }
+
+    /// Adds what another state counted and kept: the best of each pair of entries, as if its candidates had
+    /// been considered here.
+    mutating func merge(_ other: SearchState) {
+        evaluated += other.evaluated
+        for (reason, rejection) in other.rejections.sorted(by: { $0.key < $1.key }) {
+            rejections[reason, default: Rejection(reason: reason, text: rejection.text, count: 0)].count += rejection.count
+        }
+        if let candidate = other.best, best.map({ candidate.isBetter(than: $0) }) ?? true { best = candidate }
+        for (degrees, candidate) in other.byDegrees where byDegrees[degrees].map({ candidate.isBetter(than: $0) }) ?? true {
+            byDegrees[degrees] = candidate
+        }
+        pruneDegrees()
+        for key in byValue.indices {
+            for (value, candidate) in other.byValue[key].entries { byValue[key].offer(value, candidate) }
+        }
+    }
+
+    /// Only the best few sets of degrees can be runners-up: past a bound, keep the best 512 (an entry dropped
+    /// ranks below 512 others that stay, so it could never be among the runners-up).
+    mutating func pruneDegrees() {
+        guard byDegrees.count > 8192 else { return }
+        // Sort positions, not the entries themselves (each carries a whole layout profile).
+        let entries = Array(byDegrees)
+        let kept = entries.indices.sorted { entries[$0].value.isBetter(than: entries[$1].value) }.prefix(512)
+        byDegrees = Dictionary(uniqueKeysWithValues: kept.map { (entries[$0].key, entries[$0].value) })
     }
 
     mutating func reject(_ reason: String, _ text: String) {
@@ -108,24 +179,13 @@ struct SearchState {
             memoryRatio: profile.memory.total / max(profile.usableBytes, 1))
         if best.map({ ranked.isBetter(than: $0) }) ?? true { best = ranked }
         let l = profile.layout
-        let degrees = [
-            l.tp, l.pp, l.vpp, l.dp, l.cp, ContextParallelKind.allCases.firstIndex(of: l.cpKind) ?? 0, l.ep, l.etp, l.attentionDP,
-            l.microBatch,
-            Recompute.allCases.firstIndex(of: l.recompute) ?? 0, l.prefillChunk ?? 0, l.sequences ?? 0,
-        ]
+        let degrees = Degrees(l)
         if byDegrees[degrees].map({ ranked.isBetter(than: $0) }) ?? true {
             byDegrees[degrees] = ranked
-            // Only the best few sets of degrees can be runners-up: past a bound, keep the best 512 (an entry
-            // dropped ranks below 512 others that stay, so it could never be among the runners-up).
-            if byDegrees.count > 8192 {
-                let kept = byDegrees.sorted { $0.value.isBetter(than: $1.value) }.prefix(512)
-                byDegrees = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
-            }
+            pruneDegrees()
         }
-        let values = Ranked.order(l)
-        for key in values.indices where byValue[key][values[key]].map({ ranked.isBetter(than: $0) }) ?? true {
-            byValue[key][values[key]] = ranked
-        }
+        let values = Ranked.key(l)
+        for key in values.indices { byValue[key].offer(values[key], ranked) }
     }
 
     /// The time the latency objective minimises: a training step, or a whole request (TTFT + output tokens x
@@ -172,7 +232,7 @@ struct SearchState {
         var contrasts: [Alternative] = []
         for (index, key) in Planner.keys.enumerated() where searched.contains(key) {
             let chosenValue = chosenDegrees[index]
-            let rivals = byValue[index].filter { $0.key != chosenValue }.values.sorted { $0.isBetter(than: $1) }
+            let rivals = byValue[index].entries.filter { $0.value != chosenValue }.map(\.ranked).sorted { $0.isBetter(than: $1) }
             guard let rival = rivals.first else { continue }
             contrasts.append(alternative(rival, against: best, dimension: key))
             // For a degree above 1, also the best layout without that kind of parallelism.

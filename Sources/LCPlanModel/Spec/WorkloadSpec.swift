@@ -25,12 +25,17 @@ public enum ContextParallelKind: String, Sendable, CaseIterable {
         guard cp > 2 else { return nil }
         let heads = model.heads / max(tp, 1)
         let kvHeads = model.attention.kind == .mla ? heads : max(1, model.kvHeads / max(tp, 1))
-        var a = cp / 2
-        while a > 1 {
-            if cp % a == 0 && heads % a == 0 && kvHeads % a == 0 { return (a, cp / a) }
-            a -= 1
+        // The largest a <= cp/2 dividing cp, the heads and the KV heads: their common divisor g when g <= cp/2;
+        // when g = cp, cp over its smallest prime factor.
+        func gcd(_ x: Int, _ y: Int) -> Int { y == 0 ? x : gcd(y, x % y) }
+        let g = gcd(gcd(cp, heads), kvHeads)
+        var a = g
+        if g > cp / 2 {
+            var factor = 2
+            while factor * factor <= cp && cp % factor != 0 { factor += 1 }
+            a = cp % factor == 0 ? cp / factor : 1
         }
-        return nil
+        return a > 1 ? (a, cp / a) : nil
     }
 }
 public enum AttentionFLOPConvention: String, Sendable, CaseIterable { case causal, full }
