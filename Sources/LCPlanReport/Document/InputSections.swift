@@ -120,6 +120,10 @@ enum InputSections {
             F.quantity("memory_bandwidth_bytes_per_s", .bytesPerSecond) { $0.memoryBandwidth.bytesPerSecond },
             F.object("peak_flop_per_s", peaks) { $0 },
             F.nullable("intra_node_bytes_per_s", .quantity(.bytesPerSecond)) { $0.intraNode.map { .number($0.bytesPerSecond) } },
+            F.nullable(
+                "inter_node_bytes_per_s", .quantity(.bytesPerSecond),
+                "Per device to other nodes: the network port the device's reference system gives each device."
+            ) { $0.interNode.map { .number($0.bytesPerSecond) } },
             F.nullable("host_memory_bytes", .exactBytes) { $0.hostMemory.map { .integer($0.value) } },
             F.nullable("host_link_bytes_per_s", .quantity(.bytesPerSecond)) { $0.hostLink.map { .number($0.bytesPerSecond) } },
         ])
@@ -178,7 +182,9 @@ enum InputSections {
             F.nullable("intra_node_bytes_per_s", .quantity(.bytesPerSecond)) { h in
                 (h.0.intraNode ?? h.0.device.intraNode).map { .number($0.bytesPerSecond) }
             },
-            F.nullable("inter_node_bytes_per_s", .quantity(.bytesPerSecond)) { $0.0.interNode.map { .number($0.bytesPerSecond) } },
+            F.nullable("inter_node_bytes_per_s", .quantity(.bytesPerSecond)) { h in
+                (h.0.interNode ?? h.0.device.interNode).map { .number($0.bytesPerSecond) }
+            },
             F.object("efficiency", efficiency) { $0.0.efficiency },
             F.bytes("workspace_bytes") { $0.0.workspace.value },
             F.optional("effective", effective) { $0.1 },
