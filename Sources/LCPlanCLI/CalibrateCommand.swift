@@ -19,7 +19,8 @@ struct CalibrateCommand: ParsableCommand {
             $XDG_CONFIG_HOME/lcplan/presets/local.yaml (else ~/.config/lcplan/presets/local.yaml), where later \
             runs find it: `hardware: {device: local}` then means this machine as measured, and `lcplan \
             validate` compares its kernel times with it. The peaks written are the measured matmul rates, not \
-            the FMA peak. Nothing about the CPU is assumed. Exit status: 0 written, 2 the file cannot be written.
+            the FMA peak; the preset's `measured:` line says so, and a device with measured figures gets \
+            compute and memory efficiencies of 1 by default (no discount on rates a kernel reached). Nothing about the CPU is assumed. Exit status: 0 written, 2 the file cannot be written.
             """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the preset here instead.", valueName: "file"))
@@ -69,6 +70,7 @@ struct CalibrateCommand: ParsableCommand {
               memory: \(memory)
               memory_bandwidth: \(UnitFormat.fixed(bandwidth / 1e9, decimals: 2))GB/s
               peak: {fp32: \(gflops(fp32))GFLOPS, bf16: \(gflops(bf16))GFLOPS}
+              measured: "lcplan calibrate on \(date): packed matmul \(size)^3 and a STREAM-style copy, \(threads) threads"
 
             """
         let path = output ?? PresetLibrary.calibrationDirectory(ProcessInfo.processInfo.environment) + "/local.yaml"

@@ -122,6 +122,19 @@ struct ReviewTests {
         let spec = "version: 1\nmodel: llama-3.2-3b\nhardware: {device: local}\nworkload: {context: 4k}\n"
         let report = try CLI.run(["plan", "-", "--presets", directory.path], stdin: spec)
         #expect(report.stdout.contains("user preset \(file)"), "\(report.stdout.prefix(400))")
+        // Measured rates are not discounted again: efficiencies 1, the source saying why; a stated efficiency,
+        // or a restated peak, takes that back.
+        #expect(preset.contains("measured: \"lcplan calibrate on "))
+        #expect(report.stdout.contains("efficiency  compute 1.00, memory 1.00"), "\(report.stdout.prefix(1200))")
+        #expect(report.stdout.contains("figures are rates measured on the device itself"))
+        let stated = try CLI.run(
+            ["plan", "-", "--presets", directory.path],
+            stdin: spec.replacingOccurrences(of: "{device: local}", with: "{device: local, efficiency: {compute: 0.8}}"))
+        #expect(stated.stdout.contains("efficiency  compute 0.80, memory 1.00"))
+        let restated = try CLI.run(
+            ["plan", "-", "--presets", directory.path],
+            stdin: spec.replacingOccurrences(of: "{device: local}", with: "{device: {preset: local, memory_bandwidth: 20GB/s}}"))
+        #expect(restated.stdout.contains("efficiency  compute 0.50, memory 0.50"), "\(restated.stdout.prefix(1200))")
     }
 
     /// `--set` sweeps any numeric key; an invalid point is listed with its reason; an unknown key is an error

@@ -14,11 +14,18 @@ public struct EfficiencySources: Sendable, Equatable {
     /// Link-bandwidth efficiency of collectives.
     public let network: String
 
-    public init(_ efficiency: Efficiency, device: DeviceKind) {
+    public init(_ efficiency: Efficiency, device: DeviceSpec) {
         func stated(_ key: String) -> String? {
             efficiency.stated.contains(key) ? "set by the spec (hardware.efficiency.\(key)), a user override" : nil
         }
-        switch device {
+        if let measured = device.measured {
+            let source = "default 1: \(device.name)'s figures are rates measured on the device itself (\(measured)), no further discount"
+            compute = stated("compute") ?? source
+            memory = stated("memory") ?? source
+            network = stated("network") ?? "default: an assumption, not a measurement"
+            return
+        }
+        switch device.kind {
         case .gpu:
             compute =
                 stated("compute")

@@ -73,7 +73,7 @@ public struct System: Sendable {
         devices = hardware.count
         perNode = max(hardware.perNode, 1)
         efficiency = hardware.efficiency
-        efficiencySources = EfficiencySources(hardware.efficiency, device: hardware.device.kind)
+        efficiencySources = EfficiencySources(hardware.efficiency, device: hardware.device)
         let intra = hardware.intraNode ?? hardware.device.intraNode ?? hardware.device.hostLink
         let networks = Self.networkEfficiency(hardware)
         intraNode = NetworkTier(

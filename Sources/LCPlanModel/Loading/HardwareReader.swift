@@ -15,6 +15,11 @@ struct HardwareReader {
         let intra = fields.bandwidth("intra_node")
         let inter = fields.bandwidth("inter_node")
         var efficiency = Efficiency.defaults
+        if device?.measured != nil {
+            // Measured rates are what kernels reach already: no further discount.
+            efficiency.compute = 1
+            efficiency.memory = 1
+        }
         if let e = fields.mapping("efficiency") {
             for key in ["compute", "memory", "network"] {
                 guard let value = checkedEfficiency(e, key) else { continue }
@@ -88,6 +93,12 @@ struct HardwareReader {
         if let memory = fields.bytes("host_memory") { device.hostMemory = Bytes(memory) }
         if let bandwidth = fields.bandwidth("host_link") { device.hostLink = bandwidth }
         if let peak = fields.value("peak") { readPeaks(peak, into: &device) }
+        if let measured = fields.string("measured") {
+            device.measured = measured
+        } else if fields.has("peak") || fields.has("memory_bandwidth") {
+            // A stated figure replaces a measured one: the device is no longer as measured.
+            device.measured = nil
+        }
         return device
     }
 

@@ -118,13 +118,17 @@ public enum SpecShapes {
             Field("inter_node", .bandwidth, "Per-direction network bandwidth per device to other nodes."),
             Field("host_memory", .bytes, "Host memory available to this device."),
             Field("host_link", .bandwidth, "Per-direction host link bandwidth."),
+            Field(
+                "measured", .text,
+                "How peak and memory_bandwidth were measured on this device (lcplan calibrate writes it): the default compute and memory efficiencies are then 1."
+            ),
         ])
 
     public static let efficiency = ObjectShape(
         "efficiency", "Fractions of peak that real kernels reach.",
         [
-            Field("compute", .fraction, "Of dense peak FLOP/s (default 0.5)."),
-            Field("memory", .fraction, "Of memory bandwidth (default 0.5)."),
+            Field("compute", .fraction, "Of dense peak FLOP/s (default 0.5; 1 for a device whose peak was measured)."),
+            Field("memory", .fraction, "Of memory bandwidth (default 0.5; 1 for a device whose bandwidth was measured)."),
             Field("network", .fraction, "Of link bandwidth (default 0.7)."),
         ])
 

@@ -19,6 +19,10 @@ public struct DeviceSpec: Sendable, Equatable {
     public var hostLink: Bandwidth?
     public var source: String
     public var confidence: Confidence
+    /// How the device's peak and memory bandwidth were measured on the device itself (`lcplan calibrate`
+    /// writes it): they are then rates a real kernel reached, and the default compute and memory
+    /// efficiencies are 1 rather than a discount for kernels that fall short of a datasheet peak.
+    public var measured: String? = nil
 
     public init(
         name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
