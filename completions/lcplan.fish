@@ -172,7 +172,7 @@ complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcpla
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit" engine' -l 'engine' -d 'The engine: vllm, sglang, trtllm, megatron, torchtitan or deepspeed.' -rfka 'vllm sglang trtllm megatron torchtitan deepspeed'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit" o output' -l 'output' -s 'o' -d 'Write the script to this file (atomically) instead of standard output.' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit" aggregated' -l 'aggregated' -d 'Launch the aggregated layout even when separate prefill and decode pools are better.'
-complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit" kv-connector' -l 'kv-connector' -d 'vLLM\'s KV connector between separate pools (default NixlConnector).' -rfka ''
+complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit" kv-connector' -l 'kv-connector' -d 'vLLM\'s KV connector between separate prefill and decode pools.' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit"' -l 'presets' -d 'A directory of user preset files (NAME.yaml holding `model:` or `device:`); repeatable. Searched before $LCPLAN_PRESETS.' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit" color' -l 'color' -d 'Colour in text output: auto (on a terminal), always or never.' -rfka 'auto always never'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan emit" version' -l 'version' -d 'Show the version.'

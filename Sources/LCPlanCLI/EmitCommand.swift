@@ -48,7 +48,7 @@ struct EmitCommand: ParsableCommand {
 
     @Option(
         name: .customLong("kv-connector"),
-        help: ArgumentHelp("vLLM's KV connector between separate pools (default NixlConnector).", valueName: "name"))
+        help: ArgumentHelp("vLLM's KV connector between separate prefill and decode pools.", valueName: "name"))
     var kvConnector = Emitter.defaultConnector
 
     @OptionGroup var options: SpecOptions
