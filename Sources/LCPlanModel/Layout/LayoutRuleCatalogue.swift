@@ -9,7 +9,9 @@ extension Rule {
         help: """
             Tensor parallelism splits heads (and KV heads, unless they are replicated) and the FFN; pipeline \
             parallelism splits layers; context parallelism splits the sequence; expert parallelism splits the \
-            experts; data parallelism splits the global batch. Choose degrees that divide these.
+            experts; data parallelism splits the global batch; virtual stages (vpp) split each pipeline stage's \
+            layers into chunks, on uneven stages the largest stage's, the first and last stage falling short by \
+            at most a chunk. Choose degrees that divide these.
             """,
         triggering: exampleBase.replacingOccurrences(of: "context: 8k}", with: "context: 8k}\nplan: {tp: 3}")
             .replacingOccurrences(of: "count: 1", with: "count: 3"),
@@ -36,8 +38,9 @@ extension Rule {
         id: "LC401", name: "uneven-pipeline-stages", area: .parallelism, severity: .warning,
         summary: "The pipeline degree does not divide the layers, so stages differ in size.",
         help: """
-            Uneven stages are normal (Llama 3.1 405B's 126 layers on 16 stages; Megatron-LM's \
-            --decoder-first/last-pipeline-num-layers), but the largest stage sets the pace and the memory: \
+            Uneven stages are normal (Llama 3.1 405B's 126 layers on 16 stages: 7, fourteen of 8, 7; \
+            Megatron-LM's --decoder-first/last-pipeline-num-layers, torchtitan's first/last_stage_less_layers): \
+            lcplan splits them so, the first and last stages short, and the largest stage sets the pace: \
             lcplan costs it. Choose pp dividing the layers for even stages, or accept the imbalance.
             """,
         triggering: trainingBase.replacingOccurrences(of: "count: 8", with: "count: 6") + "\nplan: {pp: 6, dp: 1}",
