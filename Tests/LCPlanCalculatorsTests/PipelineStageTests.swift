@@ -157,3 +157,56 @@ struct PipelineStageTests {
         }
     }
 }
+
+/// The search costs degree combinations in shares run concurrently and merges their states: the outcome must
+/// be the one a search one combination after another finds (chosen layout, runners-up, contrasts, counts).
+struct SharedSearchTests {
+    static let specs = [
+        """
+        version: 1
+        model: llama-3.1-405b
+        hardware: {device: h100-sxm, count: 1024, per_node: 8}
+        workload: {mode: training, context: 128k, global_batch: 128}
+        """,
+        """
+        version: 1
+        model: deepseek-v3
+        hardware: {device: h200, count: 16, per_node: 8}
+        workload: {mode: inference, context: 32k, batch: 16, output_tokens: 512, dtype: fp8}
+        """,
+        """
+        version: 1
+        model: llama-3.1-70b
+        hardware: {device: h100-sxm, count: 16, per_node: 8}
+        workload: {mode: inference, context: 32k, prompt_tokens: 16k, output_tokens: 1024, batch: 32}
+        constraints: {ttft: 30s, tpot: 50ms}
+        """,
+        """
+        version: 1
+        model: mixtral-8x7b
+        hardware: {device: a100-80gb, count: 64, per_node: 8}
+        workload: {mode: training, context: 32k, global_batch: 64}
+        search: {objective: latency}
+        """,
+    ]
+
+    @Test(arguments: specs.indices)
+    func sharesChangeNothing(index: Int) throws {
+        let spec = try #require(resolve(Self.specs[index]))
+        let profile = ModelProfile(spec, analyseRoPE: false)
+        let planner = Planner(profile: profile, system: System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat))
+        let one = planner.search(nil, shares: 1)
+        #expect(one.chosen != nil && !one.runnersUp.isEmpty && !one.contrasts.isEmpty)
+        for shares in [2, 3, Planner.shares] {
+            let many = planner.search(nil, shares: shares)
+            #expect(many.chosen?.layout == one.chosen?.layout)
+            #expect(many.status == one.status)
+            #expect(many.candidatesEvaluated == one.candidatesEvaluated)
+            #expect(many.rejected == one.rejected)
+            #expect(many.runnersUp.map(\.profile.layout) == one.runnersUp.map(\.profile.layout))
+            #expect(many.contrasts.map(\.profile.layout) == one.contrasts.map(\.profile.layout))
+            #expect(many.contrasts.map(\.why) == one.contrasts.map(\.why))
+            #expect(many.chosen?.time.step?.seconds == one.chosen?.time.step?.seconds)
+        }
+    }
+}

@@ -47,7 +47,10 @@ public struct Planner: Sendable {
     static let prefillChunks = [2048, 4096, 8192, 16_384, 32_768]
 
     /// Searches the layouts `plan` (the spec's when nil) leaves open.
-    public func search(_ plan: PlanSpec? = nil) -> SearchOutcome {
+    public func search(_ plan: PlanSpec? = nil) -> SearchOutcome { search(plan, shares: Self.shares) }
+
+    /// The search with the degree combinations in `shares` shares (1: one after another, as tests compare).
+    func search(_ plan: PlanSpec?, shares: Int) -> SearchOutcome {
         let spec = profile.spec
         let plan = plan ?? spec.plan
         var state = SearchState(
@@ -57,7 +60,7 @@ public struct Planner: Sendable {
         let counts =
             spec.search.objective == .devices ? Self.divisors(spec.hardware.count) : [spec.hardware.count]
         for devices in counts {
-            enumerate(devices: devices, plan: plan, state: &state)
+            enumerate(devices: devices, plan: plan, shares: shares, state: &state)
         }
         let pools = spec.search.objective == .devices ? nil : disaggregated(plan, counted: &state)
         return state.outcome(
@@ -65,7 +68,7 @@ public struct Planner: Sendable {
     }
 
     /// Every candidate on `devices` devices.
-    func enumerate(devices: Int, plan: PlanSpec, state: inout SearchState) {
+    func enumerate(devices: Int, plan: PlanSpec, shares: Int = Self.shares, state: inout SearchState) {
         let spec = profile.spec
         let model = spec.model
         let search = spec.search
@@ -118,7 +121,7 @@ public struct Planner: Sendable {
                 }
             }
         }
-        expandAll(bases, plan: plan, rules: rules, state: &state)
+        expandAll(bases, plan: plan, rules: rules, shares: shares, state: &state)
     }
 
     /// Shares the degree combinations are expanded in: a fixed number, whatever the cores, so that every
@@ -128,8 +131,8 @@ public struct Planner: Sendable {
     /// Expands every degree combination: in `shares` strided shares run concurrently, each into its own
     /// state, merged in share order (`SearchState.merge`); the same outcome as one after another, up to
     /// ties within 1e-9, which resolve the same way every run.
-    func expandAll(_ bases: [Layout], plan: PlanSpec, rules: LayoutRules, state: inout SearchState) {
-        let shares = min(Self.shares, bases.count)
+    func expandAll(_ bases: [Layout], plan: PlanSpec, rules: LayoutRules, shares: Int, state: inout SearchState) {
+        let shares = min(shares, bases.count)
         guard shares > 1 else {
             for base in bases { expand(base, plan: plan, rules: rules, state: &state) }
             return
