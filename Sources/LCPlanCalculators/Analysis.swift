@@ -230,7 +230,7 @@ public struct Analysis: Sendable {
         if layout.pp > 1 && spec.model.layers % layout.pp != 0 {
             let layers = spec.model.layers, pp = layout.pp
             let first = layout.stageLayers(0, of: layers).count, last = layout.stageLayers(pp - 1, of: layers).count
-            let largest = (layers + pp - 1) / pp
+            let largest = Layout.largestStage(layers: layers, pp: pp)
             list.append(
                 Assumption(
                     "uneven_stages",

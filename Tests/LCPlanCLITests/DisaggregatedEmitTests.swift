@@ -7,21 +7,25 @@ import Testing
 struct DisaggregatedEmitTests {
     static let example = "examples/llama-3.1-70b-2xh100-disaggregated.yaml"
 
-    /// The two pools of a report, as (tp, pp, dp, cp) each.
+    /// The two pools of a report (JSON `layout.disaggregated`), and whether they beat the aggregated layout.
     struct Pools {
-        let prefill: [String: Any]
-        let decode: [String: Any]
+        let prefill: JSONDocument
+        let decode: JSONDocument
         let better: Bool
     }
 
     static func pools(_ arguments: [String], stdin: String? = nil) throws -> Pools? {
         let result = try CLI.run(arguments + ["--format", "json"], stdin: stdin)
-        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        guard let layout = object?["layout"] as? [String: Any], let pools = layout["disaggregated"] as? [String: Any],
-            let prefill = pools["prefill"] as? [String: Any], let decode = pools["decode"] as? [String: Any],
-            let better = pools["better"] as? Bool
+        let pools = try JSONDocument.parse(result.stdout)["layout"]?["disaggregated"]
+        guard let prefill = pools?["prefill"], let decode = pools?["decode"], case .bool(let better) = pools?["better"]
         else { return nil }
         return Pools(prefill: prefill, decode: decode, better: better)
+    }
+
+    /// A connector config as its keys and string values.
+    static func config(_ text: String) throws -> [String: String] {
+        guard case .object(let pairs) = try JSONDocument.parse(text) else { return [:] }
+        return Dictionary(pairs.map { ($0.0, $0.1.stringValue ?? "") }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Writes `script` and a stand-in `program` (it prints CUDA_VISIBLE_DEVICES and its arguments, one per
@@ -45,7 +49,7 @@ struct DisaggregatedEmitTests {
         return lines[index + 1]
     }
 
-    static func int(_ object: [String: Any], _ key: String) -> Int { (object[key] as? Int) ?? -1 }
+    static func int(_ object: JSONDocument, _ key: String) -> Int { object[key]?.int ?? -1 }
 
     @Test func vllmStartsEachPoolAsTheReportCostsIt() throws {
         let pools = try #require(try Self.pools([Self.example]))
@@ -67,7 +71,7 @@ struct DisaggregatedEmitTests {
             devices += Self.int(pool, "tp") * Self.int(pool, "pp") * Self.int(pool, "dp") * Self.int(pool, "cp")
             // The connector's config is JSON with the verified keys and a verified role.
             let config = try #require(Self.value(lines, "--kv-transfer-config"))
-            let object = try JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: String]
+            let object = try Self.config(config)
             #expect(object == ["kv_connector": "NixlConnector", "kv_role": "kv_both"])
             // Arguments after the pool's name reach the server.
             #expect(lines.suffix(2) == ["--port", "8100"])
@@ -92,7 +96,7 @@ struct DisaggregatedEmitTests {
         for (name, role) in [("prefill", "kv_producer"), ("decode", "kv_consumer")] {
             let started = try Self.run(emitted.stdout, program: "vllm", [name])
             let config = try #require(Self.value(started.stdout.split(separator: "\n").map(String.init), "--kv-transfer-config"))
-            let object = try JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: String]
+            let object = try Self.config(config)
             #expect(object == ["kv_connector": "P2pNcclConnector", "kv_role": role])
         }
         // The name lands inside single-quoted JSON: quotes, spaces and shell syntax are refused (exit 2).
@@ -129,8 +133,7 @@ struct DisaggregatedEmitTests {
         #expect(refused.status == 1 && refused.stdout.isEmpty)
         #expect(refused.stderr.contains("--aggregated"))
         let result = try CLI.run(["--format", "json", Self.example])
-        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-        let chosen = try #require(object?["layout"] as? [String: Any])
+        let chosen = try #require(try JSONDocument.parse(result.stdout)["layout"])
         for engine in ["trtllm", "vllm"] {
             let aggregated = try CLI.run(["emit", Self.example, "--engine", engine, "--aggregated"])
             #expect(aggregated.status == 0, "\(aggregated.stderr)")
@@ -149,7 +152,7 @@ struct DisaggregatedEmitTests {
         try #require(pools.better)
         let emitted = try CLI.run(["emit", "-", "--engine", "vllm"], stdin: spec)
         #expect(emitted.status == 0, "\(emitted.stderr)")
-        let size = { (pool: [String: Any]) in Self.int(pool, "tp") * Self.int(pool, "pp") * Self.int(pool, "dp") * Self.int(pool, "cp") }
+        let size = { (pool: JSONDocument) in Self.int(pool, "tp") * Self.int(pool, "pp") * Self.int(pool, "dp") * Self.int(pool, "cp") }
         let prefillDevices = size(pools.prefill), decodeDevices = size(pools.decode)
         #expect(prefillDevices + decodeDevices == 16)
         let expected = [

@@ -116,7 +116,7 @@ public struct LayoutEvaluator: Sendable {
         let hardwareFLOPs = profile.trainingHardware(layout.recompute)
         // The pipeline runs at the pace of its largest stage, ceil(layers / pp) layers (`Layout.stageLayers`):
         // with uneven stages every stage waits for the middle ones.
-        let slowest = Double((model.layers + layout.pp - 1) / max(layout.pp, 1))
+        let slowest = Double(Layout.largestStage(layers: model.layers, pp: layout.pp))
         let imbalance = layout.pp > 1 ? slowest * Double(layout.pp) / Double(max(model.layers, 1)) : 1
         let compute = hardwareFLOPs / devices / system.flopRate * imbalance
         let m = Double(microBatches)

@@ -162,7 +162,7 @@ public struct Planner: Sendable {
             plan.vpp.map { [$0] }
             ?? (training != nil && base.pp > 1 && base.pp <= model.layers && !dualPipe && plan.schedule != .oneFOneB
                 ? [1]
-                    + Self.divisors((model.layers + base.pp - 1) / base.pp).filter {
+                    + Self.divisors(Layout.largestStage(layers: model.layers, pp: base.pp)).filter {
                         $0 >= 2 && $0 <= 8 && Layout.virtualStageLayers(layers: model.layers, pp: base.pp, vpp: $0) != nil
                     } : [1])
         let eps: [Int] =

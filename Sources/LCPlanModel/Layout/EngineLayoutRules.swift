@@ -47,7 +47,7 @@ public enum EngineLayoutRules {
             }
             if l.pp > 1 && model.layers % l.pp != 0 {
                 if let (first, last) = megatronStages(layers: model.layers, pp: l.pp) {
-                    let middle = (model.layers + l.pp - 1) / l.pp
+                    let middle = Layout.largestStage(layers: model.layers, pp: l.pp)
                     if l.vpp > 1 && (first % l.vpp != 0 || last % l.vpp != 0 || middle % l.vpp != 0) {
                         found.append(
                             "Megatron-LM's uneven stages with virtual stages need the first (\(first)), last (\(last)) and middle (\(middle)) stages' layers each divisible by vpp \(l.vpp); --pipeline-model-parallel-layout could place them, but lcplan does not write it"
@@ -130,7 +130,7 @@ public enum EngineLayoutRules {
     /// 14 x 8, 7).
     public static func megatronStages(layers: Int, pp: Int) -> (first: Int, last: Int)? {
         guard pp > 1 else { return nil }
-        let largest = (layers + pp - 1) / pp
+        let largest = Layout.largestStage(layers: layers, pp: pp)
         if pp == 2 { return (largest, layers - largest) }
         let rest = layers - (pp - 2) * largest
         guard rest >= 2 else { return nil }

@@ -84,6 +84,9 @@ public struct Layout: Sendable, Equatable, Hashable {
         return start..<(start + count)
     }
 
+    /// The layers of the largest pipeline stage, ceil(layers / pp): the pace of the pipeline (`stageLayers`).
+    public static func largestStage(layers: Int, pp: Int) -> Int { (layers + max(pp, 1) - 1) / max(pp, 1) }
+
     /// Layers per virtual stage (model chunk) under the interleaved schedule with `vpp` chunks per device, or
     /// nil when the stages cannot be cut so: the largest stage's ceil(layers / pp) layers divide by vpp, and
     /// with uneven stages (`stageLayers`) the ends' shortfall comes out of the first and the last chunk of
@@ -92,7 +95,7 @@ public struct Layout: Sendable, Equatable, Hashable {
     /// with `first/last_stage_less_layers` expresses it).
     public static func virtualStageLayers(layers: Int, pp: Int, vpp: Int) -> Int? {
         guard pp > 1, vpp >= 1, layers >= pp else { return nil }
-        let largest = (layers + pp - 1) / pp
+        let largest = largestStage(layers: layers, pp: pp)
         guard largest % vpp == 0 else { return nil }
         let chunk = largest / vpp
         if layers % pp == 0 { return chunk }

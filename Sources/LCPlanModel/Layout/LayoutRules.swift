@@ -216,15 +216,17 @@ public struct LayoutRules: Sendable {
         if pp > layers {
             found.append(LayoutViolation(.planNotDivisible, "pp", "pp \(pp) exceeds the \(layers) layers", expected: "pp <= layers"))
         } else if layers % pp != 0 {
+            let largest = Layout.largestStage(layers: layers, pp: pp)
             let split = Layout(tp: 1, pp: pp, dp: 1).stageLayers
             let (first, last) = (split(0, layers).count, split(pp - 1, layers).count)
             found.append(
                 LayoutViolation(
                     .unevenPipelineStages, "pp",
-                    "pp \(pp) does not divide the \(layers) layers: the first stage gets \(first), the last \(last), the others \((layers + pp - 1) / pp), and the largest is costed",
+                    "pp \(pp) does not divide the \(layers) layers: the first stage gets \(first), the last \(last), the others \(largest), and the largest is costed",
                     expected: "pp dividing \(layers) for even stages"))
         }
         if let vpp = plan.vpp, vpp > 1, Layout.virtualStageLayers(layers: layers, pp: pp, vpp: vpp) == nil {
+            let largest = Layout.largestStage(layers: layers, pp: pp)
             found.append(
                 layers % pp == 0
                     ? LayoutViolation(
@@ -232,8 +234,8 @@ public struct LayoutRules: Sendable {
                         expected: "pp x vpp dividing \(layers)")
                     : LayoutViolation(
                         .planNotDivisible, "vpp",
-                        "vpp \(vpp) does not cut the uneven stages of \(layers) layers on pp \(pp) into chunks: the largest stage's \((layers + pp - 1) / pp) layers must divide by vpp, and the ends may fall short by at most one chunk",
-                        expected: "vpp dividing \((layers + pp - 1) / pp)"))
+                        "vpp \(vpp) does not cut the uneven stages of \(layers) layers on pp \(pp) into chunks: the largest stage's \(largest) layers must divide by vpp, and the ends may fall short by at most one chunk",
+                        expected: "vpp dividing \(largest)"))
         }
     }
 

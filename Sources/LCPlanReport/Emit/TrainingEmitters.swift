@@ -157,7 +157,7 @@ enum TrainingEmitters {
             if l.vpp > 1, let chunk = Layout.virtualStageLayers(layers: m.layers, pp: l.pp, vpp: l.vpp) {
                 // Chunks of the largest stage's layers / vpp; the ends' shortfall (uneven stages) comes out of the
                 // first and last chunk: ceil((layers + first_less + last_less) / chunk) = pp x vpp stages.
-                let largest = (m.layers + l.pp - 1) / l.pp
+                let largest = Layout.largestStage(layers: m.layers, pp: l.pp)
                 let first = l.stageLayers(0, of: m.layers).count, last = l.stageLayers(l.pp - 1, of: m.layers).count
                 toml += [
                     "pipeline_parallel_layers_per_stage = \(chunk)",
