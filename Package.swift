@@ -55,7 +55,8 @@ let package = Package(
         .target(name: "LCPlanFuzzing", dependencies: ["LCPlanCLI", "LCPlanReport", "LCPlanCalculators", "LCPlanModel"]),
         // Layout evaluations per second (make bench).
         .executableTarget(
-            name: "lcplan-bench", dependencies: ["LCPlanCalculators", "LCPlanModel", "LCPlanKernels"], path: "Benchmarks/lcplan-bench"),
+            name: "lcplan-bench", dependencies: ["LCPlanCalculators", "LCPlanModel", "LCPlanKernels", "LCPlanPrecision"],
+            path: "Benchmarks/lcplan-bench"),
         .testTarget(name: "LCPlanPrecisionTests", dependencies: ["LCPlanPrecision"]),
         .testTarget(name: "LCPlanModelTests", dependencies: ["LCPlanModel", "LCPlanCalculators"]),
         .testTarget(name: "LCPlanCalculatorsTests", dependencies: ["LCPlanCalculators", "LCPlanModel"]),

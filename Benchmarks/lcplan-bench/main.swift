@@ -2,6 +2,7 @@ import Foundation
 import LCPlanCalculators
 import LCPlanKernels
 import LCPlanModel
+import LCPlanPrecision
 
 // Layout evaluations per second on one core: `LayoutEvaluator.evaluate` over a set of legal layouts of a
 // 405B training job and of a 70B serving job, several runs, median and best. Run it with `make bench`
@@ -186,6 +187,29 @@ print("sweep".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median_s  
 print(
     "llama-3.1-8b, 1 x H200, context 4k..1M".padding(toLength: 44, withPad: " ", startingAt: 0)
         + String(format: "%10.3f %10.3f %8d", sweepTimes[sweepTimes.count / 2], sweepTimes.first ?? 0, sweepValues.count))
+
+// The Men-window scan of `lcplan rope` (r = 128, base 1e4, its default budget of 2^32 cosines): the smallest
+// base at which the Men criterion holds over the context, against Men et al.'s table (arXiv 2405.14591).
+// Median and best wall time of 3 scans, all cores.
+print()
+print("Men window scan, r 128".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median_s     best_s   base found   paper")
+for (context, paper) in [(4096, "2.7e4"), (32_768, "6.4e5"), (131_072, "7.8e6")] {
+    let wp = WorkingPrecision(bits: 256)
+    var times: [Double] = []
+    var found = "none"
+    for _ in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let rec = RoPERecommendation(
+            context: context, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: context,
+            lowerBound: wp.number(2), ceiling: wp.number(1e12), precision: wp, totalBudget: 1 << 32)
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        found = rec.menMinimumBase.map { $0.decimalString(digits: 7) } ?? "budget spent"
+    }
+    times.sort()
+    print(
+        "L = \(context)".padding(toLength: 44, withPad: " ", startingAt: 0)
+            + String(format: "%10.3f %10.3f", times[1], times[0]) + "   \(found)   \(paper)")
+}
 
 // Causal attention on this CPU (issue 12): fp32, d = 128, 8 heads, all cores, L from 1K to 16K; GFLOP/s
 // counting only the unmasked half (4 d per causal pair) and counting the full square (4 d L^2), the fraction

@@ -57,9 +57,9 @@ struct RoPECommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Evaluate the Men criterion only when context x rotary pairs is at most this, and spend at most this many cosines scanning Men windows for the recommended base (default 134217728).",
+            "Evaluate the Men criterion only when context x rotary pairs is at most this, and spend at most this many cosines scanning Men windows for the recommended base (default 4294967296, about a second).",
             valueName: "n"))
-    var menLimit: Int = 1 << 27
+    var menLimit: Int = 1 << 32
 
     @Option(help: "Output format: text or json.")
     var format: ListFormat = .text

@@ -58,14 +58,14 @@ public struct BigFloat: Sendable {
     /// Plain notation when the decimal exponent is at least -5 and the integer part needs no more
     /// digits than requested (`"20860.757"`, `"0.000125"`), scientific otherwise (`"1.8446744e+19"`):
     /// no digit is ever padded in that was not computed. Trailing zeros are kept so every requested
-    /// digit shows.
-    public func decimalString(digits: Int) -> String {
+    /// digit shows. `roundingUp` rounds toward +infinity instead (a lower bound that must still hold as shown).
+    public func decimalString(digits: Int, roundingUp: Bool = false) -> String {
         if isNaN { return "nan" }
         if !isFinite { return sign < 0 ? "-inf" : "inf" }
         let count = Swift.max(1, digits)
         if isZero { return count == 1 ? "0" : "0." + String(repeating: "0", count: count - 1) }
         var exponent: mpfr_exp_t = 0
-        guard let raw = mpfr_get_str(nil, &exponent, 10, count, number.pointer, MPFR_RNDN) else { return "nan" }
+        guard let raw = mpfr_get_str(nil, &exponent, 10, count, number.pointer, roundingUp ? MPFR_RNDU : MPFR_RNDN) else { return "nan" }
         defer { mpfr_free_str(raw) }
         var mantissa = String(cString: raw)
         let negative = mantissa.hasPrefix("-")

@@ -89,12 +89,23 @@ public enum RoPEReport {
                     + (a.hardMaxContext >= ExactInt(SpecShapes.maxTokens) ? "none below 2^40" : UnitFormat.grouped(a.hardMaxContext))
                     + "; all criteria " + UnitFormat.grouped(a.maxContext) + " tokens")
             let rec = a.recommendation
+            if let menMinimum = rec.menMinimumBase {
+                table.add(
+                    "Men minimum",
+                    "base >= \(v(menMinimum)) holds the Men criterion alone (first window on a 0.1% grid from L/(2 pi); "
+                        + "narrower windows can lie below)")
+            }
+            let how: String
+            if rec.menScanned {
+                how = "phase-modulation bounds and Men windows"
+            } else if let stopped = rec.scanStoppedAt {
+                how = "phase-modulation bounds; the Men scan spent its budget at base \(v(stopped)): raise --men-limit"
+            } else {
+                how = "phase-modulation bounds; lcplan rope scans the Men windows"
+            }
             table.add(
                 "recommend",
-                "base >= \(v(rec.minBase))"
-                    + (rec.menScanned
-                        ? " (Men windows scanned)" : " (phase-modulation bounds; Men windows not scanned here: see lcplan rope)")
-                    + "; or scale the slowest pairs by \(v(rec.scalingFactor))"
+                "base >= \(v(rec.minBase)) (\(how)); or scale the slowest pairs by \(v(rec.scalingFactor))"
                     + (rec.scalingStaysInZone ? "" : " (which passes the precision ceiling)"))
             out.append(table)
         }

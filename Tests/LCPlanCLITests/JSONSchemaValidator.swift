@@ -41,6 +41,8 @@ indirect enum JSONDocument {
 
     var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
 
+    var isNull: Bool { if case .null = self { return true } else { return false } }
+
     /// A number's value (integers as written, decimals as parsed).
     var doubleValue: Double? {
         switch self {

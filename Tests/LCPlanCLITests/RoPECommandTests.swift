@@ -39,6 +39,28 @@ struct RoPECommandTests {
         #expect(try CLI.run(["schema", "rope"]).stdout == CLI.read("schemas/lcplan.rope.v1.schema.json"))
     }
 
+    /// With its default budget `lcplan rope` scans the Men windows: at 8K (r = 128) the smallest base that
+    /// holds the criterion alone lies within the rounding of Men et al.'s table's 8.4e4 (arXiv 2405.14591),
+    /// in the JSON (which validates) and the text alike.
+    @Test func menMinimumBaseAgainstThePapersTable() throws {
+        let json = try CLI.run(["rope", "--theta", "10000", "--context", "8k", "--format", "json"])
+        let document = try JSONDocument.parse(json.stdout)
+        #expect(try CLI.strictSchema("rope").validate(document).isEmpty)
+        let recommendation = document["rope"]?["global"]?["recommendation"]
+        let found = try #require(recommendation?["men_minimum_base"]?["value"]?.doubleValue)
+        #expect(abs(found - 84_000) / 84_000 < 0.01)
+        let stoppedAt: JSONDocument? = recommendation?["men_scan_stopped_at"]
+        #expect(stoppedAt?.isNull == true, "the scan stopped")
+        let decimal: String = recommendation?["men_minimum_base"]?["decimal"]?.stringValue ?? "?"
+        let text = try CLI.run(["rope", "--theta", "10000", "--context", "8k"]).stdout
+        let row = "Men minimum    base >= " + decimal
+        #expect(text.contains(row))
+        // A budget too small stops the scan, and the text says how to raise it.
+        let stopped = try CLI.run(["rope", "--theta", "10000", "--context", "8k", "--men-limit", "600000"]).stdout
+        #expect(stopped.contains("the Men scan spent its budget at base"))
+        #expect(stopped.contains("raise --men-limit"))
+    }
+
     @Test func beyondTrainedContextWithoutScaling() throws {
         let result = try CLI.run(["rope", "--model", "llama-2-7b", "--context", "32k"])
         #expect(result.stdout.contains("[LC301]"))

@@ -35,46 +35,13 @@ public struct MenCriterion: Sendable {
         theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision,
         thetaAt: (@Sendable (WorkingPrecision) -> [BigFloat]?)? = nil
     ) -> Result {
-        let doubles = theta.map(\.doubleValue)
-        let constant = Double(passThrough)
+        let sums = Sums(theta: theta, passThrough: passThrough, length: length, precision: precision, thetaAt: thetaAt)
         let chunkCount = max(1, min(64, length / 4096))
         let chunkSize = (length + chunkCount - 1) / chunkCount
-        struct Partial {
-            var firstFailure: Int?; var failureValue: Double?; var minimum = Double.infinity; var argmin = 0; var rechecked = 0
-        }
-        /// Per-chunk result slots shared with the worker threads, each written by exactly one of them.
-        struct Slots: @unchecked Sendable { let base: UnsafeMutablePointer<Partial>? }
-        let partials = UnsafeMutableBufferPointer<Partial>.allocate(capacity: chunkCount)
-        partials.initialize(repeating: Partial())
-        defer { partials.deallocate() }
-        let recheckBits = precision.bits + Int(log2(Double(max(length, 2))).rounded(.up)) + 64
-        let wp = WorkingPrecision(bits: recheckBits)
-        let exactTheta = theta.map { wp.number($0) }
-        let slots = Slots(base: partials.baseAddress)
-        let stepCos = doubles.map { cos($0) }, stepSin = doubles.map { sin($0) }
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            // Each iteration writes only its own slot.
-            guard let slot = slots.base?.advanced(by: chunk) else { return }
-            var partial = Partial()
-            let start = chunk * chunkSize
-            let end = min(length, start + chunkSize)
-            scan(theta: doubles, stepCos: stepCos, stepSin: stepSin, constant: constant, range: start..<end) { m, sum, bound in
-                var value = sum
-                if abs(sum) <= bound {
-                    partial.rechecked += 1
-                    value = certainSum(m: m, theta: exactTheta, passThrough: passThrough, wp, thetaAt: thetaAt)
-                }
-                if value < partial.minimum { partial.minimum = value; partial.argmin = m }
-                if value < 0 && partial.firstFailure == nil {
-                    partial.firstFailure = m
-                    partial.failureValue = value
-                }
-            }
-            slot.pointee = partial
-        }
+        let ranges = (0..<chunkCount).map { min(length, $0 * chunkSize)..<min(length, ($0 + 1) * chunkSize) }
         var first: (Int, Double)? = nil
         var minimum = Double.infinity, argmin = 0, rechecked = 0
-        for partial in partials {
+        for partial in sums.evaluate(ranges) {
             rechecked += partial.rechecked
             if partial.minimum < minimum { minimum = partial.minimum; argmin = partial.argmin }
             if let failure = partial.firstFailure, failure < (first?.0 ?? Int.max) { first = (failure, partial.failureValue ?? 0) }
@@ -82,6 +49,108 @@ public struct MenCriterion: Sendable {
         return Result(
             holds: first == nil, firstFailure: first?.0, failureValue: first?.1, minimum: minimum, argmin: argmin,
             evaluated: length, rechecked: rechecked)
+    }
+
+    /// Whether B(m) >= 0 for every m in 0 ..< length, decided as early as the sums allow: `witnesses`
+    /// (positions where nearby bases failed) are tried first, each with the `witnessSpan` positions after
+    /// it, then every position in order, in rounds of eight chunks, stopping after the first round that
+    /// holds a negative sum (the witnesses one at a time, in the order given). The answer is exact (the signs are certain, as in `check`); only the work
+    /// depends on the witnesses. Returns a failing position (the first of the round or witness window that
+    /// failed) and the number of positions evaluated.
+    static func firstFailure(
+        theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision, witnesses: [Int],
+        thetaAt: (@Sendable (WorkingPrecision) -> [BigFloat]?)? = nil
+    ) -> (failure: Int?, evaluated: Int) {
+        let sums = Sums(theta: theta, passThrough: passThrough, length: length, precision: precision, thetaAt: thetaAt)
+        let span = witnessSpan(length)
+        var evaluated = 0
+        for window in witnesses where window < length {
+            let range = window..<min(length, window + span)
+            evaluated += range.count
+            if let failure = sums.evaluate([range]).first?.firstFailure { return (failure, evaluated) }
+        }
+        let chunk = max(256, min(4096, (length + 7) / 8))
+        var start = 0
+        while start < length {
+            let ranges = (0..<8).map { min(length, start + $0 * chunk)..<min(length, start + ($0 + 1) * chunk) }
+            evaluated += ranges.reduce(0) { $0 + $1.count }
+            if let failure = sums.evaluate(ranges).compactMap(\.firstFailure).min() { return (failure, evaluated) }
+            start += 8 * chunk
+        }
+        return (nil, evaluated)
+    }
+
+    /// Positions a witness window covers: a failure seen at m for one base tends to recur near m for the next
+    /// base 0.1% larger, as the dips of B drift slowly with the base. At most a 32nd of the context, so that
+    /// four windows cost an eighth of a full check.
+    static func witnessSpan(_ length: Int) -> Int { max(8, min(512, length / 32)) }
+
+    /// One base's sums ready to evaluate over any ranges of positions: the frequencies in double (with the
+    /// rotation steps) for the fast pass, and in MPFR at the recheck precision for sums near zero.
+    struct Sums: Sendable {
+        struct Partial: Sendable {
+            var firstFailure: Int?; var failureValue: Double?; var minimum = Double.infinity; var argmin = 0; var rechecked = 0
+        }
+        let doubles: [Double], stepCos: [Double], stepSin: [Double]
+        let passThrough: Int
+        let theta: [BigFloat]
+        let recheck: WorkingPrecision
+        let thetaAt: (@Sendable (WorkingPrecision) -> [BigFloat]?)?
+
+        /// `precision` is the analysis's working precision; sums near zero are rechecked above it, by
+        /// log2(length) + 64 bits, with the frequencies recomputed there when `thetaAt` is given.
+        init(
+            theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision,
+            thetaAt: (@Sendable (WorkingPrecision) -> [BigFloat]?)?
+        ) {
+            doubles = theta.map(\.doubleValue)
+            stepCos = doubles.map { cos($0) }
+            stepSin = doubles.map { sin($0) }
+            self.passThrough = passThrough
+            self.theta = theta
+            recheck = WorkingPrecision(bits: precision.bits + Int(log2(Double(max(length, 2))).rounded(.up)) + 64)
+            self.thetaAt = thetaAt
+        }
+
+        /// The sums over each range, on every core; each range's result lands in its own slot, so the
+        /// outcome does not depend on how many cores run them.
+        func evaluate(_ ranges: [Range<Int>]) -> [Partial] {
+            guard !ranges.isEmpty else { return [] }
+            /// Per-range result slots shared with the worker threads, each written by exactly one of them.
+            struct Slots: @unchecked Sendable { let base: UnsafeMutablePointer<Partial>? }
+            let partials = UnsafeMutableBufferPointer<Partial>.allocate(capacity: ranges.count)
+            partials.initialize(repeating: Partial())
+            defer { partials.deallocate() }
+            let slots = Slots(base: partials.baseAddress)
+            let constant = Double(passThrough)
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+                // Each iteration writes only its own slot.
+                guard let slot = slots.base?.advanced(by: index) else { return }
+                slot.pointee = evaluateRange(ranges[index], constant)
+            }
+            return Array(partials)
+        }
+
+        private func evaluateRange(_ range: Range<Int>, _ constant: Double) -> Partial {
+            var partial = Partial()
+            // The frequencies at the recheck precision, formed on the first sum near zero (rare).
+            var exact: [BigFloat]? = nil
+            MenCriterion.scan(theta: doubles, stepCos: stepCos, stepSin: stepSin, constant: constant, range: range) { m, sum, bound in
+                var value = sum
+                if abs(sum) <= bound {
+                    partial.rechecked += 1
+                    let precise = exact ?? thetaAt?(recheck) ?? theta.map { recheck.number($0) }
+                    exact = precise
+                    value = MenCriterion.certainSum(m: m, theta: precise, passThrough: passThrough, recheck, thetaAt: thetaAt)
+                }
+                if value < partial.minimum { partial.minimum = value; partial.argmin = m }
+                if value < 0 && partial.firstFailure == nil {
+                    partial.firstFailure = m
+                    partial.failureValue = value
+                }
+            }
+            return partial
+        }
     }
 
     /// Evaluates B(m) in double precision for every m in `range`, handing each value and its error bound to

@@ -9,6 +9,12 @@ public struct RoPERecommendation: Sendable {
     public let minBase: BigFloat
     /// Whether `minBase` comes from a scan of the Men windows (else from the phase-modulation bounds alone).
     public let menScanned: Bool
+    /// The smallest base at which the Men criterion alone holds over the context (the quantity of Men et al.'s
+    /// table of lower bounds), scanned from the summary aliasing bound L / (2 pi) up on a 0.1% grid; nil when
+    /// no scan ran or its budget ran out first.
+    public let menMinimumBase: BigFloat?
+    /// Where a scan stopped for want of budget or steps, without a holding base (nil when none stopped).
+    public let scanStoppedAt: BigFloat?
     /// The scaling factor s that divides the slowest frequency so the model's base reaches `minBase`
     /// (linear, yarn and llama3 all divide the slowest pairs by s): max(L / trained context,
     /// (minBase / b)^((r-2)/r)).
@@ -16,52 +22,42 @@ public struct RoPERecommendation: Sendable {
     /// Whether that factor keeps the effective base below the precision ceiling.
     public let scalingStaysInZone: Bool
 
-    /// Men windows are scanned upward from the phase-modulation bound in steps of 0.1% (at most `maxSteps`),
-    /// then the first window's start is located by bisection between the last failing and the first holding
-    /// base, to `digits` significant digits (the bracket starts 0.1% wide, so log2(1000 x 10^digits) halvings).
-    /// Each step evaluates every position, so the scan runs only while the steps' total work
-    /// (steps x context x pairs) stays within `totalBudget` cosines.
+    /// Men windows are scanned by `MenWindowScan` within `totalBudget` cosines (0: no scan, the phase-modulation
+    /// bounds alone): first from L / (2 pi) for the criterion alone, then, when that window lies below the
+    /// phase-modulation bound, again from the bound.
     public init(
         context: Int, rotaryDim r: Int, passThrough: Int, base: BigFloat, trainedContext: Int,
         lowerBound: BigFloat, ceiling: BigFloat, precision wp: WorkingPrecision,
-        totalBudget: Int = 1 << 27, maxSteps: Int = 3000, digits: Int = 10
+        totalBudget: Int = 1 << 27, digits: Int = 10
     ) {
         var candidate = lowerBound
         var scanned = false
-        let pairs = r / 2
-        let work = context.multipliedReportingOverflow(by: max(pairs, 1))
-        let steps = work.overflow ? 0 : min(maxSteps, totalBudget / max(work.partialValue, 1))
-        if steps >= 50, r >= 2 {
-            scanned = true
-            func holds(_ b: BigFloat) -> Bool {
-                let rope = RoPESpec(theta: b.decimalString(digits: max(40, digits + 10)), rotaryDim: r, trainedContext: context)
-                guard let f = RoPEFrequencies(rope, maxContext: context, length: context, precision: wp) else { return false }
-                return MenCriterion.check(theta: f.theta, passThrough: passThrough, length: context, precision: wp).holds
-            }
-            if !holds(candidate) {
-                let step = wp.number(decimal: "1.001") ?? wp.number(1.001)
-                var failing = candidate
-                var found: BigFloat? = nil
-                for _ in 0..<steps {
-                    let next = wp.multiply(failing, step)
-                    if holds(next) { found = next; break }
-                    failing = next
-                }
-                if var holding = found {
-                    let halvings = max(40, Int((Double(digits + 3) * 3.3219280948873626).rounded(.up)))
-                    for _ in 0..<halvings {
-                        let middle = wp.divide(wp.add(failing, holding), wp.number(2))
-                        if holds(middle) { holding = middle } else { failing = middle }
-                    }
-                    candidate = holding
+        var menMinimum: BigFloat? = nil
+        var stopped: BigFloat? = nil
+        if totalBudget > 0, r >= 2, context >= 1 {
+            var scan = MenWindowScan(
+                context: context, rotaryDim: r, passThrough: passThrough, precision: wp, digits: digits, budget: totalBudget)
+            let aliasing = wp.divide(wp.number(context), wp.multiply(wp.number(2), wp.pi))
+            let start = aliasing.compare(to: wp.number(2)) == -1 ? wp.number(2) : aliasing
+            switch scan.firstWindow(from: start) {
+            case .found(let b):
+                menMinimum = b
+                if (b.compare(to: lowerBound) ?? -1) >= 0 {
+                    candidate = b
+                    scanned = true
                 } else {
-                    candidate = wp.multiply(failing, step)
-                    scanned = false
+                    switch scan.firstWindow(from: lowerBound) {
+                    case .found(let above): candidate = above; scanned = true
+                    case .stopped(let at): stopped = at
+                    }
                 }
+            case .stopped(let at): stopped = at
             }
         }
         minBase = candidate
         menScanned = scanned
+        menMinimumBase = menMinimum
+        scanStoppedAt = stopped
         let extension_ = wp.divide(wp.number(context), wp.number(max(trainedContext, 1)))
         var factor = r >= 4 ? wp.power(wp.divide(candidate, base), wp.divide(wp.number(r - 2), wp.number(r))) : wp.divide(candidate, base)
         if factor.compare(to: extension_) == -1 { factor = extension_ }
