@@ -54,6 +54,20 @@ struct MenWindowScanTests {
         #expect(!Self.holds(below, context: context))
     }
 
+    /// A phase-modulation bound above the first window: the recommendation is the first window above the
+    /// bound (it holds, and is at least the bound), while the criterion alone still reports 4293.44 at 1K.
+    @Test func boundAboveTheFirstWindow() throws {
+        let wp = Self.wp
+        let rec = RoPERecommendation(
+            context: 1024, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 1024,
+            lowerBound: wp.number(5000), ceiling: wp.number(1e7), precision: wp, totalBudget: 1 << 30)
+        #expect(rec.menScanned)
+        #expect(rec.minBase.doubleValue >= 5000)
+        #expect(Self.holds(rec.minBase, context: 1024))
+        let alone = try #require(rec.menMinimumBase)
+        #expect(abs(alone.doubleValue - 4293.44) / 4293.44 < 1e-4)
+    }
+
     /// A budget too small for the walk stops it and says where.
     @Test func budgetStopsTheScan() {
         let wp = Self.wp

@@ -30,22 +30,28 @@ struct MenWindowScan {
         self.budget = budget
     }
 
-    /// The result of a walk: the window's start, or where the walk stopped without finding one.
+    /// The result of a walk: the window's start; the limit reached without one; or where the walk stopped
+    /// for want of budget or steps.
     enum Outcome {
         case found(BigFloat)
+        case passed
         case stopped(at: BigFloat)
     }
 
-    /// The first base at or above `start` (on the grid start x 1.001^k, k < `maxSteps`) at which the criterion
-    /// holds, bisected down to the start of its window; `.stopped` when the steps or the budget ran out first.
-    mutating func firstWindow(from start: BigFloat, maxSteps: Int = 20_000) -> Outcome {
+    /// The first base at or above `start` (on the grid start x 1.001^k, k < `maxSteps`, below `limit` when
+    /// given) at which the criterion holds, bisected down to the start of its window; `.passed` when the grid
+    /// reached `limit` first, `.stopped` when the steps or the budget ran out.
+    mutating func firstWindow(from start: BigFloat, below limit: BigFloat? = nil, maxSteps: Int = 20_000) -> Outcome {
         let wp = precision
+        func beyond(_ b: BigFloat) -> Bool { limit.map { (b.compare(to: $0) ?? 1) >= 0 } ?? false }
+        if beyond(start) { return .passed }
         guard let first = holds(start) else { return .stopped(at: start) }
         if first { return .found(shown(start)) }
         let step = wp.number(decimal: "1.001") ?? wp.number(1.001)
         var failing = start
         for _ in 0..<maxSteps {
             let next = wp.multiply(failing, step)
+            if beyond(next) { return .passed }
             guard let verdict = holds(next) else { return .stopped(at: next) }
             if verdict { return .found(shown(bisect(failing: failing, holding: next))) }
             failing = next

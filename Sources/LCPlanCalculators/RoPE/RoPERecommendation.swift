@@ -23,8 +23,9 @@ public struct RoPERecommendation: Sendable {
     public let scalingStaysInZone: Bool
 
     /// Men windows are scanned by `MenWindowScan` within `totalBudget` cosines (0: no scan, the phase-modulation
-    /// bounds alone): first from L / (2 pi) for the criterion alone, then, when that window lies below the
-    /// phase-modulation bound, again from the bound.
+    /// bounds alone): first up from the phase-modulation bound for the recommendation, then, with what budget
+    /// is left, from L / (2 pi) up to that bound for the criterion alone (above the bound, the first window is
+    /// the recommendation's).
     public init(
         context: Int, rotaryDim r: Int, passThrough: Int, base: BigFloat, trainedContext: Int,
         lowerBound: BigFloat, ceiling: BigFloat, precision wp: WorkingPrecision,
@@ -39,19 +40,18 @@ public struct RoPERecommendation: Sendable {
                 context: context, rotaryDim: r, passThrough: passThrough, precision: wp, digits: digits, budget: totalBudget)
             let aliasing = wp.divide(wp.number(context), wp.multiply(wp.number(2), wp.pi))
             let start = aliasing.compare(to: wp.number(2)) == -1 ? wp.number(2) : aliasing
-            switch scan.firstWindow(from: start) {
-            case .found(let b):
-                menMinimum = b
-                if (b.compare(to: lowerBound) ?? -1) >= 0 {
-                    candidate = b
-                    scanned = true
-                } else {
-                    switch scan.firstWindow(from: lowerBound) {
-                    case .found(let above): candidate = above; scanned = true
-                    case .stopped(let at): stopped = at
-                    }
-                }
+            let floor = lowerBound.compare(to: start) == -1 ? start : lowerBound
+            switch scan.firstWindow(from: floor) {
+            case .found(let b): candidate = b; scanned = true; menMinimum = b
             case .stopped(let at): stopped = at
+            case .passed: break
+            }
+            if stopped == nil, floor.compare(to: start) == 1 {
+                switch scan.firstWindow(from: start, below: floor) {
+                case .found(let b): menMinimum = b
+                case .stopped(let at): menMinimum = nil; stopped = at
+                case .passed: break
+                }
             }
         }
         minBase = candidate
