@@ -60,14 +60,16 @@ struct MenWindowScan {
     }
 
     /// The start of the window that holds `holding`, to `digits` significant digits: the bracket starts 0.1%
-    /// wide, so log2(1000 x 10^digits) halvings. A check the budget no longer covers keeps the bracket's top.
+    /// wide, so log2(1000 x 10^digits) halvings. Once the budget is spent the bracket's top stands: a base
+    /// that holds, within 0.1% of the window's start (a holding check costs every position, so at millions of
+    /// tokens the halvings alone could take minutes).
     private mutating func bisect(failing start: BigFloat, holding top: BigFloat) -> BigFloat {
         let wp = precision
         var failing = start, holding = top
         let halvings = max(40, Int((Double(digits + 3) * 3.3219280948873626).rounded(.up)))
         for _ in 0..<halvings {
             let middle = wp.divide(wp.add(failing, holding), wp.number(2))
-            guard let verdict = holds(middle, spendingPastBudget: true) else { break }
+            guard let verdict = holds(middle) else { break }
             if verdict { holding = middle } else { failing = middle }
         }
         return holding
@@ -82,8 +84,8 @@ struct MenWindowScan {
         return up
     }
 
-    /// Whether the criterion holds at base `b`; nil when the budget is spent (the bisection, once a window is
-    /// found, may finish past it: its checks are bounded by the halvings).
+    /// Whether the criterion holds at base `b`; nil when the budget is spent (`spendingPastBudget`: one check
+    /// more, the rounded-up base that reports print).
     private mutating func holds(_ b: BigFloat, spendingPastBudget: Bool = false) -> Bool? {
         guard budget > 0 || spendingPastBudget, rotaryDim >= 2 else { return nil }
         let r = rotaryDim
