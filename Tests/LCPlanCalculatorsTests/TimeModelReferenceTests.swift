@@ -36,12 +36,12 @@ struct TimeReference: CustomTestStringConvertible, Sendable {
         """
     }
 
-    /// Why absolute figures carry 30%: lcplan's default compute efficiency (0.5 of dense peak, the middle
-    /// of the 38-56% MFU that published runs reach) is not fitted to any run, and these Megatron-LM runs on
-    /// A100s reached 43-52% of peak after bubble and communication, above that middle; lcplan is expected
-    /// to be slower than measured by up to about a quarter, never faster by much.
+    /// Why absolute figures carry 30%: lcplan's default compute efficiency (0.5 of dense peak, what measured
+    /// prefill kernels reach against formulas at peak, hardware.md) is not fitted to any run, and these
+    /// Megatron-LM runs on A100s reached 43-52% of peak after bubble and communication, so their kernels ran
+    /// above it; lcplan is expected to be slower than measured by up to about a quarter, never faster by much.
     static let absoluteWhy =
-        "default efficiency 0.5 of peak is the middle of published MFU, not fitted; these runs sat above it"
+        "default efficiency 0.5 of peak is the measured kernels' half, not fitted; these runs' kernels ran above it"
 
     /// Llama 3 405B on H100 SXM (arXiv 2407.21783 Table 4): tp 8 and pp 16 with the first and last stages
     /// one layer short, 16M tokens per batch, BF16 MFU as published; the rest of the layout (virtual stages,
@@ -57,7 +57,7 @@ struct TimeReference: CustomTestStringConvertible, Sendable {
     }
 
     static let llama3Why =
-        "default efficiency 0.5 of peak is the middle of published MFU, not fitted; interleaving and recompute are searched"
+        "default efficiency 0.5 of peak is the measured kernels' half, not fitted; interleaving and recompute are searched"
 
     static let all: [TimeReference] = [
         TimeReference(

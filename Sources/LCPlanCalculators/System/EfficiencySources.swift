@@ -3,8 +3,11 @@ import LCPlanModel
 /// Where each efficiency factor in force comes from, per device class and phase: the published
 /// measurement a default rests on, or the spec that overrides it.
 ///
-/// The defaults (0.5 of dense peak for compute, 0.5 of memory bandwidth, 0.7 of link bandwidth) are
-/// the middles of the ranges in ../shared/reference/hardware.md ("efficiency defaults seen in practice").
+/// The defaults (0.5 of dense peak for compute, 0.5 of memory bandwidth, 0.7 of link bandwidth) come from
+/// ../shared/reference/hardware.md ("efficiency defaults seen in practice"): compute from the 2x gap between
+/// formulas at peak and measured prefill kernels (the end-to-end MFU of training runs, 38-56%, already
+/// holds the bubble and communication that lcplan adds itself, so it is the outcome checked, not the input),
+/// memory from the middle of decode's 45-57% of the HBM bound; the network's 0.7 is an assumption.
 /// What they rest on differs by factor and device class, and the report says which.
 public struct EfficiencySources: Sendable, Equatable {
     /// Compute efficiency of prefill and training steps.
@@ -29,7 +32,7 @@ public struct EfficiencySources: Sendable, Equatable {
         case .gpu:
             compute =
                 stated("compute")
-                ?? "default: the middle of 38-56% MFU measured in large training runs (Llama 3 405B, 38-43% BF16 MFU on 8,192-16,384 H100, arXiv 2407.21783 Table 4; MegaScale, 55.2% MFU on 12,288 GPUs, arXiv 2402.15627)"
+                ?? "default: what kernels reach, applied to compute alone (pipeline bubble and exposed communication are costed apart): formulas at 100% of peak come out about 2x optimistic on prefill against measured kernel data (../shared/reference/hardware.md); training MFU (38-56% in published runs) is an outcome that adds the bubble and communication, not this factor"
             memory =
                 stated("memory")
                 ?? "default: the middle of the 45-57% of the HBM bound decode reaches in practice (../shared/reference/hardware.md); no single engine's figure"

@@ -144,9 +144,11 @@ public struct HardwareSpec: Sendable, Equatable {
     }
 }
 
-/// Fractions of the peak rates that real kernels reach. Defaults from ../shared/reference/hardware.md
-/// ("training MFU 38-56% of dense peak; decode 45-57% of the HBM bound"): lcplan takes the middle of each
-/// range, reports them, and lets a spec override them.
+/// Fractions of the peak rates that real kernels reach, before the pipeline bubble and communication that
+/// lcplan costs apart. Defaults from ../shared/reference/hardware.md: compute 0.5 (formulas at peak are about
+/// 2x optimistic on prefill against measured kernels), memory 0.5 (the middle of decode's 45-57% of the HBM
+/// bound), network 0.7 (an assumption; NVLink's measured 0.83 is `System.nvlinkEfficiency`). Reported, and a
+/// spec overrides them (`EfficiencySources` says which).
 public struct Efficiency: Sendable, Equatable {
     public var compute: Double
     public var memory: Double
