@@ -21,6 +21,11 @@ public enum SweepReport {
         return UnitFormat.grouped(ExactInt(n))
     }
 
+    /// A point's value as the table shows it: names as written, counts as `label(_:_:)` writes them.
+    static func shown(_ sweep: Sweep, _ p: SweepPoint) -> String {
+        sweep.categorical ? p.label : label(sweep.key, Double(p.value))
+    }
+
     static func ropeState(_ p: SweepPoint) -> String {
         guard let base = p.ropeBase, let lower = p.ropeLower, let upper = p.ropeUpper else { return "-" }
         return base < lower ? "below" : base >= upper ? "above" : "in zone"
@@ -33,12 +38,12 @@ public enum SweepReport {
         ])
         for p in sweep.points {
             guard let memory = p.memory, let time = p.time, let layout = p.layout else {
-                table.rows.append([label(sweep.key, Double(p.value)), "-", "-", "-", "-", "-", "-", "-", "-", p.problem ?? ""])
+                table.rows.append([shown(sweep, p), "-", "-", "-", "-", "-", "-", "-", "-", p.problem ?? ""])
                 continue
             }
             let phase = time.tpot ?? time.step
             table.rows.append([
-                label(sweep.key, Double(p.value)), Bytes(memory.total).description, memory.fits ? "yes" : "no",
+                shown(sweep, p), Bytes(memory.total).description, memory.fits ? "yes" : "no",
                 p.maxContext.map { UnitFormat.grouped(ExactInt($0)) } ?? "none", time.ttft.map { Seconds($0.seconds).description } ?? "-",
                 phase.map { Seconds($0.seconds).description } ?? "-", UnitFormat.threeDigits(time.tokensPerSecond),
                 p.sequences.map { "\($0)" } ?? "-", ropeState(p), time.step != nil ? layout.trainingSummary : layout.summary,
@@ -50,7 +55,7 @@ public enum SweepReport {
     static let csvHeader = [
         "value", "memory_total_bytes", "kv_cache_bytes", "weights_bytes", "activations_bytes", "usable_bytes", "capacity_bytes", "fits",
         "max_context", "ttft_s", "tpot_s", "step_s", "tokens_per_s", "sequences", "rope_lower_base", "rope_ceiling_base",
-        "rope_effective_base", "tp", "pp", "dp", "cp", "problem",
+        "rope_effective_base", "tp", "pp", "dp", "cp", "problem", "label",
     ]
 
     public static func csv(_ sweep: Sweep) -> String {
@@ -65,7 +70,7 @@ public enum SweepReport {
                 m.map { $0.fits ? "true" : "false" } ?? "", p.maxContext.map { "\($0)" } ?? "", number(t?.ttft?.seconds),
                 number(t?.tpot?.seconds), number(t?.step?.seconds), number(t?.tokensPerSecond), p.sequences.map { "\($0)" } ?? "",
                 number(p.ropeLower), number(p.ropeUpper), number(p.ropeBase), l.map { "\($0.tp)" } ?? "", l.map { "\($0.pp)" } ?? "",
-                l.map { "\($0.dp)" } ?? "", l.map { "\($0.cp)" } ?? "", quoted(p.problem ?? ""),
+                l.map { "\($0.dp)" } ?? "", l.map { "\($0.cp)" } ?? "", quoted(p.problem ?? ""), quoted(p.label),
             ]
             out += fields.joined(separator: ",") + "\n"
         }
@@ -77,7 +82,8 @@ public enum SweepReport {
     static let point = JSONShape<SweepPoint>(
         "One point of the sweep; figures are null where the point's spec is invalid.",
         [
-            F.count("value") { $0.value },
+            F.count("value", "The value's count; in a sweep over names (categorical), the point's position from 1.") { $0.value },
+            F.string("label", "The value as written (h200, fp8, 4096).") { $0.label },
             F.nullable("memory_total_bytes", .exactBytes) { $0.memory.map { .integer($0.total) } },
             F.nullable("kv_cache_bytes", .exactBytes) { $0.memory.map { .integer($0.device.kvCache) } },
             F.nullable("usable_bytes", .exactBytes) { $0.memory.map { .integer($0.usable) } },
@@ -105,6 +111,9 @@ public enum SweepReport {
             JSONField.field("schema", .constant(schemaName)) { _ in .string(schemaName) },
             JSONField.string("lcplan_version") { _ in Report.toolVersion },
             JSONField.string("key") { $0.key },
+            JSONField.bool("categorical", "Whether the values are names (a list such as h100-sxm,h200), placed by position.") {
+                $0.categorical
+            },
             JSONField.quantity("capacity_bytes", .bytes) { $0.capacityBytes },
             JSONField.quantity("usable_bytes", .bytes) { $0.usableBytes },
             JSONField.list("points", point) { $0.points },
@@ -119,7 +128,9 @@ public enum SweepReport {
             SVGChart.Series(name: name, points: sweep.points.map { (Double($0.value), get($0)) })
         }
         let xs = sweep.points.map { Double($0.value) }
-        let logX = (xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 20
+        let logX = !sweep.categorical && (xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 20
+        // A hardware key changes the capacity from point to point: drawn as series, not as rules.
+        let capacityVaries = key.hasPrefix("hardware.")
         var panels: [SVGChart.Panel] = []
         var memory = SVGChart.Panel(
             title: "Memory per device", unit: "GB",
@@ -127,12 +138,19 @@ public enum SweepReport {
                 series("total") { $0.memory.map { $0.total.doubleValue / 1e9 } },
                 series("KV cache") { $0.memory.map { $0.device.kvCache.doubleValue / 1e9 } },
                 series("weights") { $0.memory.map { $0.device.weights.doubleValue / 1e9 } },
-            ])
+            ]
+                + (capacityVaries
+                    ? [
+                        series("capacity") { $0.memory.map { $0.capacity.doubleValue / 1e9 } },
+                        series("usable (less headroom)") { $0.memory.map { $0.usable.doubleValue / 1e9 } },
+                    ] : []))
         memory.logarithmic = false
-        memory.horizontal = [
-            SVGChart.Rule(label: "capacity \(Bytes(sweep.capacity))", value: sweep.capacityBytes / 1e9),
-            SVGChart.Rule(label: "usable (less headroom)", value: sweep.usableBytes / 1e9),
-        ]
+        if !capacityVaries {
+            memory.horizontal = [
+                SVGChart.Rule(label: "capacity \(Bytes(sweep.capacity))", value: sweep.capacityBytes / 1e9),
+                SVGChart.Rule(label: "usable (less headroom)", value: sweep.usableBytes / 1e9),
+            ]
+        }
         if key == "workload.context", let maxContext = valid.first?.maxContext {
             memory.vertical = [SVGChart.Rule(label: "max context \(label(key, Double(maxContext)))", value: Double(maxContext))]
         }
@@ -170,10 +188,16 @@ public enum SweepReport {
             sequences.logarithmic = false
             panels.append(sequences)
         }
+        let names = sweep.points.map(\.label)
         var chart = SVGChart(
-            title: title, xLabel: isTokens(key) ? "\(key) (tokens)" : key, xFormat: { label(key, $0) }, xLogarithmic: logX,
-            panels: panels)
-        chart.xBinary = isTokens(key)
+            title: title, xLabel: isTokens(key) && !sweep.categorical ? "\(key) (tokens)" : key,
+            xFormat: { x in
+                guard sweep.categorical else { return label(key, x) }
+                let index = Int(x.rounded()) - 1
+                return names.indices.contains(index) ? names[index] : ""
+            }, xLogarithmic: logX, panels: panels)
+        chart.xBinary = isTokens(key) && !sweep.categorical
+        if sweep.categorical { chart.xCategories = names.count }
         return chart.render()
     }
 }

@@ -137,6 +137,62 @@ struct ReviewTests {
         #expect(restated.stdout.contains("efficiency  compute 0.50, memory 0.50"), "\(restated.stdout.prefix(1200))")
     }
 
+    /// `--set KEY=V1,V2,...` sweeps a list: each point is the spec with the value written, so it equals the
+    /// plan of that spec (an identity with `lcplan plan`); the usable memory is each device's driver-reported
+    /// capacity less the spec's 10% headroom (hardware.md: H100 81,559 MiB, H200 143,771 MiB); an unknown
+    /// preset is a point with its reason; names are placed by position and keep their text.
+    @Test func listSweepsDevicesAndModels() throws {
+        let spec = "examples/llama-3.1-8b-h200-128k.yaml"
+        let result = try CLI.run(["sweep", spec, "--set", "hardware.device=h100-sxm, h200,h999", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONDocument.parse(result.stdout)
+        #expect(try CLI.strictSchema("sweep").validate(json).isEmpty)
+        #expect(json["categorical"].map { if case .bool(true) = $0 { true } else { false } } == true)
+        let points = try #require(json["points"]?.array)
+        #expect(points.count == 3)
+        #expect(points.compactMap { $0["label"]?.stringValue } == ["h100-sxm", "h200", "h999"])
+        #expect(points.compactMap { $0["value"]?.int } == [1, 2, 3])
+        let usable: [Int] = points.prefix(2).compactMap { $0["usable_bytes"]?.int }
+        let mib = 1 << 20
+        // floor((1 - 0.1) x capacity): the spec states no headroom, so the default 10% applies.
+        let expected = [81_559 * mib * 9 / 10, 143_771 * mib * 9 / 10]
+        #expect(usable.count == 2 && zip(usable, expected).allSatisfy { abs($0 - $1) <= 1 }, "\(usable)")
+        #expect(points[2]["problem"]?.stringValue?.contains("h999") == true)
+        let text = try String(contentsOfFile: spec, encoding: .utf8)
+        let h100 = try JSONDocument.parse(
+            try CLI.run(["plan", "-", "--format", "json"], stdin: text.replacingOccurrences(of: "device: h200", with: "device: h100-sxm"))
+                .stdout)
+        #expect(points[0]["memory_total_bytes"]?.int == h100["memory"]?["total_bytes"]?.int)
+        #expect(points[0]["max_context"]?.int == h100["memory"]?["max_context"]?.int)
+        // Models: the effective RoPE base is each model's own (Qwen2.5-7B: 1e6, unscaled, in its config).
+        let models = try JSONDocument.parse(
+            try CLI.run(["sweep", spec, "--set", "model=llama-3.1-8b,qwen2.5-7b", "--format", "json"]).stdout)
+        let bases = try #require(models["points"]?.array).compactMap { $0["rope_effective_base"]?.doubleValue }
+        #expect(bases.count == 2 && bases[1] == 1_000_000 && bases[0] != bases[1])
+        // A list of counts stays numeric; a text table shows names as written; the chart has a tick per name.
+        let counts = try CLI.run(["sweep", spec, "--set", "workload.batch=3,1", "--format", "csv"])
+        #expect(
+            counts.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" } == ["3", "1"])
+        let table = try CLI.run(["sweep", spec, "--set", "workload.kv_cache.dtype=bf16,fp8"]).stdout
+        #expect(table.contains("  fp8 ") || table.contains(" fp8  "))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-list-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let svg = directory.appendingPathComponent("d.svg").path
+        _ = try CLI.run(["sweep", spec, "--set", "hardware.device=h100-sxm,a100-80gb", "--plot", svg])
+        let chart = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(chart.contains(">h100-sxm</text>") && chart.contains(">a100-80gb</text>") && chart.contains("each device"))
+        // Errors: an empty value, a list for --context, --step with a list, a key that takes no single value.
+        for bad in [
+            ["--set", "hardware.device=h200,,h100-sxm"], ["--context", "4k,8k"], ["--set", "workload.batch=1,2", "--step", "1"],
+            ["--set", "hardware=h200"], ["--set", "hardware.devise=h200"],
+        ] {
+            let run = try CLI.run(["sweep", spec] + bad)
+            #expect(run.status == 2, "\(bad): \(run.stderr)")
+        }
+        #expect(try CLI.run(["sweep", spec, "--set", "hardware.devise=h200"]).stderr.contains("hardware.device"))
+    }
+
     /// `--set` sweeps any numeric key; an invalid point is listed with its reason; an unknown key is an error
     /// with the nearest name.
     @Test func setSweepsAnyNumericKey() throws {

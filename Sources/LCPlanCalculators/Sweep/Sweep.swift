@@ -1,10 +1,26 @@
 import LCPlanModel
 import LCPlanPrecision
 
+/// One value a sweep sets its key to: as written, and its count when it is one.
+public struct SweepValue: Sendable, Equatable {
+    public let text: String
+    public let number: Int?
+
+    public init(text: String, number: Int?) {
+        self.text = text
+        self.number = number
+    }
+
+    public init(_ number: Int) { self.init(text: "\(number)", number: number) }
+}
+
 /// One point of a sweep: the spec with one key set, its layout and figures (nil where the point's spec is
 /// invalid, with the reason).
 public struct SweepPoint: Sendable {
+    /// The value's count, or, in a sweep over names (`Sweep.categorical`), the point's position (from 1).
     public let value: Int
+    /// The value as written (`h200`, `fp8`, `4096`).
+    public let label: String
     public let layout: Layout?
     public let memory: MemoryProfile?
     public let maxContext: Int?
@@ -19,12 +35,15 @@ public struct SweepPoint: Sendable {
     public let problem: String?
 }
 
-/// A sweep over one numeric spec key (`lcplan sweep`): every point loaded with the key set (so it is
-/// checked as a written value would be), costed with the base spec's layout when the key does not change
-/// what layouts are legal, searched again when it does (hardware, plan, search or model keys).
+/// A sweep over one spec key (`lcplan sweep`), through a numeric range or a list of values (device or model
+/// presets, formats, numbers): every point loaded with the key set (so it is checked as a written value would
+/// be), costed with the base spec's layout when the key does not change what layouts are legal, searched
+/// again when it does (hardware, plan, search or model keys).
 public struct Sweep: Sendable {
     public let key: String
     public let points: [SweepPoint]
+    /// Whether some value is not a count (a list of names): points are then placed by position.
+    public let categorical: Bool
     /// The base spec's usable device memory and capacity.
     public let usableBytes: Double
     public let capacityBytes: Double
@@ -60,7 +79,16 @@ public struct Sweep: Sendable {
     }
 
     public init(base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [Int]) {
+        self.init(
+            base: base, text: text, file: file, baseDirectory: baseDirectory, library: library, key: key,
+            values: values.map(SweepValue.init))
+    }
+
+    public init(
+        base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [SweepValue]
+    ) {
         self.key = key
+        categorical = values.contains { $0.number == nil }
         usableBytes = MemoryModel.usable(base.spec.hardware.device.memory.value, headroom: base.spec.constraints.memoryHeadroom).doubleValue
         capacity = base.spec.hardware.device.memory.value
         capacityBytes = capacity.doubleValue
@@ -71,16 +99,18 @@ public struct Sweep: Sendable {
         if base.search.searched.contains("batch") && key != "workload.batch" {
             fixed.append(("workload.batch", "\(base.spec.workload.batch)"))
         }
+        let modelKey = key == "model" || key.hasPrefix("model.")
         var points: [SweepPoint] = []
-        for value in values {
+        for (index, written) in values.enumerated() {
+            let value = categorical ? index + 1 : written.number ?? index + 1
             let load = SpecLoader.load(
-                text: text, file: file, baseDirectory: baseDirectory, library: library, overrides: fixed + [(key, "\(value)")])
+                text: text, file: file, baseDirectory: baseDirectory, library: library, overrides: fixed + [(key, written.text)])
             guard let spec = load.spec else {
                 let reason = load.diagnostics.first { $0.severity == .error }?.message ?? "invalid"
                 points.append(
                     SweepPoint(
-                        value: value, layout: nil, memory: nil, maxContext: nil, time: nil, sequences: nil, ropeLower: nil,
-                        ropeUpper: nil, ropeBase: nil, problem: reason))
+                        value: value, label: written.text, layout: nil, memory: nil, maxContext: nil, time: nil, sequences: nil,
+                        ropeLower: nil, ropeUpper: nil, ropeBase: nil, problem: reason))
                 continue
             }
             let profile = ModelProfile(spec, analyseRoPE: false)
@@ -95,7 +125,15 @@ public struct Sweep: Sendable {
             let time = LayoutEvaluator(profile: profile, system: system).evaluate(layout).time
             let sequences = KVLayoutProfile(profile, layout: layout).map { $0.ideal.sequences.saturatingMultiplied(by: layout.dp) }
             var lower: Double? = nil, upper: Double? = nil
+            // The model's effective base: the base spec's, unless the sweep changes the model.
+            var effectiveBase = modelKey ? nil : ropeBase
             if let rope = spec.model.rope, spec.model.positions == .rope {
+                if modelKey {
+                    effectiveBase =
+                        RoPEFrequencies(
+                            rope, maxContext: spec.model.maxContext, length: spec.workload.context, precision: WorkingPrecision(bits: 128)
+                        )?.effectiveBase.doubleValue
+                }
                 let settings = RoPESettings(spec.conventions)
                 let bounds = PhaseModulationBounds(
                     context: spec.workload.context, rotaryDim: rope.rotaryDim, eps: settings.eps,
@@ -107,8 +145,9 @@ public struct Sweep: Sendable {
             }
             points.append(
                 SweepPoint(
-                    value: value, layout: layout, memory: memory, maxContext: maxContext, time: time, sequences: sequences,
-                    ropeLower: lower, ropeUpper: upper, ropeBase: ropeBase, problem: nil))
+                    value: value, label: written.text, layout: layout, memory: memory, maxContext: maxContext, time: time,
+                    sequences: sequences, ropeLower: lower, ropeUpper: upper, ropeBase: effectiveBase,
+                    problem: nil))
         }
         self.points = points
     }

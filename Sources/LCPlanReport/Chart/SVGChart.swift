@@ -40,6 +40,9 @@ struct SVGChart {
     let xLogarithmic: Bool
     /// Token counts: logarithmic ticks at powers of two (4k, 16k, 64k).
     var xBinary = false
+    /// Points placed by position 1 ..< n + 1 with a tick (and the format's name) at each, and no lines
+    /// between them: the values are names, not a scale.
+    var xCategories: Int? = nil
     var panels: [Panel]
 
     static let width = 960.0, panelHeight = 280.0, left = 96.0, right = 200.0, top = 56.0, gap = 72.0
@@ -57,6 +60,7 @@ struct SVGChart {
         guard let xMin = xs.min(), let xMax = xs.max() else { return out + "</svg>\n" }
         var xAxis = Axis(low: xMin, high: xMax, logarithmic: xLogarithmic, fromZero: false)
         if xLogarithmic && xBinary { xAxis = Axis(binaryLow: xMin, high: xMax) }
+        if let count = xCategories { xAxis = Axis(categories: count) }
         for (index, panel) in panels.enumerated() {
             out += render(panel, at: Self.top + Double(index) * (Self.panelHeight + Self.gap), xAxis: xAxis)
         }
@@ -126,6 +130,10 @@ struct SVGChart {
                 runs[runs.count - 1].append((px(x), py(y)))
             }
             for run in runs where !run.isEmpty {
+                if xCategories != nil {
+                    for (x, y) in run { out += "<circle cx=\"\(Self.f(x))\" cy=\"\(Self.f(y))\" r=\"4\" fill=\"\(colour)\"/>\n" }
+                    continue
+                }
                 let path = run.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(Self.f($0.element.0)) \(Self.f($0.element.1))" }.joined(
                     separator: " ")
                 out +=
@@ -147,6 +155,7 @@ struct SVGChart {
     struct Axis {
         let low: Double, high: Double, logarithmic: Bool
         var binary = false
+        var categories: Int? = nil
 
         /// A logarithmic axis over whole powers of two.
         init(binaryLow low: Double, high: Double) {
@@ -154,6 +163,14 @@ struct SVGChart {
             binary = true
             self.low = pow(2, floor(log2(max(low, 1))))
             self.high = pow(2, ceil(log2(max(high, self.low * 2))))
+        }
+
+        /// Positions 1 ... count, half a step of margin on each side.
+        init(categories count: Int) {
+            logarithmic = false
+            categories = max(count, 1)
+            low = 0.5
+            high = Double(max(count, 1)) + 0.5
         }
 
         init(low: Double, high: Double, logarithmic: Bool, fromZero: Bool) {
@@ -184,6 +201,10 @@ struct SVGChart {
         func contains(_ v: Double) -> Bool { v >= low && v <= high && (!logarithmic || v > 0) }
 
         func ticks() -> [Double] {
+            if let categories {
+                let stride = max(1, (categories + 23) / 24)
+                return Swift.stride(from: 1, through: categories, by: stride).map(Double.init)
+            }
             if binary {
                 let octaves = Int((log2(high) - log2(low)).rounded())
                 let stride = max(1, (octaves + 7) / 8)
