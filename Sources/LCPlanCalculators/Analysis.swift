@@ -320,7 +320,7 @@ public struct Analysis: Sendable {
             list.append(
                 Assumption(
                     "expert_routing",
-                    "expert parallelism: uniform routing; each token's hidden vector goes once to each other rank holding one of its experts (dispatch and combine all-to-alls, not overlapped)"
+                    "expert parallelism: uniform routing; each token's hidden vector goes once to each other rank holding one of its experts (dispatch and combine all-to-alls, not overlapped), each tensor-parallel rank sending its 1/tp share of the tokens (the sequence-parallel split of Megatron-LM's dispatcher; a token held by every rank of a tensor-parallel group crosses once)"
                 ))
         }
         if spec.model.positions == .rope && spec.model.rope != nil {

@@ -147,4 +147,29 @@ struct ExpertTrafficTests {
         dense.plan.ep = nil
         #expect(evaluator.expertTraffic(ResolvedLayout(dense).layout, tokens: 1000).bytesPerRank == 0)
     }
+
+    /// Serving DeepSeek-V3 on 16 H200 (tp 8, ep 2, two replicas of 8 sequences): a replica's prefill holds
+    /// 8 prompts of 4095 tokens (the 4K context less the one output token), its 8 tensor-parallel ranks each
+    /// dispatching an eighth of them (a token every rank of the group holds crosses to the other expert rank
+    /// once); in bf16, 4095 tokens x 7168 x 2 bytes x
+    /// 0.99609375 remote copies x 2 (dispatch, combine) x 58 MoE layers per rank. A decode step: 8 tokens / 8.
+    @Test func servingDispatchesEachTokenOnce() throws {
+        let spec = try #require(
+            resolve(
+                """
+                version: 1
+                model: deepseek-v3
+                hardware: {device: h200, count: 16, per_node: 8}
+                workload: {mode: inference, context: 4k, output_tokens: 1, batch: 16, dtype: bf16}
+                plan: {tp: 8, ep: 2, dp: 2, pp: 1, cp: 1, attention_dp: 1}
+                """))
+        let evaluator = LayoutEvaluator(
+            profile: ModelProfile(spec, analyseRoPE: false), system: System(spec.hardware, computeFormat: .bf16))
+        let result = evaluator.evaluate(ResolvedLayout(spec).layout)
+        let perLayer: Double = 4095 * 7168 * 2 * 0.99609375 * 2
+        let prefill: Double = perLayer * 58
+        #expect(abs(result.communication.expert.bytes / prefill - 1) < 1e-12, "\(result.communication.expert.bytes)")
+        let decode: Double = 1 * 7168 * 2 * 0.99609375 * 2 * 58
+        #expect(abs(result.communication.decodeExpert.bytes / decode - 1) < 1e-12, "\(result.communication.decodeExpert.bytes)")
+    }
 }

@@ -99,7 +99,7 @@ public struct LayoutEvaluator: Sendable {
     @inline(__always) func dataNetwork(_ l: Layout) -> NetworkTier { system.network(spanning: l.devices) }
     @inline(__always) func expertNetwork(_ l: Layout) -> NetworkTier { system.network(spanning: l.tp * l.ep) }
 
-    /// Expert dispatch and combine of `tokens` tokens through one stage's MoE layers (uniform routing).
+    /// Expert dispatch and combine of one rank's `tokens` tokens through one stage's MoE layers (uniform routing).
     @inline(__always) func expertTraffic(_ layout: Layout, tokens: Double) -> CollectiveCost {
         guard layout.ep > 1, let moe = profile.model.moe else { return .none }
         let layers = Double(moeLayers) / Double(layout.pp)
@@ -172,7 +172,11 @@ public struct LayoutEvaluator: Sendable {
             c.data = CommunicationCost(
                 Collectives.allReduce(bytes: gradientBytes, ranks: shards), on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
         }
-        let dispatched = foldedExperts ? b * s * Double(layout.etp) / Double(layout.tp) : b * s
+        // Each tensor-parallel rank dispatches its 1/tp share of the micro-batch's tokens, whatever etp: with
+        // expert and tensor parallelism Megatron-LM requires sequence parallelism, so the MoE layer's input is
+        // split across the tp ranks, and its all-to-all dispatcher sends each rank's share, the expert-TP group
+        // then gathering them over its own link (counted with the tensor-parallel collectives when etp = tp).
+        let dispatched = b * s / Double(layout.tp)
         c.expert = CommunicationCost(expertTraffic(layout, tokens: dispatched).repeated(2 * m), on: expertNetwork(layout))
         let phase = PhaseTime(
             compute: compute, memory: memory.weights * 3 * m / system.byteRate, communication: c.exposedSeconds,
@@ -294,7 +298,9 @@ public struct LayoutEvaluator: Sendable {
         c.tensor = CommunicationCost(
             Collectives.allReduce(bytes: sequences * prompt / cp * h * bytes, ranks: layout.tp).repeated(2 * layers),
             on: tensorNetwork(layout))
-        c.expert = CommunicationCost(expertTraffic(layout, tokens: sequences * prompt / cp), on: expertNetwork(layout))
+        // As in training, each of the tp ranks dispatches a 1/tp share of the replica's tokens (a token
+        // replicated over a tensor-parallel group crosses to another expert rank once, not tp times).
+        c.expert = CommunicationCost(expertTraffic(layout, tokens: sequences * prompt / cp / tp), on: expertNetwork(layout))
         let prefillCompute = prefillFLOPs / system.flopRate
         c.context = prefillContextTraffic(layout, tokens: sequences * prompt, compute: prefillCompute)
         let ttft = PhaseTime(
@@ -304,7 +310,7 @@ public struct LayoutEvaluator: Sendable {
         let decodeBytes = (memory.weights + memory.kvCache) * Double(layout.pp)
         c.decodeTensor = CommunicationCost(
             Collectives.allReduce(bytes: sequences * h * bytes, ranks: layout.tp).repeated(2 * layers), on: tensorNetwork(layout))
-        c.decodeExpert = CommunicationCost(expertTraffic(layout, tokens: sequences), on: expertNetwork(layout))
+        c.decodeExpert = CommunicationCost(expertTraffic(layout, tokens: sequences / tp), on: expertNetwork(layout))
         let tpot = PhaseTime(
             compute: decodeFLOPs / system.flopRate,
             memory: Self.withTiers(

@@ -52,11 +52,11 @@ public struct MenCriterion: Sendable {
     }
 
     /// Whether B(m) >= 0 for every m in 0 ..< length, decided as early as the sums allow: `witnesses`
-    /// (positions where nearby bases failed) are tried first, each with the `witnessSpan` positions after
-    /// it, then every position in order, in rounds of eight chunks, stopping after the first round that
-    /// holds a negative sum (the witnesses one at a time, in the order given). The answer is exact (the signs are certain, as in `check`); only the work
-    /// depends on the witnesses. Returns a failing position (the first of the round or witness window that
-    /// failed) and the number of positions evaluated.
+    /// (positions where nearby bases failed) are tried first, one at a time in the order given, each with
+    /// the `witnessSpan` positions after it; then every position in order, in rounds of eight chunks,
+    /// stopping after the first round that holds a negative sum. The answer is exact (the signs are certain,
+    /// as in `check`); only the work depends on the witnesses. Returns a failing position (the first of the
+    /// round or witness window that failed) and the number of positions evaluated.
     static func firstFailure(
         theta: [BigFloat], passThrough: Int, length: Int, precision: WorkingPrecision, witnesses: [Int],
         thetaAt: (@Sendable (WorkingPrecision) -> [BigFloat]?)? = nil
