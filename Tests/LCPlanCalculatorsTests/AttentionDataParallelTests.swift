@@ -49,6 +49,24 @@ struct AttentionDataParallelTests {
         #expect(abs(difference - Double(grown)) <= 2, "\(difference) against \(grown)")
     }
 
+    /// The tensor-parallel all-reduces of a forward pass: after attention and after the MLP in each layer,
+    /// 2 (n - 1)/n of the buffer per rank. At tp 8 both span 8 ranks: 2 x 7/8 x T = 3.5 T per layer. With 4
+    /// attention groups of 2 ranks, attention reduces a quarter of the tokens over 2 ranks, 2 x 1/2 x T/4 =
+    /// 0.25 T, the MLP still 1.75 T: 4/7 of the traffic. With 8 groups of one rank attention needs none: 1/2.
+    @Test func attentionGroupsReduceLess() throws {
+        func bytes(_ groups: Int) throws -> (prefill: Double, decode: Double) {
+            let spec = try #require(resolve(Self.deepseek.replacingOccurrences(of: "{tp: 8}", with: "{tp: 8, attention_dp: \(groups)}")))
+            let evaluator = LayoutEvaluator(
+                profile: ModelProfile(spec, analyseRoPE: false), system: System(spec.hardware, computeFormat: .fp8))
+            let communication = evaluator.evaluate(ResolvedLayout(spec).layout).communication
+            return (communication.tensor.bytes, communication.decodeTensor.bytes)
+        }
+        let one = try bytes(1), four = try bytes(4), eight = try bytes(8)
+        #expect(abs(four.prefill / one.prefill - 4.0 / 7) < 1e-12)
+        #expect(abs(four.decode / one.decode - 4.0 / 7) < 1e-12)
+        #expect(abs(eight.prefill / one.prefill - 0.5) < 1e-12)
+    }
+
     /// A GQA mixture (Mixtral 8x7B: 8 KV heads) at tp 8: each rank holds one KV head of every sequence;
     /// with 2 groups of tp 4, two heads of half the sequences: the same bytes.
     @Test func groupedQueryCacheIsUnchanged() throws {

@@ -99,6 +99,19 @@ public struct LayoutEvaluator: Sendable {
     @inline(__always) func dataNetwork(_ l: Layout) -> NetworkTier { system.network(spanning: l.devices) }
     @inline(__always) func expertNetwork(_ l: Layout) -> NetworkTier { system.network(spanning: l.tp * l.ep) }
 
+    /// Serving's tensor-parallel all-reduces over a replica's `tokens` tokens: one after attention and one
+    /// after the MLP in every layer. With attention data parallelism (attention_dp a) attention runs on groups
+    /// of tp / a ranks, each over its own 1/a of the sequences, so its all-reduce spans a group on a 1/a share
+    /// (none when a = tp); the MLP or the experts still reduce over all tp ranks (SGLang's DP attention
+    /// gathers the groups' tokens for the tensor-parallel MoE and scatters them back: an all-reduce's volume).
+    @inline(__always) func servingTensorTraffic(_ layout: Layout, tokens: Double) -> CollectiveCost {
+        let groups = max(layout.attentionDP, 1)
+        let vector = Double(profile.model.hidden) * Double(profile.activationBytes)
+        let attention = Collectives.allReduce(bytes: tokens / Double(groups) * vector, ranks: layout.tp / groups)
+        let mlp = Collectives.allReduce(bytes: tokens * vector, ranks: layout.tp)
+        return (attention + mlp).repeated(Double(profile.model.layers))
+    }
+
     /// Expert dispatch and combine of one rank's `tokens` tokens through one stage's MoE layers (uniform routing).
     @inline(__always) func expertTraffic(_ layout: Layout, tokens: Double) -> CollectiveCost {
         guard layout.ep > 1, let moe = profile.model.moe else { return .none }
@@ -271,13 +284,9 @@ public struct LayoutEvaluator: Sendable {
         _ layout: Layout, memory: MemoryParts<Double>, sequences sequenceCount: Int, communication c: inout Communication
     ) -> TimeProfile {
         let spec = profile.spec
-        let model = profile.model
         let sequences = Double(sequenceCount)
         let perReplica = sequences / Double(max(spec.workload.batch, 1))
         let tp = Double(layout.tp), cp = Double(layout.cp)
-        let h = Double(model.hidden)
-        let bytes = Double(profile.activationBytes)
-        let layers = Double(model.layers)
         let prompt = Double(spec.workload.promptTokens)
         let output = Double(spec.workload.outputTokens)
         // Sequences in flight over all replicas: the batch (replicas beyond it stand idle), the most loaded
@@ -295,9 +304,7 @@ public struct LayoutEvaluator: Sendable {
             chunks = max((prompt / chunk).rounded(.up), 1)
         }
         let prefillBytes = memory.weights * Double(layout.pp) * steps + memory.kvCache * (chunks + 1) / 2
-        c.tensor = CommunicationCost(
-            Collectives.allReduce(bytes: sequences * prompt / cp * h * bytes, ranks: layout.tp).repeated(2 * layers),
-            on: tensorNetwork(layout))
+        c.tensor = CommunicationCost(servingTensorTraffic(layout, tokens: sequences * prompt / cp), on: tensorNetwork(layout))
         // As in training, each of the tp ranks dispatches a 1/tp share of the replica's tokens (a token
         // replicated over a tensor-parallel group crosses to another expert rank once, not tp times).
         c.expert = CommunicationCost(expertTraffic(layout, tokens: sequences * prompt / cp / tp), on: expertNetwork(layout))
@@ -308,8 +315,7 @@ public struct LayoutEvaluator: Sendable {
             communication: c.tensor.exposedSeconds + c.expert.exposedSeconds + c.context.exposedSeconds)
         let decodeFLOPs = profile.decodeFLOPsPerToken * sequences / (tp * cp)
         let decodeBytes = (memory.weights + memory.kvCache) * Double(layout.pp)
-        c.decodeTensor = CommunicationCost(
-            Collectives.allReduce(bytes: sequences * h * bytes, ranks: layout.tp).repeated(2 * layers), on: tensorNetwork(layout))
+        c.decodeTensor = CommunicationCost(servingTensorTraffic(layout, tokens: sequences), on: tensorNetwork(layout))
         c.decodeExpert = CommunicationCost(expertTraffic(layout, tokens: sequences / tp), on: expertNetwork(layout))
         let tpot = PhaseTime(
             compute: decodeFLOPs / system.flopRate,
