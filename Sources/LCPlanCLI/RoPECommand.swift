@@ -57,9 +57,9 @@ struct RoPECommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Evaluate the Men criterion only when context x rotary pairs is at most this, and spend at most this many cosines scanning Men windows for the recommended base (default 4294967296, about a second).",
+            "Evaluate the Men criterion only when context x rotary pairs is at most this, and spend at most this many cosines scanning Men windows for the recommended base (default 1600000000: about a second, enough to 128K tokens at 128 rotary dims; a scan this cannot finish is not started).",
             valueName: "n"))
-    var menLimit: Int = 1 << 32
+    var menLimit: Int = 1_600_000_000
 
     @Option(help: "Output format: text or json.")
     var format: ListFormat = .text

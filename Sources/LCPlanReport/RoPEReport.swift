@@ -94,10 +94,14 @@ public enum RoPEReport {
                     "Men minimum",
                     "base >= \(v(menMinimum)) holds the Men criterion alone (first window on a 0.1% grid from L/(2 pi); "
                         + "narrower windows can lie below)")
+            } else if rec.menScanned, let stopped = rec.scanStoppedAt {
+                table.add("Men minimum", "not found within --men-limit: the scan stopped at base \(v(stopped))")
             }
             let how: String
             if rec.menScanned {
                 how = "phase-modulation bounds and Men windows"
+            } else if rec.scanSkipped {
+                how = "phase-modulation bounds; a Men scan at this context needs more than --men-limit allows: raise it"
             } else if let stopped = rec.scanStoppedAt {
                 how = "phase-modulation bounds; the Men scan spent its budget at base \(v(stopped)): raise --men-limit"
             } else {

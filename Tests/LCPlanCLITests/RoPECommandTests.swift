@@ -55,10 +55,12 @@ struct RoPECommandTests {
         let text = try CLI.run(["rope", "--theta", "10000", "--context", "8k"]).stdout
         let row = "Men minimum    base >= " + decimal
         #expect(text.contains(row))
-        // A budget too small stops the scan, and the text says how to raise it.
-        let stopped = try CLI.run(["rope", "--theta", "10000", "--context", "8k", "--men-limit", "600000"]).stdout
-        #expect(stopped.contains("the Men scan spent its budget at base"))
-        #expect(stopped.contains("raise --men-limit"))
+        // A budget too small for a scan at this context starts none, and the text says how to raise it.
+        let skipped = try CLI.run(["rope", "--theta", "10000", "--context", "8k", "--men-limit", "600000"]).stdout
+        #expect(skipped.contains("a Men scan at this context needs more than --men-limit allows: raise it"))
+        // One that runs out during the walk says where it stopped.
+        let stopped = try CLI.run(["rope", "--theta", "10000", "--context", "1k", "--men-limit", "6600000"]).stdout
+        #expect(stopped.contains("Men minimum    not found within --men-limit: the scan stopped at base"), "\(stopped)")
     }
 
     @Test func beyondTrainedContextWithoutScaling() throws {

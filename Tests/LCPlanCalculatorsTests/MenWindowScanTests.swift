@@ -68,17 +68,28 @@ struct MenWindowScanTests {
         #expect(abs(alone.doubleValue - 4293.44) / 4293.44 < 1e-4)
     }
 
-    /// A budget too small for the walk stops it and says where.
+    /// A budget that covers a hundred checks of every position (100 x 1024 x 64 = 6,553,600 cosines) but
+    /// not the walk from L / (2 pi) = 163 to the window at 4293 stops it and says where.
     @Test func budgetStopsTheScan() {
         let wp = Self.wp
         let rec = RoPERecommendation(
-            context: 8192, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 8192,
-            lowerBound: wp.number(2), ceiling: wp.number(1e12), precision: wp, totalBudget: 1_000_000)
+            context: 1024, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 1024,
+            lowerBound: wp.number(2), ceiling: wp.number(1e12), precision: wp, totalBudget: 6_600_000)
         #expect(rec.menMinimumBase == nil)
-        #expect(!rec.menScanned)
-        #expect(rec.scanStoppedAt != nil)
+        #expect(!rec.menScanned && !rec.scanSkipped)
+        #expect(rec.scanStoppedAt.map { $0.doubleValue > 163 && $0.doubleValue < 4293 } == true)
         // The phase-modulation bound stands as the recommendation.
         #expect(rec.minBase.doubleValue == 2)
+    }
+
+    /// A budget below a hundred checks of every position (8192 x 64 x 100 = 52,428,800) starts no scan.
+    @Test func budgetTooSmallSkipsTheScan() {
+        let wp = Self.wp
+        let rec = RoPERecommendation(
+            context: 8192, rotaryDim: 128, passThrough: 0, base: wp.number(10_000), trainedContext: 8192,
+            lowerBound: wp.number(30_000), ceiling: wp.number(1e12), precision: wp, totalBudget: 52_428_799)
+        #expect(rec.scanSkipped && !rec.menScanned && rec.menMinimumBase == nil)
+        #expect(rec.scanStoppedAt?.doubleValue == 30_000 && rec.minBase.doubleValue == 30_000)
     }
 
     /// No budget, no scan (plan reports): nothing stopped, nothing found.

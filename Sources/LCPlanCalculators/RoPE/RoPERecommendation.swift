@@ -15,6 +15,9 @@ public struct RoPERecommendation: Sendable {
     public let menMinimumBase: BigFloat?
     /// Where a scan stopped for want of budget or steps, without a holding base (nil when none stopped).
     public let scanStoppedAt: BigFloat?
+    /// Whether the scan was not started, the budget being below a hundred checks of every position (it then
+    /// "stopped" at the phase-modulation bound, where it would have started).
+    public let scanSkipped: Bool
     /// The scaling factor s that divides the slowest frequency so the model's base reaches `minBase`
     /// (linear, yarn and llama3 all divide the slowest pairs by s): max(L / trained context,
     /// (minBase / b)^((r-2)/r)).
@@ -25,7 +28,7 @@ public struct RoPERecommendation: Sendable {
     /// Men windows are scanned by `MenWindowScan` within `totalBudget` cosines (0: no scan, the phase-modulation
     /// bounds alone): first up from the phase-modulation bound for the recommendation, then, with what budget
     /// is left, from L / (2 pi) up to that bound for the criterion alone (above the bound, the first window is
-    /// the recommendation's).
+    /// the recommendation's). A budget below a hundred full checks (100 x context x pairs) scans nothing.
     public init(
         context: Int, rotaryDim r: Int, passThrough: Int, base: BigFloat, trainedContext: Int,
         lowerBound: BigFloat, ceiling: BigFloat, precision wp: WorkingPrecision,
@@ -35,7 +38,14 @@ public struct RoPERecommendation: Sendable {
         var scanned = false
         var menMinimum: BigFloat? = nil
         var stopped: BigFloat? = nil
-        if totalBudget > 0, r >= 2, context >= 1 {
+        var skipped = false
+        // A scan costs about a hundred checks of every position (the bisection's halvings hold about half of
+        // them; the walk below adds its failing rounds): one the budget cannot cover stops at its start.
+        let fullCheck = context.multipliedReportingOverflow(by: max(r / 2, 1) * 100)
+        if totalBudget > 0, r >= 2, context >= 1, fullCheck.overflow || fullCheck.partialValue > totalBudget {
+            stopped = lowerBound
+            skipped = true
+        } else if totalBudget > 0, r >= 2, context >= 1 {
             var scan = MenWindowScan(
                 context: context, rotaryDim: r, passThrough: passThrough, precision: wp, digits: digits, budget: totalBudget)
             let aliasing = wp.divide(wp.number(context), wp.multiply(wp.number(2), wp.pi))
@@ -58,6 +68,7 @@ public struct RoPERecommendation: Sendable {
         menScanned = scanned
         menMinimumBase = menMinimum
         scanStoppedAt = stopped
+        scanSkipped = skipped
         let extension_ = wp.divide(wp.number(context), wp.number(max(trainedContext, 1)))
         var factor = r >= 4 ? wp.power(wp.divide(candidate, base), wp.divide(wp.number(r - 2), wp.number(r))) : wp.divide(candidate, base)
         if factor.compare(to: extension_) == -1 { factor = extension_ }

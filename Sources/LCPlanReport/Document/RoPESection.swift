@@ -78,14 +78,17 @@ enum RoPESection {
         ])
 
     static let recommendation = JSONShape<RoPEAnalysis>(
-        "The smallest base that holds, and the scaling factor that reaches it. men_minimum_base: the smallest base at which the Men criterion alone holds (first window on a 0.1% grid from L/(2 pi)), null when not scanned; men_scan_stopped_at: where a scan ran out of budget.",
+        "The smallest base that holds, and the scaling factor that reaches it. men_minimum_base: the smallest base at which the Men criterion alone holds (first window on a 0.1% grid from L/(2 pi)), null when not scanned; men_scan_stopped_at: where a scan ran out of budget; men_scan_skipped: the budget could not cover a scan at this context (100 x context x pairs cosines), none was started.",
         [
             real("min_base") { Real(value: $0.recommendation.minBase, digits: $0.settings.digits) },
             F.bool("men_windows_scanned") { $0.recommendation.menScanned },
-            F.optional("men_minimum_base", real) { a in a.recommendation.menMinimumBase.map { Real(value: $0, digits: a.settings.digits) }
+            F.optional("men_minimum_base", real) { a in
+                a.recommendation.menMinimumBase.map { Real(value: $0, digits: a.settings.digits) }
             },
-            F.optional("men_scan_stopped_at", real) { a in a.recommendation.scanStoppedAt.map { Real(value: $0, digits: a.settings.digits) }
+            F.optional("men_scan_stopped_at", real) { a in
+                a.recommendation.scanStoppedAt.map { Real(value: $0, digits: a.settings.digits) }
             },
+            F.bool("men_scan_skipped") { $0.recommendation.scanSkipped },
             real("scaling_factor") { Real(value: $0.recommendation.scalingFactor, digits: $0.settings.digits) },
             F.bool("scaling_stays_in_zone") { $0.recommendation.scalingStaysInZone },
         ])
