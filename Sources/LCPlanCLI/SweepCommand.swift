@@ -104,7 +104,11 @@ struct SweepCommand: ParsableCommand {
             key = String(text[..<equals]).trimmingCharacters(in: .whitespaces)
             valuesText = String(text[text.index(after: equals)...])
         }
-        let isRange = valuesText.contains("..")
+        // A range is A..B on a numeric key (or any text that reads as one); other text, such as a path with
+        // `..` in it, is a list of one or more values.
+        let numeric = Self.numericKeys(SpecShapes.spec, prefix: "")
+        let isRange =
+            valuesText.contains("..") && !valuesText.contains(",") && (numeric.contains(key) || (try? Self.range(valuesText)) != nil)
         if context != nil && !isRange { throw ValidationError("--context takes a range A..B, such as 4k..1M") }
         if !isRange && (factor != nil || step != nil) { throw ValidationError("--factor and --step apply to a range A..B, not a list") }
         let values: [SweepValue]
@@ -132,7 +136,7 @@ struct SweepCommand: ParsableCommand {
             Output.standardError(DiagnosticText.render(load.diagnostics, style: options.color.style(toFile: true)))
             throw ExitCode(2)
         }
-        let keys = isRange ? Self.numericKeys(SpecShapes.spec, prefix: "") : Self.scalarKeys(SpecShapes.spec, prefix: "")
+        let keys = isRange ? numeric : Self.scalarKeys(SpecShapes.spec, prefix: "")
         guard keys.contains(key) else {
             let suggestion = NearestName.suggest(key, among: keys)
             throw ValidationError(

@@ -49,7 +49,8 @@ public enum SweepReport {
                 p.sequences.map { "\($0)" } ?? "-", ropeState(p), time.step != nil ? layout.trainingSummary : layout.summary,
             ])
         }
-        return "lcplan sweep over \(sweep.key) (\(sweep.points.count) points)\n" + table.render()
+        let count = sweep.points.count
+        return "lcplan sweep over \(sweep.key) (\(count) \(count == 1 ? "point" : "points"))\n" + table.render()
     }
 
     static let csvHeader = [

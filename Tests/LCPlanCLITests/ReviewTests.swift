@@ -191,6 +191,9 @@ struct ReviewTests {
             #expect(run.status == 2, "\(bad): \(run.stderr)")
         }
         #expect(try CLI.run(["sweep", spec, "--set", "hardware.devise=h200"]).stderr.contains("hardware.device"))
+        // A value with `..` in it on a key that takes no count is a value, not a range: one point, its reason.
+        let path = try CLI.run(["sweep", spec, "--set", "model.hf_config=../none/config.json"])
+        #expect(path.status == 0 && path.stdout.hasPrefix("lcplan sweep over model.hf_config (1 point)"), "\(path.stderr)")
     }
 
     /// `--set` sweeps any numeric key; an invalid point is listed with its reason; an unknown key is an error
