@@ -480,9 +480,9 @@ struct ExpertTensorParallelTests {
 
         """
 
-    static func profile(etp: Int) throws -> LayoutProfile {
+    static func profile(etp: Int, recompute: String = "selective") throws -> LayoutProfile {
         let plan =
-            "plan: {tp: 4, pp: 1, cp: 1, dp: 4, ep: 2, etp: \(etp), vpp: 1, zero: 1, recompute: selective, micro_batch: 1, sequence_parallel: true}\n"
+            "plan: {tp: 4, pp: 1, cp: 1, dp: 4, ep: 2, etp: \(etp), vpp: 1, zero: 1, recompute: \(recompute), micro_batch: 1, sequence_parallel: true}\n"
         let spec = try #require(resolve(Self.spec + plan))
         return try #require(Analysis(spec).search.chosen)
     }
@@ -501,6 +501,9 @@ struct ExpertTensorParallelTests {
         let expected: Double = perMicroBatch * 16
         #expect(abs(folded.communication.expert.bytes / expected - 1) < 1e-12, "\(folded.communication.expert.bytes)")
         #expect(abs(full.communication.expert.bytes / expected - 1) < 1e-12, "\(full.communication.expert.bytes)")
+        // A full recompute runs each micro-batch's forward again in its backward pass: 3 passes, not 2.
+        let recomputed = try Self.profile(etp: 1, recompute: "full")
+        #expect(abs(recomputed.communication.expert.bytes / expected - 1.5) < 1e-12)
         // The experts spread over ep ranks only: more expert weight per device.
         #expect(folded.memory.parameters > full.memory.parameters)
     }

@@ -189,8 +189,11 @@ public struct LayoutEvaluator: Sendable {
         // expert and tensor parallelism Megatron-LM requires sequence parallelism, so the MoE layer's input is
         // split across the tp ranks, and its all-to-all dispatcher sends each rank's share, the expert-TP group
         // then gathering them over its own link (counted with the tensor-parallel collectives when etp = tp).
+        // Forward and backward each dispatch and combine once; a full recompute runs the forward, and so its
+        // all-to-alls, again in the backward pass.
         let dispatched = b * s / Double(layout.tp)
-        c.expert = CommunicationCost(expertTraffic(layout, tokens: dispatched).repeated(2 * m), on: expertNetwork(layout))
+        c.expert = CommunicationCost(
+            expertTraffic(layout, tokens: dispatched).repeated((fullRecompute ? 3 : 2) * m), on: expertNetwork(layout))
         let phase = PhaseTime(
             compute: compute, memory: memory.weights * 3 * m / system.byteRate, communication: c.exposedSeconds,
             extra: compute * bubble)
