@@ -75,7 +75,10 @@ struct RoPECommand: ParsableCommand {
         }
         if layers < 1 || layers > SpecShapes.maxShape { throw ValidationError("--layers must be 1 to 2^24") }
         if let eps, !(eps > 0 && eps < 1) { throw ValidationError("--eps must lie strictly between 0 and 1") }
-        if menLimit < 0 { throw ValidationError("--men-limit must not be negative") }
+        // A cosine costs about a nanosecond a core: 1e11 is a couple of minutes, a bound on any run.
+        if menLimit < 0 || menLimit > 100_000_000_000 {
+            throw ValidationError("--men-limit must be from 0 to 100000000000 (about two minutes of work)")
+        }
         if let context {
             guard case .success(let tokens) = QuantityParser.tokens(context), tokens >= 1, tokens <= ExactInt(SpecShapes.maxTokens) else {
                 throw ValidationError("--context: \(QuantityParser.tokensExpected), from 1 to 2^40")
