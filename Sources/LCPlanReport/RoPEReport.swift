@@ -103,7 +103,7 @@ public enum RoPEReport {
             } else if rec.scanSkipped {
                 how = "phase-modulation bounds; a Men scan at this context needs more than --men-limit allows: raise it"
             } else if let stopped = rec.scanStoppedAt {
-                how = "phase-modulation bounds; the Men scan spent its budget at base \(v(stopped)): raise --men-limit"
+                how = "phase-modulation bounds; the Men scan found no window up to base \(v(stopped)) (within --men-limit and 20,000 steps)"
             } else {
                 how = "phase-modulation bounds; lcplan rope scans the Men windows"
             }

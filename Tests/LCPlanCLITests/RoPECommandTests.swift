@@ -95,9 +95,9 @@ struct RoPECommandTests {
         #expect(try CLI.run(["rope", "--model", "llama-3-8bb"]).status == 2)
         #expect(try CLI.run(["rope", "--theta", "1e4", "--context", "1e30"]).status == 2)
         #expect(try CLI.run(["rope", "--theta", "1e4", "--rotary-dim", "16384"]).status == 2)
-        // A limit that would let one run compute for hours (a 1T-token context's Men sums) is refused.
+        // A limit that would let one run compute for hours (the Men sums of a 2^40-token context) is refused.
         for limit in ["--men-limit=-1", "--men-limit=100000000001", "--men-limit=9223372036854775807"] {
-            let result = try CLI.run(["rope", "--theta", "1e4", "--context", "1T", limit])
+            let result = try CLI.run(["rope", "--theta", "1e4", "--context", "1024G", limit])
             #expect(result.status == 2 && result.stderr.contains("--men-limit must be from 0 to"), "\(limit): \(result.stderr)")
         }
     }
