@@ -316,6 +316,13 @@ public struct Analysis: Sendable {
                     "ZeRO shards over the data- and context-parallel group; gradients in \(spec.workload.training?.gradDtype.rawValue ?? "bf16"); data-parallel all-reduce overlapped with the backward pass; tensor-parallel all-reduces exposed"
                 ))
         }
+        if spec.model.moe != nil && spec.workload.mode == .inference {
+            list.append(
+                Assumption(
+                    "expert_reads",
+                    "a decode step reads the weights of the routed experts its tokens pick: under uniform top-k routing an expert escapes N tokens with probability (1 - k/E)^N (skewed routing picks fewer); prefill reads them all"
+                ))
+        }
         if layout.ep > 1 && spec.model.moe != nil {
             list.append(
                 Assumption(

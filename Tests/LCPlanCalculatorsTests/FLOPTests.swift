@@ -148,6 +148,36 @@ struct ExpertTrafficTests {
         #expect(evaluator.expertTraffic(ResolvedLayout(dense).layout, tokens: 1000).bytesPerRank == 0)
     }
 
+    /// A decode step reads only the experts its tokens pick. Mixtral 8x7B at batch 1 "uses 12.9B parameters
+    /// per token" and generates "at the same speed ... as a 12.9B model" (Mistral AI, "Mixtral of experts",
+    /// December 2023): in bf16 a step reads 2 B x 12.9e9 plus the KV cache of 4096 tokens, 32 layers x 8 KV
+    /// heads x 128 x 2 (K, V) x 2 B = 131,072 B per token (to the 0.4% the three figures carry). At batch
+    /// 256 every expert is picked ((3/4)^256 < 1e-31 escapes): the step reads all weights.
+    @Test func decodeReadsTheExpertsItsTokensPick() throws {
+        func decodeBytes(batch: Int) throws -> (read: Double, weights: Double, kv: Double) {
+            let spec = try #require(
+                resolve(
+                    """
+                    version: 1
+                    model: mixtral-8x7b
+                    hardware: {device: h200, count: 1}
+                    workload: {mode: inference, context: 4k, batch: \(batch), output_tokens: 1}
+                    plan: {tp: 1}
+                    """))
+            let system = System(spec.hardware, computeFormat: .bf16)
+            let profile = LayoutEvaluator(profile: ModelProfile(spec, analyseRoPE: false), system: system)
+                .evaluate(ResolvedLayout(spec).layout)
+            let tpot = try #require(profile.time.tpot)
+            return (tpot.memory * system.byteRate, profile.memory.weights, profile.memory.kvCache)
+        }
+        let one = try decodeBytes(batch: 1)
+        let expected: Double = 2 * 12.9e9 + 131_072 * 4096
+        #expect(abs(one.read / expected - 1) < 0.004, "\(one.read) against \(expected)")
+        #expect(abs(one.kv - 131_072 * 4096) < 131_072 * 16)
+        let many = try decodeBytes(batch: 256)
+        #expect(abs(many.read / (many.weights + many.kv) - 1) < 1e-12)
+    }
+
     /// Serving DeepSeek-V3 on 16 H200 (tp 8, ep 2, two replicas of 8 sequences): a replica's prefill holds
     /// 8 prompts of 4095 tokens (the 4K context less the one output token), its 8 tensor-parallel ranks each
     /// dispatching an eighth of them (a token every rank of the group holds crosses to the other expert rank

@@ -1,3 +1,4 @@
+import Foundation
 import LCPlanModel
 import LCPlanPrecision
 
@@ -19,14 +20,17 @@ import LCPlanPrecision
 /// Inference: TTFT is the prefill of one replica's sequences through every stage in turn, each split over
 /// tp x cp, reading the weights of every stage and the KV cache once, with 2 all-reduces per layer and the
 /// context-parallel traffic of one forward pass (`prefillContextTraffic`); TPOT is
-/// one decode step at the final context reading every stage's weights and KV cache, with 2 all-reduces of
-/// each sequence's hidden vector per layer. No queueing.
+/// one decode step at the final context reading every stage's weights (of a mixture of experts, the routed
+/// experts its tokens pick: `unreadExpertBytes`) and KV cache, with 2 all-reduces of each sequence's hidden
+/// vector per layer. No queueing.
 public struct LayoutEvaluator: Sendable {
     public let profile: ModelProfile
     public let system: System
     let usableBytes: Double
     let workspaceBytes: Double
     let moeLayers: Int
+    /// Parameters of one routed expert (its gated or plain MLP).
+    let routedExpertParameters: Double
 
     public init(profile: ModelProfile, system: System) {
         self.profile = profile
@@ -37,6 +41,7 @@ public struct LayoutEvaluator: Sendable {
         moeLayers = profile.kinds.indices.reduce(0) {
             $0 + (profile.kinds[$1].moe ? profile.layers(ofKind: $1, in: 0..<profile.model.layers) : 0)
         }
+        routedExpertParameters = profile.model.moe.map { ParameterCount.ffn(profile.model, inner: $0.expertFfn).doubleValue } ?? 0
     }
 
     /// The cost of `layout` at the workload's context; inference replicas hold `sequences` sequences each
@@ -98,6 +103,25 @@ public struct LayoutEvaluator: Sendable {
     @inline(__always) func pipelineNetwork(_ l: Layout) -> NetworkTier { system.network(spanning: l.tp * l.cp * l.pp) }
     @inline(__always) func dataNetwork(_ l: Layout) -> NetworkTier { system.network(spanning: l.devices) }
     @inline(__always) func expertNetwork(_ l: Layout) -> NetworkTier { system.network(spanning: l.tp * l.ep) }
+
+    /// Routed-expert weight bytes a device of one stage holds but a decode step of a replica's `tokens` tokens
+    /// leaves unread: an expert's weights are read only when some token picks it. With uniform top-k routing
+    /// over E experts an expert escapes each token with probability 1 - k/E, so all N tokens that reach its
+    /// expert group with (1 - k/E)^N; that group spans etp x ep devices of a stage and a replica tp, so it
+    /// serves N = tokens x etp ep / tp. Mixtral 8x7B at batch 1 reads 2 of its 8 experts: it "uses 12.9B
+    /// parameters per token" and generates "at the same speed ... as a 12.9B model" (Mistral AI, "Mixtral of
+    /// experts", December 2023). Shared experts, routers and dense layers are always read; prefill's tokens
+    /// touch every expert.
+    @inline(__always) func unreadExpertBytes(_ layout: Layout, tokens: Double) -> Double {
+        guard let moe = profile.model.moe, moe.experts > 0, moeLayers > 0 else { return 0 }
+        let group = Double(layout.etp * layout.ep)
+        let held = Double(moeLayers) / Double(layout.pp) * Double(moe.experts) * routedExpertParameters / group
+        let bits = Double(profile.spec.workload.dtype.bits)
+        // 4-bit formats carry an fp16 scale per group of 128 (`StageMemory.weightBytes`).
+        let bytes = held * (bits + (bits <= 4 ? 16.0 / 128 : 0)) / 8
+        let share = tokens * group / Double(layout.tp)
+        return bytes * pow(1 - Double(min(moe.active, moe.experts)) / Double(moe.experts), share)
+    }
 
     /// Serving's tensor-parallel all-reduces over a replica's `tokens` tokens: one after attention and one
     /// after the MLP in every layer. With attention data parallelism (attention_dp a) attention runs on groups
@@ -317,7 +341,7 @@ public struct LayoutEvaluator: Sendable {
             compute: prefillCompute, memory: prefillBytes / system.byteRate,
             communication: c.tensor.exposedSeconds + c.expert.exposedSeconds + c.context.exposedSeconds)
         let decodeFLOPs = profile.decodeFLOPsPerToken * sequences / (tp * cp)
-        let decodeBytes = (memory.weights + memory.kvCache) * Double(layout.pp)
+        let decodeBytes = (memory.weights - unreadExpertBytes(layout, tokens: sequences) + memory.kvCache) * Double(layout.pp)
         c.decodeTensor = CommunicationCost(servingTensorTraffic(layout, tokens: sequences), on: tensorNetwork(layout))
         c.decodeExpert = CommunicationCost(expertTraffic(layout, tokens: sequences / tp), on: expertNetwork(layout))
         let tpot = PhaseTime(
