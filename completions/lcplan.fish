@@ -187,7 +187,7 @@ complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options 
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan diff" version' -l 'version' -d 'Show the version.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan diff" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan sweep" -eq 1' -fa '(set -l exts \'yaml\' \'yml\' \'json\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan sweep" context' -l 'context' -d 'Sweep workload.context over A..B (tokens: 4k..1M).' -rfka ''
+complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan sweep" context' -l 'context' -d 'Sweep workload.context over A..B (tokens: 4k..1M) or a list (8k,32k,128k).' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan sweep" set' -l 'set' -d 'Sweep KEY over A..B (workload.batch=1..64) or a list (hardware.device=h100-sxm,h200).' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan sweep" factor' -l 'factor' -d 'Multiply by this from one point to the next (default 2).' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan sweep" step' -l 'step' -d 'Add this from one point to the next instead.' -rfka ''

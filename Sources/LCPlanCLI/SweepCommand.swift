@@ -12,7 +12,7 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Sweep one spec key over a range or a list: memory, times, tokens/s, RoPE zone, sequences served.",
         discussion: """
-            --context A..B sweeps workload.context; --set KEY=A..B any numeric key (workload.batch=1..64, \
+            --context A..B (or a list, 8k,32k,128k) sweeps workload.context; --set KEY=A..B any numeric key (workload.batch=1..64, \
             hardware.count=8..64, workload.kv_cache.block_tokens=16..256); --set KEY=V1,V2,... any key through \
             a list of values (hardware.device=h100-sxm,h200,a100-80gb; model=llama-3.1-8b,qwen2.5-7b; \
             workload.kv_cache.dtype=bf16,fp8,int4; workload.batch=1,3,12). Ranges run from A to B multiplying \
@@ -31,7 +31,7 @@ struct SweepCommand: ParsableCommand {
         completion: .file(extensions: ["yaml", "yml", "json"]))
     var spec: String
 
-    @Option(help: ArgumentHelp("Sweep workload.context over A..B (tokens: 4k..1M).", valueName: "range"))
+    @Option(help: ArgumentHelp("Sweep workload.context over A..B (tokens: 4k..1M) or a list (8k,32k,128k).", valueName: "range"))
     var context: String?
 
     @Option(
@@ -109,7 +109,6 @@ struct SweepCommand: ParsableCommand {
         let numeric = Self.numericKeys(SpecShapes.spec, prefix: "")
         let isRange =
             valuesText.contains("..") && !valuesText.contains(",") && (numeric.contains(key) || (try? Self.range(valuesText)) != nil)
-        if context != nil && !isRange { throw ValidationError("--context takes a range A..B, such as 4k..1M") }
         if !isRange && (factor != nil || step != nil) { throw ValidationError("--factor and --step apply to a range A..B, not a list") }
         let values: [SweepValue]
         if isRange {

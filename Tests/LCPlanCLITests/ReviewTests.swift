@@ -184,13 +184,18 @@ struct ReviewTests {
         #expect(chart.contains(">h100-sxm</text>") && chart.contains(">a100-80gb</text>") && chart.contains("each device"))
         // Errors: an empty value, a list for --context, --step with a list, a key that takes no single value.
         for bad in [
-            ["--set", "hardware.device=h200,,h100-sxm"], ["--context", "4k,8k"], ["--set", "workload.batch=1,2", "--step", "1"],
+            ["--set", "hardware.device=h200,,h100-sxm"], ["--context", "4k,,8k"], ["--set", "workload.batch=1,2", "--step", "1"],
             ["--set", "hardware=h200"], ["--set", "hardware.devise=h200"],
         ] {
             let run = try CLI.run(["sweep", spec] + bad)
             #expect(run.status == 2, "\(bad): \(run.stderr)")
         }
         #expect(try CLI.run(["sweep", spec, "--set", "hardware.devise=h200"]).stderr.contains("hardware.device"))
+        // --context takes a list too: its counts, in order.
+        let contexts = try CLI.run(["sweep", spec, "--context", "32k, 4k,128k", "--format", "csv"])
+        #expect(
+            contexts.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" }
+                == ["32768", "4096", "131072"], "\(contexts.stderr)")
         // A value with `..` in it on a key that takes no count is a value, not a range: one point, its reason.
         let path = try CLI.run(["sweep", spec, "--set", "model.hf_config=../none/config.json"])
         #expect(path.status == 0 && path.stdout.hasPrefix("lcplan sweep over model.hf_config (1 point)"), "\(path.stderr)")
