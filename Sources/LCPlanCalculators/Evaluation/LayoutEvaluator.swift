@@ -341,7 +341,9 @@ public struct LayoutEvaluator: Sendable {
             compute: prefillCompute, memory: prefillBytes / system.byteRate,
             communication: c.tensor.exposedSeconds + c.expert.exposedSeconds + c.context.exposedSeconds)
         let decodeFLOPs = profile.decodeFLOPsPerToken * sequences / (tp * cp)
-        let decodeBytes = (memory.weights - unreadExpertBytes(layout, tokens: sequences) + memory.kvCache) * Double(layout.pp)
+        // The unread experts are the stages' average, the weights the largest stage's: never below zero.
+        let decodeWeights = max(memory.weights - unreadExpertBytes(layout, tokens: sequences), 0)
+        let decodeBytes = (decodeWeights + memory.kvCache) * Double(layout.pp)
         c.decodeTensor = CommunicationCost(servingTensorTraffic(layout, tokens: sequences), on: tensorNetwork(layout))
         c.decodeExpert = CommunicationCost(expertTraffic(layout, tokens: sequences / tp), on: expertNetwork(layout))
         let tpot = PhaseTime(
