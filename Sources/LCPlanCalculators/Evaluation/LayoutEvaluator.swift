@@ -116,9 +116,7 @@ public struct LayoutEvaluator: Sendable {
         guard let moe = profile.model.moe, moe.experts > 0, moeLayers > 0 else { return 0 }
         let group = Double(layout.etp * layout.ep)
         let held = Double(moeLayers) / Double(layout.pp) * Double(moe.experts) * routedExpertParameters / group
-        let bits = Double(profile.spec.workload.dtype.bits)
-        // 4-bit formats carry an fp16 scale per group of 128 (`StageMemory.weightBytes`).
-        let bytes = held * (bits + (bits <= 4 ? 16.0 / 128 : 0)) / 8
+        let bytes = StageMemory.weightBytes(held, bits: profile.spec.workload.dtype.bits)
         let share = tokens * group / Double(layout.tp)
         return bytes * pow(1 - Double(min(moe.active, moe.experts)) / Double(moe.experts), share)
     }
