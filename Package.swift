@@ -74,8 +74,9 @@ let package = Package(
         .testTarget(
             name: "LCPlanCLITests",
             dependencies: [
-                "lcplan", "LCPlanReport", "LCPlanModel", "Yams",
+                "lcplan", "LCPlanReport", "LCPlanModel", "LCPlanCalculators", "Yams",
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
     ]

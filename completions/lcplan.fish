@@ -206,7 +206,7 @@ complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options 
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan validate" color' -l 'color' -d 'Colour in text output: auto (on a terminal), always or never.' -rfka 'auto always never'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan validate" version' -l 'version' -d 'Show the version.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan validate" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan calibrate" o output' -l 'output' -s 'o' -d 'Write the preset here instead.' -rfka ''
+complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan calibrate" o output' -l 'output' -s 'o' -d 'Write the preset here instead (its directory must exist).' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan calibrate" runs' -l 'runs' -d 'Runs per measurement (the median is kept; default 5).' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan calibrate" size' -l 'size' -d 'Matrix size of the products (default 1024).' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan calibrate" quiet' -l 'quiet' -d 'Do not print the figures (the preset is still written).'

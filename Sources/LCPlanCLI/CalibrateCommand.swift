@@ -23,7 +23,7 @@ struct CalibrateCommand: ParsableCommand {
             compute and memory efficiencies of 1 by default (no discount on rates a kernel reached). Nothing about the CPU is assumed. Exit status: 0 written, 2 the file cannot be written.
             """)
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the preset here instead.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the preset here instead (its directory must exist).", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Runs per measurement (the median is kept; default 5).", valueName: "n"))
@@ -74,8 +74,9 @@ struct CalibrateCommand: ParsableCommand {
 
             """
         let path = output ?? PresetLibrary.calibrationDirectory(ProcessInfo.processInfo.environment) + "/local.yaml"
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        // The default place is lcplan's own configuration directory, made when missing; a path given with
+        // -o is written only where its directory already exists.
+        if output == nil { OutputFile.makeDirectories(LocalPath(path).directory) }
         guard Output.write(yaml, to: path) else { throw ExitCode(2) }
         if !quiet {
             Output.standardOutput(

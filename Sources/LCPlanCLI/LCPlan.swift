@@ -12,7 +12,11 @@ public struct LCPlan: ParsableCommand {
         discussion: """
             Exit status: 0 no finding at or above the fail level; 1 the plan is infeasible or a check failed; \
             2 the input is invalid, the command line is wrong, or the output cannot be written (a full disk: \
-            one line on standard error; a closed pipe: quietly).
+            one line on standard error; a closed pipe: quietly). Inputs must be regular files (a FIFO or \
+            device is refused, never waited on). Outputs (-o, --plot) go to a temporary file renamed over \
+            the target: a symbolic link is written through, an existing file keeps its mode, and a \
+            directory, FIFO, device, hard-linked file or any input of the run is refused (exit 2); no \
+            directory is created for a path given.
             """,
         version: "lcplan 0.1.0 (GMP \(LibraryVersions.gmp), MPFR \(LibraryVersions.mpfr))",
         subcommands: [
@@ -50,6 +54,7 @@ public struct LCPlan: ParsableCommand {
 
     /// Runs the command line, with argument errors mapped to exit status 2 (argument-parser uses 64).
     public static func runMapped() -> Never {
+        OutputFile.installSignalHandlers()
         saneTerminalWidth()
         do {
             var command = try parseAsRoot()

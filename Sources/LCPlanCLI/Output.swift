@@ -10,12 +10,14 @@ import LCPlanReport
 /// status 2 and one line on standard error (quietly for a closed pipe, whose reader has gone); a failed
 /// write to standard error is dropped, since there is nowhere left to say so.
 enum Output {
+    /// Everything lcplan prints or writes passes here or through `OutputFile`: lines that a CI runner would
+    /// take as a workflow command are made inert (`DisplayText.neutralizingWorkflowCommands`).
     static func standardError(_ text: String) {
-        _ = writeAll(STDERR_FILENO, text)
+        _ = writeAll(STDERR_FILENO, DisplayText.neutralizingWorkflowCommands(text))
     }
 
     static func standardOutput(_ text: String) {
-        guard let failure = writeAll(STDOUT_FILENO, text) else { return }
+        guard let failure = writeAll(STDOUT_FILENO, DisplayText.neutralizingWorkflowCommands(text)) else { return }
         if failure != EPIPE {
             standardError("lcplan: error: cannot write to standard output: \(message(failure))\n")
         }
@@ -53,23 +55,11 @@ enum Output {
             standardOutput(text)
             return true
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            return true
-        } catch {
-            standardError("lcplan: error: cannot write '\(path)': \(describe(error))\n")
+        if let problem = OutputFile.write(text, to: path) {
+            standardError("lcplan: error: \(problem)\n")
             return false
         }
-    }
-
-    private static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-            let text = String(validatingCString: strerror(Int32(underlying.code)))
-        {
-            return text.lowercased()
-        }
-        return ns.localizedDescription
+        return true
     }
 }
 

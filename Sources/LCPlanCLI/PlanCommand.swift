@@ -69,7 +69,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let name = spec == "-" ? "<stdin>" : spec
-        let directory = spec == "-" ? "." : (spec as NSString).deletingLastPathComponent
+        let directory = spec == "-" ? "." : LocalPath(spec).directory.text
         let input = InputFile.read(spec)
         let load: LoadResult
         switch input {

@@ -129,7 +129,7 @@ struct SweepCommand: ParsableCommand {
         case .success(let read): text = read
         }
         let name = spec == "-" ? "<stdin>" : spec
-        let directory = spec == "-" ? "." : (spec as NSString).deletingLastPathComponent
+        let directory = spec == "-" ? "." : LocalPath(spec).directory.text
         let load = SpecLoader.load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: options.library)
         guard let base = load.spec else {
             Output.standardError(DiagnosticText.render(load.diagnostics, style: options.color.style(toFile: true)))

@@ -7,7 +7,7 @@ import LCPlanPrecision
 /// explain`), the chart when one was drawn, and every section of the full report folded in `<details>`.
 public enum MarkdownReporter {
     public static func render(_ report: Report, chart: String? = nil) -> String {
-        var out = "## lcplan: `\(escape(report.file))`\n\n"
+        var out = "## lcplan: \(codeSpan(report.file))\n\n"
         out += "**Verdict: \(report.verdict.rawValue)** (\(TextReporter.summary(report)))\n"
         if let analysis = report.analysis {
             out += "\n" + escape(ProfileText.headline(analysis)) + "\n\n"
@@ -17,17 +17,18 @@ public enum MarkdownReporter {
         if !report.diagnostics.isEmpty {
             out += "\n### Findings\n\n| rule | severity | where | message |\n|---|---|---|---|\n"
             for d in report.diagnostics {
-                let location = [d.location?.description, d.keyPath.map { "`\($0)`" }].compactMap { $0 }.joined(separator: " ")
-                out += "| \(ruleLink(d.rule)) | \(d.severity.rawValue) | \(escape(location)) | \(escape(d.message)) |\n"
+                let location = [d.location.map { escape($0.description) }, d.keyPath.map(codeSpan)].compactMap { $0 }.joined(separator: " ")
+                out += "| \(ruleLink(d.rule)) | \(d.severity.rawValue) | \(location) | \(escape(d.message)) |\n"
             }
         }
         if !report.suppressed.isEmpty || !report.keySuppressed.isEmpty {
             out += "\nSuppressed by the spec: "
             out +=
-                (report.suppressed + report.keySuppressed.map { "\($0.rule) at `\($0.key)`" + ($0.reason.map { " (\(escape($0)))" } ?? "") })
+                (report.suppressed.map(escape)
+                + report.keySuppressed.map { "\(escape($0.rule)) at \(codeSpan($0.key))" + ($0.reason.map { " (\(escape($0)))" } ?? "") })
                 .joined(separator: ", ") + "\n"
         }
-        if let chart { out += "\n![lcplan sweep chart](\(chart))\n" }
+        if let chart { out += "\n![lcplan sweep chart](\(linkDestination(chart)))\n" }
         if !report.sections.isEmpty {
             out += "\n<details><summary>Full report</summary>\n\n"
             for section in report.sections { out += render(section) + "\n" }
@@ -88,19 +89,54 @@ public enum MarkdownReporter {
     /// A rule id linked to its entry in the rule catalogue (docs/rules.md, generated from `lcplan explain`).
     static func ruleLink(_ rule: Rule) -> String { "[\(rule.id)](docs/rules.md#\(rule.id.lowercased()))" }
 
+    /// Text (a name, a message, a cell) as inert GitHub-flavoured markdown on one line: HTML's `&`, `<` and
+    /// `>` as entities (no tag, comment or autolink can open), `[`, `]` and backticks backslash-escaped (no
+    /// link, image or code span), `|` escaped (no new table cell), line breaks as spaces, controls escaped.
     static func escape(_ text: String) -> String {
-        text.replacingPipes
-    }
-}
-
-extension String {
-    var replacingPipes: String {
         var out = ""
-        for character in self {
+        for character in DisplayText.escapingControls(text) {
             switch character {
             case "|": out += "\\|"
-            case "\n": out += " "
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "[": out += "\\["
+            case "]": out += "\\]"
+            case "`": out += "\\`"
+            case "\n", "\r", "\r\n": out += " "
             default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A code span holding `text` verbatim (CommonMark 6.1): fenced by one more backtick than its longest
+    /// run of backticks, padded when it starts or ends with one; `|` escaped, as GFM tables require even
+    /// inside code.
+    static func codeSpan(_ text: String) -> String {
+        let body = DisplayText.escapingControls(text).replacing("|", with: "\\|")
+        var longest = 0, run = 0
+        for character in body {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = body.hasPrefix("`") || body.hasSuffix("`") ? " " : ""
+        return fence + pad + body + pad + fence
+    }
+
+    /// A link destination: every byte outside letters, digits and `-._~/` percent-encoded (RFC 3986), so
+    /// a path with spaces, parentheses or angle brackets stays one destination.
+    static func linkDestination(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
             }
         }
         return out

@@ -70,18 +70,7 @@ public enum SARIFReporter {
         return text
     }
 
-    /// A relative URI reference for a file path (spaces and percent signs escaped).
-    static func uri(_ path: String) -> String {
-        var out = ""
-        for scalar in path.unicodeScalars {
-            switch scalar {
-            case " ": out += "%20"
-            case "%": out += "%25"
-            case "#": out += "%23"
-            case "?": out += "%3F"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// A relative URI reference for a file path: every byte but the unreserved characters and `/`
+    /// percent-encoded (RFC 3986 sec. 2), so no name reads as a scheme (`a:b`), query or fragment.
+    static func uri(_ path: String) -> String { MarkdownReporter.linkDestination(path) }
 }

@@ -113,6 +113,8 @@ struct ReviewTests {
     /// `lcplan calibrate` writes a device preset that a spec then uses as `local` (through the search path).
     @Test func calibrateWritesTheLocalPreset() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-cal-\(UUID().uuidString)")
+        // calibrate -o writes only into a directory that exists (it creates none for a path it is given).
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("local.yaml").path
         let result = try CLI.run(["calibrate", "--output", file, "--runs", "1", "--size", "128", "--quiet"])

@@ -16,13 +16,17 @@ public struct Diagnostic: Error, Sendable, Equatable {
         _ rule: Rule, _ message: String, at location: SourceLocation? = nil, keyPath: String? = nil,
         expected: String? = nil, suggestion: String? = nil, severity: Severity? = nil
     ) {
+        // Keys, names and file names from input ride in these texts: their controls are escaped here, once,
+        // so that no renderer (terminal, JSON, SARIF, markdown) shows them raw.
         self.rule = rule
         self.severity = severity ?? rule.severity
-        self.message = message
-        self.location = location
-        self.keyPath = keyPath
-        self.expected = expected
-        self.suggestion = suggestion
+        self.message = DisplayText.escapingControls(message)
+        self.location = location.map {
+            SourceLocation(file: DisplayText.escapingControls($0.file), line: $0.line, column: $0.column)
+        }
+        self.keyPath = keyPath.map(DisplayText.escapingControls)
+        self.expected = expected.map(DisplayText.escapingControls)
+        self.suggestion = suggestion.map(DisplayText.escapingControls)
     }
 
     /// The rule's long-form advice.

@@ -55,7 +55,7 @@ struct ModelReader {
         UserPresetFile.read(path: path, key: "model", at: value, into: reader) { presetReader, body in
             var nested = ModelReader(
                 reader: presetReader, library: library,
-                baseDirectory: (path as NSString).deletingLastPathComponent)
+                baseDirectory: LocalPath(path).directory.text)
             nested.expanding = expanding + [name]
             var model = nested.read(body)
             if model?.name == "custom" { model?.name = name }
@@ -66,9 +66,7 @@ struct ModelReader {
 
     private func importConfig(_ path: String, at value: YAMLValue) -> ModelSpec? {
         let resolved =
-            path.hasPrefix("/") || baseDirectory == "."
-            ? path
-            : ((baseDirectory as NSString).appendingPathComponent(path) as NSString).standardizingPath
+            LocalPath(baseDirectory).appending(path).text
         let text: String
         switch InputFile.read(
             resolved, displayName: resolved, keyPath: value.path,
@@ -96,6 +94,9 @@ enum PresetFileShape {
 /// Reads a user preset file: its `model:` or `device:` body is handed to `build` with a reader of its
 /// own, whose findings (located in the preset file) are passed on to `reader`.
 enum UserPresetFile {
+    /// The longest chain of user presets followed (a preset naming another, and so on).
+    static let maxDepth = 16
+
     /// A built-in preset, else a user preset file (refusing one already being expanded, i.e. a cycle),
     /// else LC106 with the nearest name among the built-in and user presets.
     static func resolve<T>(
@@ -106,6 +107,15 @@ enum UserPresetFile {
         if kind == "device", name == "local", let path = library.file(named: name), !expanding.contains(name) { return load(path) }
         if let builtIn { return builtIn }
         if let path = library.file(named: name) {
+            // A chain of presets each naming the next is read recursively: bounded, so no chain can
+            // exhaust the stack.
+            guard expanding.count < UserPresetFile.maxDepth else {
+                reader.report(
+                    .unknownPreset,
+                    "user preset '\(name)' is reached through \(expanding.count) presets naming each other, more than lcplan follows",
+                    at: value, expected: "a chain of at most \(UserPresetFile.maxDepth) user presets")
+                return nil
+            }
             guard !expanding.contains(name) else {
                 reader.report(
                     .unknownPreset, "user preset '\(name)' refers to itself, directly or through other presets", at: value,

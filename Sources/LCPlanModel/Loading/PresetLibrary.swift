@@ -32,8 +32,8 @@ public struct PresetLibrary: Sendable {
         for directory in directories {
             for suffix in [".yaml", ".yml", ".json"] {
                 let path = directory + "/" + name + suffix
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { return path }
+                var status = stat()
+                if stat(path, &status) == 0, FileKind(mode: status.st_mode) == .regular { return path }
             }
         }
         return nil

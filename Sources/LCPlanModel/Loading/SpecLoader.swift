@@ -23,8 +23,8 @@ public enum SpecLoader {
             let name = path == "-" ? "<stdin>" : path
             // Relative paths inside a spec are relative to its directory; on standard input, to the working
             // directory, kept relative so that the report does not carry where it ran.
-            let directory = path == "-" ? "." : (path as NSString).deletingLastPathComponent
-            return load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: library)
+            let directory = path == "-" ? "." : LocalPath(path).directory.text
+            return load(text: text, file: name, baseDirectory: directory, library: library)
         }
     }
 

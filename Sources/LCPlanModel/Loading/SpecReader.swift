@@ -5,19 +5,49 @@ import Yams
 /// value becomes a diagnostic and a nil, and reading goes on so that every finding is reported at once.
 public final class SpecReader {
     public let file: String
-    public private(set) var diagnostics: [Diagnostic] = []
     /// Where each key read so far was written, by key path.
     public private(set) var keyLocations: [String: SourceLocation] = [:]
 
+    /// The most findings one file keeps; the rest are counted and said in one more finding, so a spec of
+    /// a million bad keys costs a million counts, not a million messages in every output.
+    public static let maxFindings = 500
+
+    private var kept: [Diagnostic] = []
+    private var dropped = 0
+    private var droppedErrors = false
+    private var firstDroppedRule: Rule? = nil
+
     public init(file: String) { self.file = file }
 
-    public func report(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+    /// The findings so far: the first `maxFindings`, then one that counts the rest.
+    public var diagnostics: [Diagnostic] {
+        guard dropped > 0 else { return kept }
+        return kept + [
+            Diagnostic(
+                firstDroppedRule ?? .typeMismatch,
+                "\(dropped) more finding\(dropped == 1 ? "" : "s") in this file not shown (lcplan shows the first \(Self.maxFindings))",
+                at: SourceLocation(file: file), severity: droppedErrors ? .error : .warning)
+        ]
+    }
+
+    /// True once `maxFindings` are kept: further findings are only counted.
+    public var isFull: Bool { kept.count >= Self.maxFindings }
+
+    public func report(_ diagnostic: Diagnostic) {
+        guard kept.count < Self.maxFindings else {
+            dropped += 1
+            if firstDroppedRule == nil { firstDroppedRule = diagnostic.rule }
+            if diagnostic.severity == .error { droppedErrors = true }
+            return
+        }
+        kept.append(diagnostic)
+    }
 
     public func report(
         _ rule: Rule, _ message: String, at value: YAMLValue, expected: String? = nil,
         suggestion: String? = nil, severity: Severity? = nil
     ) {
-        diagnostics.append(
+        report(
             Diagnostic(
                 rule, message, at: value.location, keyPath: value.path.isEmpty ? nil : value.path,
                 expected: expected, suggestion: suggestion, severity: severity))
@@ -55,6 +85,11 @@ public final class SpecReader {
             seen.insert(key)
             if keyLocations[path] == nil { keyLocations[path] = keyAt.location }
             guard shape.field(key) != nil else {
+                // Past the findings limit a name is only counted: no suggestion is worked out for it.
+                guard !isFull else {
+                    report(Diagnostic(.unknownKey, "", at: nil))
+                    continue
+                }
                 let names = shape.fields.map(\.name)
                 let suggestion = NearestName.suggest(key, among: names)
                 let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
@@ -240,6 +275,16 @@ public struct MappingReader {
             reader.report(.typeMismatch, "`\(at.path)` must not be empty", at: at, expected: "a non-empty string")
             return nil
         }
+        // A name or path reaches terminals, reports and launch scripts: no control character may ride in it.
+        if let offset = text.unicodeScalars.firstIndex(where: DisplayText.isControl) {
+            let scalar = text.unicodeScalars[offset]
+            let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: offset) + 1
+            reader.report(
+                .typeMismatch,
+                "`\(at.path)` holds a control character (U+\(DisplayText.hex(scalar, digits: 4)) at character \(position))", at: at,
+                expected: "text without control characters, line breaks or bidirectional overrides")
+            return nil
+        }
         return text
     }
 
@@ -255,7 +300,7 @@ public struct MappingReader {
         let suggestion = NearestName.suggest(text, among: names)
         let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
         reader.report(
-            .invalidChoice, "`\(at.path)` cannot be '\(text)'\(hint)", at: at,
+            .invalidChoice, "`\(at.path)` cannot be \(DisplayText.echo(text))\(hint)", at: at,
             expected: "one of: " + names.joined(separator: ", "), suggestion: suggestion)
         return nil
     }

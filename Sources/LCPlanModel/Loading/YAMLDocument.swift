@@ -29,7 +29,7 @@ public struct YAMLValue {
         case .alias: return "an alias"
         case .scalar(let scalar):
             if isNull { return "null" }
-            return "'\(scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "..." : scalar.string)'"
+            return DisplayText.echo(scalar.string)
         }
     }
 }
@@ -49,11 +49,12 @@ public enum YAMLDocument {
             return .failure(
                 Diagnostic(.yamlSyntax, "malformed JSON: \(violation.message)", at: at, keyPath: nil, expected: "strict JSON (RFC 8259)"))
         }
+        if let problem = valueCountProblem(text, file: file) { return .failure(problem) }
         if let problem = nestingProblem(text, file: file) { return .failure(problem) }
         if let anchor = anchorOrAlias(text, file: file) { return .failure(anchor) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             if case .duplicatedKeysInMapping(let duplicates, let context) = error, let key = duplicates.sorted().first {
                 let position = duplicateKeyPosition(key, in: text, after: context.mark)
@@ -67,6 +68,7 @@ public enum YAMLDocument {
         } catch {
             return .failure(Diagnostic(.yamlSyntax, "cannot parse: \(error)", at: SourceLocation(file: file)))
         }
+        if let root, let problem = nodeCountProblem(root, textLength: text.utf8.count, file: file) { return .failure(problem) }
         guard let root else {
             return .failure(
                 Diagnostic(
@@ -78,51 +80,115 @@ public enum YAMLDocument {
 
     /// The first anchor (`&name`) or alias (`*name`) in the text. Both can only begin a node, so a `&` or
     /// `*` right after line start, `:`, `-`, `?`, `[`, `{` or `,` (and spaces), outside quotes and
-    /// comments, is one. (Yams resolves aliases while composing and keeps no trace of them.)
+    /// comments, is one. (Yams resolves aliases while composing and keeps no trace of them.) The text is
+    /// read as YAML reads it: by Unicode scalars, with CR LF, CR, LF, NEL, LS and PS as line breaks (YAML
+    /// 1.1 sec. 5.4, as libyaml), and backslash escapes inside double quotes. This is the friendly message;
+    /// the bound that holds whatever the text is `nodeCountProblem`.
     private static func anchorOrAlias(_ text: String, file: String) -> Diagnostic? {
         var line = 1
         var column = 0
-        var quote: Character? = nil
+        var quote: Unicode.Scalar? = nil
+        var escaped = false
         var inComment = false
-        var previousSignificant: Character? = nil
-        var previousRaw: Character = "\n"
-        for character in text {
-            defer { previousRaw = character }
-            column += 1
-            if character == "\n" {
-                line += 1; column = 0; quote = nil; inComment = false; previousSignificant = nil
+        var previousSignificant: Unicode.Scalar? = nil
+        var previousRaw: Unicode.Scalar = "\n"
+        for scalar in text.unicodeScalars {
+            defer { previousRaw = scalar }
+            if isLineBreak(scalar) {
+                if !(scalar == "\n" && previousRaw == "\r") { line += 1 }
+                column = 0; inComment = false; previousSignificant = nil; escaped = false
                 continue
             }
+            column += 1
             if inComment { continue }
             if let open = quote {
-                if character == open { quote = nil; previousSignificant = character }
+                if escaped {
+                    escaped = false
+                } else if open == "\"" && scalar == "\\" {
+                    escaped = true
+                } else if scalar == open {
+                    quote = nil
+                    previousSignificant = scalar
+                }
                 continue
             }
-            switch character {
+            switch scalar {
             case "\"", "'":
-                if startsNode(previousSignificant) { quote = character }
-                previousSignificant = character
-            case "#" where previousRaw == " " || previousRaw == "\t" || previousRaw == "\n": inComment = true
+                if startsNode(previousSignificant) { quote = scalar }
+                previousSignificant = scalar
+            case "#" where previousRaw == " " || previousRaw == "\t" || isLineBreak(previousRaw): inComment = true
             case " ", "\t": continue
             case "&", "*":
                 if startsNode(previousSignificant) {
                     return Diagnostic(
-                        .unsupportedYAML, "YAML \(character == "&" ? "anchors" : "aliases") are not accepted in lcplan input",
+                        .unsupportedYAML, "YAML \(scalar == "&" ? "anchors" : "aliases") are not accepted in lcplan input",
                         at: SourceLocation(file: file, line: line, column: column),
                         expected: "plain values written out")
                 }
-                previousSignificant = character
+                previousSignificant = scalar
             default:
-                previousSignificant = character
+                previousSignificant = scalar
+            }
+        }
+        return nil
+    }
+
+    /// The most values a document may hold: far above any spec or Hugging Face config (a config has a few
+    /// hundred keys and lists of at most a few thousand numbers), and low enough that the parser's node
+    /// tree stays within a few hundred megabytes and a second.
+    public static let maxValues = 1 << 20
+
+    /// A document with more values than `maxValues`, refused before parsing. Every value after the first
+    /// is preceded by a separator (`,` in flow collections, a line break, `- ` or `: ` in block ones), so
+    /// counting those characters anywhere (quoted text included) bounds the values from above, in one
+    /// pass over the bytes.
+    static func valueCountProblem(_ text: String, file: String) -> Diagnostic? {
+        var separators = 0
+        for byte in text.utf8
+        where byte == UInt8(ascii: ",") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-") || byte == 0x0A || byte == 0x0D {
+            separators += 1
+        }
+        guard separators > maxValues else { return nil }
+        return Diagnostic(
+            .yamlSyntax, "the document has more than \(maxValues) separators (`,` `:` `-` or line breaks), more values than lcplan reads",
+            at: SourceLocation(file: file, line: 1, column: 1),
+            expected: "at most \(maxValues) values (a document length histogram instead of a long list of lengths)")
+    }
+
+    /// The line breaks of YAML 1.1 (which libyaml reads): LF, CR, NEL, LS, PS.
+    static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+
+    /// More nodes than the text could spell out without aliases (each node takes at least one character,
+    /// an implicit null at least its `:` or `-`; twice the length plus a margin is a bound no alias-free
+    /// text reaches). Counted without recursion, stopping at the bound: an alias bomb (a billion nodes from
+    /// a few hundred bytes) is refused in time linear in the text, whatever got past `anchorOrAlias`.
+    static func nodeCountProblem(_ root: Node, textLength: Int, file: String) -> Diagnostic? {
+        let limit = 2 * textLength + 64
+        var count = 0
+        var stack = [root]
+        while let node = stack.popLast() {
+            count += 1
+            if count > limit {
+                return Diagnostic(
+                    .unsupportedYAML, "the document expands to more values than its text holds (YAML aliases)",
+                    at: SourceLocation(file: file, line: 1, column: 1), expected: "plain values written out")
+            }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping { stack.append(key); stack.append(value) }
+            case .sequence(let sequence): stack.append(contentsOf: sequence)
+            case .scalar, .alias: break
             }
         }
         return nil
     }
 
     /// True when a character after `previous` (nil at the start of a line) begins a YAML node.
-    private static func startsNode(_ previous: Character?) -> Bool {
+    private static func startsNode(_ previous: Unicode.Scalar?) -> Bool {
         guard let previous else { return true }
-        return ":-?[{,".contains(previous)
+        return ":-?[{,".unicodeScalars.contains(previous)
     }
 
     /// The position of the second occurrence of `key` as a key of the mapping that starts at `mark`.
@@ -153,14 +219,20 @@ public enum YAMLDocument {
         var depth = 0
         var line = 1
         var column = 0
-        var quote: Character? = nil
+        var quote: Unicode.Scalar? = nil
         var lineStart = true
         var indent = 0
-        for character in text {
+        var previous: Unicode.Scalar = "\n"
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            if isLineBreak(scalar) {
+                if !(scalar == "\n" && previous == "\r") { line += 1 }
+                column = 0; lineStart = true; indent = 0; quote = nil
+                continue
+            }
             column += 1
-            if character == "\n" { line += 1; column = 0; lineStart = true; indent = 0; quote = nil; continue }
             if lineStart {
-                if character == " " { indent += 1; continue }
+                if scalar == " " { indent += 1; continue }
                 lineStart = false
                 if indent > maxDepth * 4 {
                     return Diagnostic(
@@ -170,11 +242,11 @@ public enum YAMLDocument {
                 }
             }
             if let open = quote {
-                if character == open { quote = nil }
+                if scalar == open { quote = nil }
                 continue
             }
-            switch character {
-            case "\"", "'": quote = character
+            switch scalar {
+            case "\"", "'": quote = scalar
             case "[", "{":
                 depth += 1
                 if depth > maxDepth {

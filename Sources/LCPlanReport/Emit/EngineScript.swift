@@ -56,27 +56,34 @@ struct EngineScript {
         lines.append("set -eu")
     }
 
-    mutating func comment(_ text: String) { lines.append("# " + text) }
+    /// One comment line; anything from input in it is shown with its controls escaped (no line break can
+    /// end the comment early).
+    mutating func comment(_ text: String) { lines.append("# " + ShellWord.commentText(text)) }
 
     mutating func blank() { lines.append("") }
 
     mutating func raw(_ line: String) { lines.append(line) }
 
-    /// `export NAME=value`.
-    mutating func export(_ name: String, _ value: String) { lines.append("export \(name)=\(value)") }
+    /// `export NAME=value`, the value one quoted word.
+    mutating func export(_ name: String, _ value: String) { lines.append("export \(name)=\(ShellWord.quoted(value))") }
 
-    /// A file written by a quoted here-document (no expansion inside).
+    /// A file written by a quoted here-document (no expansion inside), each line with its controls
+    /// escaped, ended by a terminator no line equals.
     mutating func file(_ path: String, _ contents: [String]) {
-        lines.append("cat > \(path) <<'LCPLAN_EOF'")
-        lines += contents
-        lines.append("LCPLAN_EOF")
+        let body = contents.map(ShellWord.commentText)
+        let end = ShellWord.terminator(for: body)
+        lines.append("cat > \(ShellWord.quoted(path)) <<'\(end)'")
+        lines += body
+        lines.append(end)
     }
 
     /// A command and its arguments, one per line, `\`-continued; `exec` hands the shell's process to it.
+    /// `program` is lcplan's own text (the engine's command); every flag and value is one quoted word.
     mutating func command(_ program: String, _ arguments: [(String, String?)], exec: Bool = true, indent: String = "") {
         var parts = [(exec ? "exec " : "") + program]
         for (flag, value) in arguments {
-            parts.append(value.map { "\(flag) \($0)" } ?? flag)
+            let word = ShellWord.quoted(flag)
+            parts.append(value.map { "\(word) \(ShellWord.quoted($0))" } ?? word)
         }
         for (index, part) in parts.enumerated() {
             lines.append(indent + (index == 0 ? "" : "  ") + part + (index == parts.count - 1 ? "" : " \\"))
@@ -150,15 +157,30 @@ struct EngineScript {
     var text: String { lines.joined(separator: "\n") + "\n" }
 
     /// The checkpoint to load: the Hugging Face repository a catalogue model names, overridable by
-    /// `MODEL`; for a model the catalogue does not name, `MODEL` must be set (the script stops otherwise).
-    static func modelVariable(_ model: ModelSpec) -> String {
-        if let repository = huggingFaceRepository(model) { return "MODEL=\"${MODEL:-\(repository)}\"" }
-        return "MODEL=\"${MODEL:?set MODEL to the checkpoint path or Hugging Face id of \(model.name)}\""
+    /// `MODEL`; for a model the catalogue does not name, `MODEL` must be set (the script stops otherwise,
+    /// naming the model in a single-quoted word: nothing of the name is expanded).
+    mutating func modelVariable(_ model: ModelSpec) {
+        if let repository = Self.huggingFaceRepository(model) {
+            raw("MODEL=\"${MODEL:-\(repository)}\"")
+            return
+        }
+        raw("if [ -z \"${MODEL:-}\" ]; then")
+        raw("    printf '%s\\n' \(ShellWord.quoted("set MODEL to the checkpoint path or Hugging Face id of \(model.name)")) >&2")
+        raw("    exit 2")
+        raw("fi")
     }
 
+    /// The Hugging Face repository id at the start of a model's source: `owner/name`, each part of
+    /// letters, digits, `.`, `_` and `-` (the characters the Hub allows in repository ids), so it is one
+    /// bare shell word; anything else is no repository.
     static func huggingFaceRepository(_ model: ModelSpec) -> String? {
-        guard let first = model.source.split(separator: " ").first, first.contains("/"), !first.hasPrefix("."),
-            !first.hasPrefix("/")
+        guard let first = model.source.split(separator: " ").first else { return nil }
+        let parts = first.split(separator: "/", omittingEmptySubsequences: false)
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-".unicodeScalars)
+        guard parts.count == 2,
+            parts.allSatisfy({ part in
+                !part.isEmpty && !part.hasPrefix(".") && !part.hasPrefix("-") && part.unicodeScalars.allSatisfy(allowed.contains)
+            })
         else { return nil }
         return String(first)
     }

@@ -68,9 +68,9 @@ enum ServingEmitters {
             if let chunk = serving?.maxNumBatchedTokens ?? l.prefillChunk { args.append(("--max-num-batched-tokens", "\(chunk)")) }
             if let pool = server.pool {
                 let role = connector == Emitter.defaultConnector ? "kv_both" : (pool == .prefill ? "kv_producer" : "kv_consumer")
-                args.append(("--kv-transfer-config", "'{\"kv_connector\":\"\(connector)\",\"kv_role\":\"\(role)\"}'"))
+                args.append(("--kv-transfer-config", "{\"kv_connector\":\"\(connector)\",\"kv_role\":\"\(role)\"}"))
             }
-            args.append(("\"$@\"", nil))
+            args.append((ShellWord.passThrough, nil))
             return ("vllm serve \"$MODEL\"", args)
         }
         return .script(s.text)
@@ -98,7 +98,7 @@ enum ServingEmitters {
         let page = serving != nil ? a.kvLayout?.engine?.blockSize ?? w.kvCache.blockTokens : w.kvCache.blockTokens
         s.servers(servers) { server in
             let l = server.layout
-            var args: [(String, String?)] = [("--model-path", "\"$MODEL\""), ("--tp-size", "\(l.tp)"), ("--pp-size", "\(l.pp)")]
+            var args: [(String, String?)] = [("--model-path", ShellWord.model), ("--tp-size", "\(l.tp)"), ("--pp-size", "\(l.pp)")]
             if l.dp > 1 { args.append(("--dp-size", "\(l.dp)")) }
             // 0.5.23 spells attention data parallelism --attn-dp-size (--enable-dp-attention is deprecated; engines.md 2).
             if l.attentionDP > 1 { args.append(("--attn-dp-size", "\(l.attentionDP)")) }
@@ -108,7 +108,7 @@ enum ServingEmitters {
             if let fraction = serving?.memFractionStatic { args.append(("--mem-fraction-static", UnitFormat.fixed(fraction, decimals: 3))) }
             if let chunk = serving?.chunkedPrefillSize ?? l.prefillChunk { args.append(("--chunked-prefill-size", "\(chunk)")) }
             if let pool = server.pool { args.append(("--disaggregation-mode", pool.rawValue)) }
-            args.append(("\"$@\"", nil))
+            args.append((ShellWord.passThrough, nil))
             return ("python -m sglang.launch_server", args)
         }
         return .script(s.text)
@@ -143,7 +143,7 @@ enum ServingEmitters {
         var s = EngineScript(engine: .trtllm, analysis: a)
         weightsComment(w.dtype, into: &s)
         if l.dp > 1 { s.comment("The plan has \(l.dp) replicas: run this script once per replica (TensorRT-LLM has no replica flag).") }
-        s.raw(EngineScript.modelVariable(a.spec.model))
+        s.modelVariable(a.spec.model)
         var yaml = ["kv_cache_config:", "  free_gpu_memory_fraction: \(EngineScript.fraction(1 - a.spec.constraints.memoryHeadroom))"]
         if let kvDtype { yaml.append("  dtype: \(kvDtype)") }
         yaml.append("  tokens_per_block: \(w.kvCache.blockTokens)")
@@ -162,7 +162,7 @@ enum ServingEmitters {
         if l.cp > 1 { args.append(("--cp_size", "\(l.cp)")) }
         args += [("--max_seq_len", "\(w.context)"), ("--max_batch_size", "\(a.evaluation.sequencesPerReplica)")]
         if let chunk = l.prefillChunk { args.append(("--max_num_tokens", "\(chunk)")) }
-        args += [("--extra_llm_api_options", "lcplan-trtllm.yaml"), ("\"$@\"", nil)]
+        args += [("--extra_llm_api_options", "lcplan-trtllm.yaml"), (ShellWord.passThrough, nil)]
         s.command("trtllm-serve \"$MODEL\"", args)
         return .script(s.text)
     }
@@ -178,7 +178,7 @@ enum ServingEmitters {
             )
             s.export(longContextVariable, "1")
         }
-        s.raw(EngineScript.modelVariable(a.spec.model))
+        s.modelVariable(a.spec.model)
     }
 
     /// The `--dtype` value for a weight format: the 16- and 32-bit formats by name; quantized formats load

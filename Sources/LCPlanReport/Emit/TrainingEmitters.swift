@@ -108,7 +108,7 @@ enum TrainingEmitters {
         case .fp8, .fp8e4m3, .fp8e5m2: args += [("--bf16", nil), ("--fp8-format", "hybrid")]
         default: args.append(("--bf16", nil))
         }
-        args.append(("\"$@\"", nil))
+        args.append((ShellWord.passThrough, nil))
         s.command("torchrun", args)
         return .script(s.text)
     }
@@ -136,7 +136,7 @@ enum TrainingEmitters {
         }
         let repository = EngineScript.huggingFaceRepository(m) ?? m.name
         let assets = "./assets/hf/" + (repository.split(separator: "/").last.map(String.init) ?? repository)
-        var toml = ["[model]", "name = \"llama3\"", "flavor = \"\(flavor)\"", "hf_assets_path = \"\(assets)\""]
+        var toml = ["[model]", "name = \"llama3\"", "flavor = \"\(flavor)\"", "hf_assets_path = " + ShellWord.tomlString(assets)]
         if w.dtype.bits == 8 { toml.append("converters = [\"quantize.linear.float8\"]") }
         toml += [
             // Without pipelining a rank's local batch is one micro-batch (the rest is gradient accumulation);
@@ -174,7 +174,7 @@ enum TrainingEmitters {
         if l.recompute == .selective { toml.append("selective_ac_option = \"op\"") }
         s.file("lcplan-torchtitan.toml", toml)
         var args = launch(a)
-        args += [("-m", "torchtitan.train"), ("--job.config_file", "lcplan-torchtitan.toml"), ("\"$@\"", nil)]
+        args += [("-m", "torchtitan.train"), ("--job.config_file", "lcplan-torchtitan.toml"), (ShellWord.passThrough, nil)]
         s.command("torchrun", args)
         return .script(s.text)
     }

@@ -1,0 +1,153 @@
+import Glibc
+import LCPlanModel
+import Synchronization
+
+/// Writes an output file (`-o`, `--plot`, `calibrate`) atomically and without harm to what the path
+/// names: the text goes to a new temporary file beside the target (mkstemp, mode 0600), then is renamed
+/// over it, so a failed run leaves the old file as it was and no half-written one.
+///
+/// What the path may name, and what happens:
+/// - nothing: a new file, with the mode a new file gets (0666 less the umask); its directory must exist
+///   (no directory is ever created for an output);
+/// - a regular file: replaced, keeping its mode (and, as root, its owner);
+/// - a symbolic link: the file it points to is written (the link stays a link); a link to nothing or to
+///   anything but a regular file is refused;
+/// - a directory, FIFO, device or socket: refused (writing would replace a device node as root, or block);
+/// - a file with other hard links: refused (the rename would split it from its other names);
+/// - a file this run read (the spec, a config, a preset) or already wrote: refused, whatever path names it.
+///
+/// SIGINT, SIGTERM and SIGHUP remove the temporary file before the process ends (`installSignalHandlers`).
+enum OutputFile {
+    /// Why the text could not be written, as one line for standard error; nil when it was.
+    static func write(_ text: String, to path: String) -> String? {
+        guard !path.isEmpty else { return "cannot write '': an empty file name" }
+        let shown = DisplayText.escapingControls(path)
+        var target = path
+        var existing: stat? = nil
+        var status = stat()
+        if lstat(path, &status) != 0 {
+            guard errno == ENOENT else { return "cannot write '\(shown)': \(Output.message(errno))" }
+        } else {
+            var kind = FileKind(mode: status.st_mode)
+            if kind == .symbolicLink {
+                guard let resolved = realpath(path, nil) else {
+                    return "cannot write '\(shown)': it is a symbolic link to nothing that exists"
+                }
+                target = String(cString: resolved)
+                free(resolved)
+                guard stat(target, &status) == 0 else { return "cannot write '\(shown)': \(Output.message(errno))" }
+                kind = FileKind(mode: status.st_mode)
+                guard kind == .regular else {
+                    return "cannot write '\(shown)': it is a symbolic link to \(kind.phrase); lcplan writes only regular files"
+                }
+            }
+            guard kind == .regular else {
+                return "cannot write '\(shown)': it is \(kind.phrase); lcplan writes only regular files (use standard output instead)"
+            }
+            if status.st_nlink > 1 {
+                return "cannot write '\(shown)': it has \(status.st_nlink) hard links, which replacing it would split"
+            }
+            let identity = FileIdentity(status)
+            if InputFile.identitiesRead.contains(identity) {
+                return "cannot write '\(shown)': it is an input of this run; lcplan never replaces its input"
+            }
+            if written.withLock({ $0.contains(identity) }) {
+                return "cannot write '\(shown)': this run already wrote it"
+            }
+            existing = status
+        }
+        let directory = LocalPath(target).directory
+        var template = Array(directory.appending(".lcplan-XXXXXX").text.utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { return "cannot write '\(shown)': its directory does not exist (lcplan creates none)" }
+            return "cannot write '\(shown)': \(Output.message(code))"
+        }
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        Pending.set(temporary)
+        func fail(_ code: Int32) -> String {
+            close(descriptor)
+            unlink(temporary)
+            Pending.clear()
+            if code == EFBIG { return "cannot write '\(shown)': the file size limit (ulimit -f) is reached" }
+            return "cannot write '\(shown)': \(Output.message(code))"
+        }
+        if let failure = Output.writeAll(descriptor, DisplayText.neutralizingWorkflowCommands(text)) { return fail(failure) }
+        if let existing {
+            if getuid() == 0 { _ = fchown(descriptor, existing.st_uid, existing.st_gid) }
+            if fchmod(descriptor, existing.st_mode & 0o7777) != 0 { return fail(errno) }
+        } else {
+            let mask = umask(0)
+            umask(mask)
+            if fchmod(descriptor, 0o666 & ~mask) != 0 { return fail(errno) }
+        }
+        guard close(descriptor) == 0 else {
+            let code = errno
+            unlink(temporary)
+            Pending.clear()
+            return "cannot write '\(shown)': \(Output.message(code))"
+        }
+        guard rename(temporary, target) == 0 else {
+            let code = errno
+            unlink(temporary)
+            Pending.clear()
+            return "cannot write '\(shown)': \(Output.message(code))"
+        }
+        Pending.clear()
+        if stat(target, &status) == 0 { _ = written.withLock { $0.insert(FileIdentity(status)) } }
+        return nil
+    }
+
+    /// Makes `directory` and its missing parents (mode 0777 less the umask): only for lcplan's own
+    /// configuration directory, never for a path the user gave.
+    static func makeDirectories(_ directory: LocalPath) {
+        var status = stat()
+        guard directory.text != "." && directory.text != "/" && stat(directory.text, &status) != 0 else { return }
+        makeDirectories(directory.directory)
+        _ = mkdir(directory.text, 0o777)
+    }
+
+    /// Ignores SIGPIPE and SIGXFSZ (a write then fails with EPIPE or EFBIG, which lcplan reports, instead of
+    /// killing the process), and removes a pending temporary file on SIGINT, SIGTERM and SIGHUP before
+    /// ending as the signal would.
+    static func installSignalHandlers() {
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
+        for name in [SIGINT, SIGTERM, SIGHUP] {
+            signal(name) { received in
+                Pending.removeFromSignalHandler()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
+    }
+
+    private static let written = Mutex<Set<FileIdentity>>([])
+}
+
+/// The temporary file being written, kept where a signal handler can reach it with async-signal-safe
+/// calls only (a fixed C buffer and unlink(2)).
+enum Pending {
+    nonisolated(unsafe) private static let buffer: UnsafeMutablePointer<CChar> = {
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1)
+        pointer.initialize(repeating: 0, count: Int(PATH_MAX) + 1)
+        return pointer
+    }()
+
+    /// Stores the path with its first byte written last, so a handler sees either no path or a whole one.
+    static func set(_ path: String) {
+        let bytes = Array(path.utf8.prefix(Int(PATH_MAX)))
+        guard let first = bytes.first else { return }
+        buffer[0] = 0
+        for index in 1..<bytes.count { buffer[index] = CChar(bitPattern: bytes[index]) }
+        buffer[bytes.count] = 0
+        buffer[0] = CChar(bitPattern: first)
+    }
+
+    static func clear() { buffer[0] = 0 }
+
+    static func removeFromSignalHandler() {
+        if buffer[0] != 0 { unlink(buffer) }
+    }
+}
