@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LCPlanModel
 import LCPlanPrecision
 
 /// The root command. `lcplan SPEC` runs `lcplan plan SPEC`.
@@ -68,6 +69,16 @@ public struct LCPlan: ParsableCommand {
             if status == .success {
                 Output.standardOutput(message.hasSuffix("\n") ? message : message + "\n")
                 Foundation.exit(0)
+            }
+            // `lcplan chek x.yaml`: the word was taken as plan's spec and the rest did not parse; a word
+            // close to a command's name, naming no file, is said to be that command misspelt.
+            if let first = CommandLine.arguments.dropFirst().first, !first.hasPrefix("-"),
+                let command = PlanCommand.misspeltCommand(first)?.suggestion
+            {
+                Output.standardError(
+                    "lcplan: '\(DisplayText.escapingControls(first))' is neither a command nor a file (did you mean 'lcplan \(command)'?)\n"
+                )
+                Foundation.exit(2)
             }
             Output.standardError(message.hasSuffix("\n") ? message : message + "\n")
             Foundation.exit(status == .validationFailure ? 2 : status.rawValue)

@@ -67,13 +67,25 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var options: SpecOptions
 
+    /// `lcplan chek x.yaml` runs `plan` on a file named `chek`: when no such file exists and the word is
+    /// close to a command's name, the finding names the command.
+    static func misspeltCommand(_ word: String) -> Diagnostic? {
+        guard !word.contains("/"), !word.contains("."), access(word, F_OK) != 0 else { return nil }
+        let commands = LCPlan.configuration.subcommands.map { $0.configuration.commandName ?? "" }.filter { !$0.isEmpty }
+        guard !commands.contains(word), let command = NearestName.suggest(word, among: commands) else { return nil }
+        return Diagnostic(
+            .inputUnreadable, "cannot read '\(word)': no such file (did you mean the command '\(command)'?)",
+            at: SourceLocation(file: word), expected: "a spec file, or a command: " + commands.joined(separator: ", "),
+            suggestion: command)
+    }
+
     func run() throws {
         let name = spec == "-" ? "<stdin>" : spec
         let directory = spec == "-" ? "." : LocalPath(spec).directory.text
         let input = InputFile.read(spec)
         let load: LoadResult
         switch input {
-        case .failure(let diagnostic): load = LoadResult(spec: nil, diagnostics: [diagnostic])
+        case .failure(let diagnostic): load = LoadResult(spec: nil, diagnostics: [Self.misspeltCommand(spec) ?? diagnostic])
         case .success(let text):
             load = SpecLoader.load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: options.library)
         }

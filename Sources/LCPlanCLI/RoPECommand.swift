@@ -84,8 +84,12 @@ struct RoPECommand: ParsableCommand {
                 throw ValidationError("--context: \(QuantityParser.tokensExpected), from 1 to 2^40")
             }
         }
-        if let theta, DecimalNumber(Substring(theta)).map({ $0.doubleValue > 1 }) != true {
-            throw ValidationError("--theta must be a number above 1")
+        // The spec's own range for model.rope.theta (finite, at most 1e30), and above 1 (a base of 1 rotates
+        // every pair at the same speed).
+        if let theta {
+            guard case .number(_, let maximum)? = SpecShapes.rope.field("theta")?.kind,
+                let value = DecimalNumber(Substring(theta))?.doubleValue, value.isFinite, value > 1, value <= maximum
+            else { throw ValidationError("--theta must be a number above 1 and at most 1e30") }
         }
     }
 

@@ -16,7 +16,7 @@ struct SweepCommand: ParsableCommand {
             hardware.count=8..64, workload.kv_cache.block_tokens=16..256); --set KEY=V1,V2,... any key through \
             a list of values (hardware.device=h100-sxm,h200,a100-80gb; model=llama-3.1-8b,qwen2.5-7b; \
             workload.kv_cache.dtype=bf16,fp8,int4; workload.batch=1,3,12). Ranges run from A to B multiplying \
-            by --factor (default 2) or adding --step; B is always included; at most 10,000 points. Each point is \
+            by --factor (default 2) or adding --step; B is always included; at most 10,000 points (a longer range is an error, never cut short). Each point is \
             the spec with the key written to that value (checked as if written: an invalid point is listed with \
             its reason); it keeps the spec's layout (the one `lcplan plan` chooses) unless the key is a \
             hardware, plan, search or model key, or the layout stops being legal, when the layout is searched \
@@ -117,7 +117,17 @@ struct SweepCommand: ParsableCommand {
                 guard let value = Self.count(text) else { throw ValidationError("--step must be a positive count, such as 4k or 8") }
                 return value
             }
-            values = Sweep.values(from: low, to: high, factor: factor, step: stepValue).map(SweepValue.init)
+            if let stepValue, Sweep.count(from: low, to: high, step: stepValue) > Sweep.pointLimit {
+                throw ValidationError(
+                    "\(valuesText) in steps of \(stepValue) is \(Sweep.count(from: low, to: high, step: stepValue)) points; at most \(Sweep.pointLimit): take a larger --step"
+                )
+            }
+            let generated = Sweep.values(from: low, to: high, factor: factor, step: stepValue)
+            if generated.count >= Sweep.pointLimit, stepValue == nil {
+                throw ValidationError(
+                    "\(valuesText) by a factor of \(factor ?? 2) is more than \(Sweep.pointLimit) points: take a larger --factor")
+            }
+            values = generated.map(SweepValue.init)
         } else {
             values = try Self.list(valuesText)
         }

@@ -72,7 +72,13 @@ struct ValidateCommand: ParsableCommand {
         }
         Output.standardOutput(text)
         let failed = report.validation?.checks.contains { $0.status == .fail } ?? false
-        if failed { throw ExitCode(1) }
+        // The kernels check lcplan's arithmetic on the plan; a plan `plan` and `check` call infeasible stays
+        // infeasible here (the same verdict, the same exit status).
+        if report.verdict == .infeasible {
+            Output.standardError(
+                "lcplan validate: \(DisplayText.escapingControls(report.file)): the plan is infeasible (lcplan check SPEC says why)\n")
+        }
+        if failed || report.verdict == .infeasible { throw ExitCode(1) }
     }
 }
 

@@ -165,8 +165,20 @@ public struct Analysis: Sendable {
         return found
     }
 
-    /// LC403 and LC404: when the spec fixes a layout key, the same search with every key open, compared.
+    /// LC403 and LC404: when the spec fixes a layout key, the same search with every key open, compared;
+    /// LC402 when no layout passes the rules at all (the report then costs the spec's layout as written,
+    /// which no framework starts, so the verdict must say so: the text, JSON and `check` agree on it).
     static func planFindings(_ spec: Spec, planner: Planner, search: SearchOutcome) -> [Diagnostic] {
+        if search.chosen == nil {
+            let reasons = search.rejected.map { "\($0.count) \($0.text)" }.joined(separator: "; ")
+            return [
+                Diagnostic(
+                    .layoutUnsupported,
+                    "no layout of \(spec.hardware.count) device\(spec.hardware.count == 1 ? "" : "s") passes the layout rules with the keys the plan fixes (\(search.fixed.isEmpty ? "none" : search.fixed.joined(separator: ", "))): \(reasons.isEmpty ? "no candidate" : reasons)",
+                    at: SourceLocation(file: spec.file), keyPath: "plan",
+                    expected: "fixed keys that some legal layout of the devices can take")
+            ]
+        }
         guard !search.fixed.isEmpty, let fixed = search.chosen else { return [] }
         // Every layout key open; the batch, the offered load, stays as the spec has it.
         var open = PlanSpec()

@@ -53,7 +53,16 @@ public struct Sweep: Sendable {
     /// At most this many points.
     public static let pointLimit = 10_000
 
+    /// The number of values `values(from:to:factor:step:)` gives for an arithmetic range, without making
+    /// them (a range of 2^40 points is refused, not generated and cut).
+    public static func count(from: Int, to: Int, step: Int) -> Int {
+        guard from >= 1, to >= from else { return 0 }
+        let gaps = (to - from) / max(step, 1)
+        return gaps + ((to - from) % max(step, 1) == 0 ? 1 : 2)
+    }
+
     /// The values from `from` to `to`: times `factor` each step (geometric), or plus `step`; `to` included.
+    /// At most `pointLimit` (callers check `count` first and refuse a longer range).
     public static func values(from: Int, to: Int, factor: Double?, step: Int?) -> [Int] {
         guard from >= 1, to >= from else { return [] }
         var values: [Int] = []

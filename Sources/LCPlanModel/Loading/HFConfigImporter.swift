@@ -326,7 +326,7 @@ private struct ConfigKeys {
             factor = Double(maxContext) / Double(original)
         }
         return RoPEScaling(
-            type: type, factor: max(factor, 1), originalContext: original,
+            type: type, factor: factor, originalContext: original,
             lowFreqFactor: keys.double(p + "low_freq_factor"), highFreqFactor: keys.double(p + "high_freq_factor"),
             betaFast: keys.double(p + "beta_fast"), betaSlow: keys.double(p + "beta_slow"),
             mscale: keys.double(p + "mscale"), mscaleAllDim: keys.double(p + "mscale_all_dim"),

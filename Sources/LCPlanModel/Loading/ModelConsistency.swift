@@ -16,6 +16,11 @@ struct ModelConsistency {
                 .outOfRange, "`\(violation.path)` is \(violation.value), outside the range lcplan accepts", at: at,
                 expected: "an integer from \(violation.range.lowerBound) to \(violation.range.upperBound)")
         }
+        for violation in ModelRanges.realViolations(model) {
+            reader.report(
+                .outOfRange, "`\(violation.path)` is \(violation.value), outside the range lcplan accepts", at: at,
+                expected: violation.expected)
+        }
         guard reader.diagnostics.filter({ $0.severity == .error }).count == before else { return false }
         let kinds = Set(model.layerKinds)
         let hasAttention = kinds.contains(.global) || kinds.contains(.local)

@@ -58,4 +58,57 @@ enum ModelRanges {
             return (prefix + "." + key, value, range)
         }
     }
+
+    /// The bounds of a real-valued field of `shape`, and of the items of a list of reals.
+    static func realBounds(_ shape: ObjectShape, _ key: String) -> ClosedRange<Double>? {
+        switch shape.field(key)?.kind {
+        case .number(let minimum, let maximum)?: return minimum...maximum
+        case .list(.number(let minimum, let maximum))?: return minimum...maximum
+        default: return nil
+        }
+    }
+
+    /// Every real-valued RoPE field outside its range (NaN and infinities included), and the orderings
+    /// the scaling methods' formulas divide by (as Hugging Face transformers' `modeling_rope_utils.py`
+    /// validates them): llama3's high_freq_factor above low_freq_factor (the smoothing divides by their
+    /// difference), yarn's beta_fast above beta_slow above 0 (the correction dims take their logarithms).
+    static func realViolations(_ model: ModelSpec) -> [(path: String, value: String, expected: String)] {
+        guard let rope = model.rope else { return [] }
+        var found: [(path: String, value: String, expected: String)] = []
+        func check(_ shape: ObjectShape, _ prefix: String, _ key: String, _ value: Double?) {
+            guard let value, let range = realBounds(shape, key), !range.contains(value) else { return }
+            found.append((prefix + "." + key, "\(value)", "a number from \(range.lowerBound) to \(range.upperBound)"))
+        }
+        check(SpecShapes.rope, "model.rope", "theta", Double(rope.theta) ?? .nan)
+        check(SpecShapes.rope, "model.rope", "local_theta", rope.localTheta.map { Double($0) ?? .nan })
+        guard let scaling = rope.scaling else { return found }
+        let shape = SpecShapes.ropeScaling, prefix = "model.rope.scaling"
+        check(shape, prefix, "factor", scaling.factor)
+        check(shape, prefix, "low_freq_factor", scaling.lowFreqFactor)
+        check(shape, prefix, "high_freq_factor", scaling.highFreqFactor)
+        check(shape, prefix, "beta_fast", scaling.betaFast)
+        check(shape, prefix, "beta_slow", scaling.betaSlow)
+        check(shape, prefix, "mscale", scaling.mscale)
+        check(shape, prefix, "mscale_all_dim", scaling.mscaleAllDim)
+        check(shape, prefix, "attention_factor", scaling.attentionFactor)
+        for (key, list) in [("short_factor", scaling.shortFactor), ("long_factor", scaling.longFactor)] {
+            // The first item out of range stands for its list.
+            if let range = realBounds(shape, key), let index = (list ?? []).firstIndex(where: { !range.contains($0) }), let list {
+                found.append(("\(prefix).\(key)[\(index)]", "\(list[index])", "a number from \(range.lowerBound) to \(range.upperBound)"))
+            }
+        }
+        switch scaling.type {
+        case .llama3:
+            let low = scaling.lowFreqFactor ?? 1, high = scaling.highFreqFactor ?? 4
+            if !(high > low) {
+                found.append((prefix + ".high_freq_factor", "\(high)", "a high_freq_factor above low_freq_factor (\(low))"))
+            }
+        case .yarn:
+            let fast = scaling.betaFast ?? 32, slow = scaling.betaSlow ?? 1
+            if !(slow > 0) { found.append((prefix + ".beta_slow", "\(slow)", "a beta_slow above 0")) }
+            if !(fast > slow) { found.append((prefix + ".beta_fast", "\(fast)", "a beta_fast above beta_slow (\(slow))")) }
+        default: break
+        }
+        return found
+    }
 }

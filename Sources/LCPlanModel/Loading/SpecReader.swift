@@ -164,14 +164,21 @@ public struct MappingReader {
     private func checkRange(_ number: ExactInt, minimum: ExactInt, maximum: ExactInt, at: YAMLValue, expected: String) -> ExactInt? {
         if number < minimum {
             let what = number.isNegative ? "negative" : (number.isZero ? "zero" : "too small")
-            reader.report(.outOfRange, "`\(at.path)` is \(what) (\(number))", at: at, expected: expected)
+            reader.report(.outOfRange, "`\(at.path)` is \(what) (\(Self.shown(number)))", at: at, expected: expected)
             return nil
         }
         if number > maximum {
-            reader.report(.outOfRange, "`\(at.path)` is too large (\(UnitFormat.grouped(number)))", at: at, expected: expected)
+            reader.report(.outOfRange, "`\(at.path)` is too large (\(Self.shown(number)))", at: at, expected: expected)
             return nil
         }
         return number
+    }
+
+    /// A number as a message shows it: grouped when it has at most 30 digits, else by its count of digits
+    /// (a million-digit value is reported in linear time, not printed).
+    static func shown(_ number: ExactInt) -> String {
+        let digits = number.description.utf8.count - (number.isNegative ? 1 : 0)
+        return digits <= 30 ? UnitFormat.grouped(number) : "a number of \(UnitFormat.grouped(ExactInt(digits))) digits"
     }
 
     /// A token count: `131072`, `128k`, `1M`, between `minimum` and 2^40.

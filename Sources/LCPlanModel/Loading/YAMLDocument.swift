@@ -49,6 +49,7 @@ public enum YAMLDocument {
             return .failure(
                 Diagnostic(.yamlSyntax, "malformed JSON: \(violation.message)", at: at, keyPath: nil, expected: "strict JSON (RFC 8259)"))
         }
+        if let problem = characterProblem(text, file: file) { return .failure(problem) }
         if let problem = valueCountProblem(text, file: file) { return .failure(problem) }
         if let problem = nestingProblem(text, file: file) { return .failure(problem) }
         if let anchor = anchorOrAlias(text, file: file) { return .failure(anchor) }
@@ -64,7 +65,7 @@ public enum YAMLDocument {
                         at: SourceLocation(file: file, line: position?.0 ?? context.mark.line, column: position?.1 ?? context.mark.column),
                         keyPath: nil, expected: "each key once"))
             }
-            return .failure(diagnostic(for: error, file: file))
+            return .failure(diagnostic(for: error, text: text, file: file))
         } catch {
             return .failure(Diagnostic(.yamlSyntax, "cannot parse: \(error)", at: SourceLocation(file: file)))
         }
@@ -153,6 +154,46 @@ public enum YAMLDocument {
             .yamlSyntax, "the document has more than \(maxValues) separators (`,` `:` `-` or line breaks), more values than lcplan reads",
             at: SourceLocation(file: file, line: 1, column: 1),
             expected: "at most \(maxValues) values (a document length histogram instead of a long list of lengths)")
+    }
+
+    /// The first character YAML does not allow in a document (YAML 1.2 sec. 5.1: the C0 controls but tab,
+    /// line feed and carriage return; DEL; the C1 controls but NEL; U+FFFE and U+FFFF), located by line
+    /// and column, as the parser would not say where.
+    static func characterProblem(_ text: String, file: String) -> Diagnostic? {
+        var line = 1
+        var column = 0
+        var previous: Unicode.Scalar = "\n"
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            if isLineBreak(scalar) {
+                if !(scalar == "\n" && previous == "\r") { line += 1 }
+                column = 0
+                continue
+            }
+            column += 1
+            let value = scalar.value
+            let allowed =
+                scalar == "\t" || (value >= 0x20 && value < 0x7F) || (value >= 0xA0 && value != 0xFFFE && value != 0xFFFF)
+            if !allowed {
+                return Diagnostic(
+                    .yamlSyntax, "a control character (U+\(DisplayText.hex(scalar, digits: 4))) at line \(line), column \(column)",
+                    at: SourceLocation(file: file, line: line, column: column),
+                    expected: "printable text (YAML allows no control characters but tab and line breaks)")
+            }
+        }
+        return nil
+    }
+
+    /// The line of a parse error, or the one before it, begins with a tab: the likely cause, said
+    /// plainly (YAML 1.2 sec. 6.1: tabs never indent).
+    static func tabIndentation(_ text: String, near line: Int) -> Int? {
+        var number = 1
+        for lineText in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            if number > line { break }
+            if number >= line - 1, lineText.first == "\t" { return number }
+            number += 1
+        }
+        return nil
     }
 
     /// The line breaks of YAML 1.1 (which libyaml reads): LF, CR, NEL, LS, PS.
@@ -262,11 +303,16 @@ public enum YAMLDocument {
         return nil
     }
 
-    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, text: String, file: String) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
+            if let tabbed = tabIndentation(text, near: mark.line) {
+                return Diagnostic(
+                    .yamlSyntax, "malformed YAML: line \(tabbed) is indented with a tab; YAML indents with spaces only",
+                    at: SourceLocation(file: file, line: tabbed, column: 1), expected: "spaces for indentation")
+            }
             let detail = context.map { "\($0.text), " } ?? ""
             return Diagnostic(
                 .yamlSyntax, "malformed YAML: \(detail)\(problem)",

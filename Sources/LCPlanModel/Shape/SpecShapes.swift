@@ -9,6 +9,9 @@ public enum SpecShapes {
     static let degree = FieldKind.integer(minimum: 1, maximum: maxDevices)
     static let formats = NumberFormat.allCases.map(\.rawValue)
     static let ratio = FieldKind.number(minimum: 0, maximum: 1e6)
+    /// A longrope per-pair factor: it divides a pair's frequency, so 1e-6 to 1e6 keeps every phase a
+    /// finite number MPFR reduces quickly (published factors lie between 1 and about 100).
+    static let pairFactor = FieldKind.number(minimum: 1e-6, maximum: 1e6)
 
     public static let ropeScaling = ObjectShape(
         "rope_scaling", "A RoPE scaling method and its parameters.",
@@ -24,8 +27,8 @@ public enum SpecShapes {
             Field("mscale_all_dim", ratio, "yarn: mscale_all_dim."),
             Field("attention_factor", ratio, "Explicit attention factor (overrides the method's formula)."),
             Field("truncate", .boolean, "yarn: round correction dims to integers (default true)."),
-            Field("short_factor", .list(ratio), "longrope: per-pair factors below original_context."),
-            Field("long_factor", .list(ratio), "longrope: per-pair factors above original_context."),
+            Field("short_factor", .list(pairFactor), "longrope: per-pair factors below original_context."),
+            Field("long_factor", .list(pairFactor), "longrope: per-pair factors above original_context."),
         ])
 
     public static let rope = ObjectShape(

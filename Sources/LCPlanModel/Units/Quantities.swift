@@ -105,9 +105,11 @@ public enum UnitFormat {
         let digits = value.description
         let negative = digits.hasPrefix("-")
         let body = negative ? String(digits.dropFirst()) : digits
+        let count = body.utf8.count
         var out = ""
+        out.reserveCapacity(count + count / 3)
         for (offset, character) in body.enumerated() {
-            if offset > 0 && (body.count - offset) % 3 == 0 { out.append(",") }
+            if offset > 0 && (count - offset) % 3 == 0 { out.append(",") }
             out.append(character)
         }
         return (negative ? "-" : "") + out
