@@ -379,7 +379,7 @@ _lcplan_explain() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __lcplan_add_completions -W 'LC100'$'\n''LC101'$'\n''LC102'$'\n''LC103'$'\n''LC104'$'\n''LC105'$'\n''LC106'$'\n''LC107'$'\n''LC108'$'\n''LC109'$'\n''LC110'$'\n''LC111'$'\n''LC112'$'\n''LC113'$'\n''LC114'$'\n''LC115'$'\n''LC116'$'\n''LC117'$'\n''LC118'$'\n''LC119'$'\n''LC201'$'\n''LC202'$'\n''LC203'$'\n''LC210'$'\n''LC211'$'\n''LC212'$'\n''LC301'$'\n''LC302'$'\n''LC303'$'\n''LC304'$'\n''LC305'$'\n''LC306'$'\n''LC307'$'\n''LC308'$'\n''LC310'$'\n''LC401'$'\n''LC402'$'\n''LC403'$'\n''LC404'$'\n''LC410'$'\n''LC501'$'\n''LC502'$'\n''LC503'$'\n''LC504'$'\n''LC505'$'\n''LC510'$'\n''LC601'$'\n''LC602'$'\n''LC603'$'\n''LC610'$'\n''LC611'$'\n''LC612'$'\n''LC613'
+        __lcplan_add_completions -W 'LC100'$'\n''LC101'$'\n''LC102'$'\n''LC103'$'\n''LC104'$'\n''LC105'$'\n''LC106'$'\n''LC107'$'\n''LC108'$'\n''LC109'$'\n''LC110'$'\n''LC111'$'\n''LC112'$'\n''LC113'$'\n''LC114'$'\n''LC115'$'\n''LC116'$'\n''LC117'$'\n''LC118'$'\n''LC119'$'\n''LC201'$'\n''LC202'$'\n''LC203'$'\n''LC210'$'\n''LC211'$'\n''LC212'$'\n''LC301'$'\n''LC302'$'\n''LC303'$'\n''LC304'$'\n''LC305'$'\n''LC306'$'\n''LC307'$'\n''LC308'$'\n''LC310'$'\n''LC401'$'\n''LC402'$'\n''LC403'$'\n''LC404'$'\n''LC405'$'\n''LC410'$'\n''LC501'$'\n''LC502'$'\n''LC503'$'\n''LC504'$'\n''LC505'$'\n''LC510'$'\n''LC601'$'\n''LC602'$'\n''LC603'$'\n''LC610'$'\n''LC611'$'\n''LC612'$'\n''LC613'
         return
         ;;
     esac

@@ -55,7 +55,8 @@ public struct Analysis: Sendable {
             search.searched = Planner.keys.filter { search.searched.contains($0) || $0 == "batch" }
             search.contrasts += batchSearch.contrasts.filter { $0.dimension == "batch" }
             search.candidatesEvaluated = batchSearch.candidatesEvaluated
-            search.rejected = batchSearch.rejected
+            // (the pool search's budget belongs to this search: the batch search costs no pools)
+            search.rejected = batchSearch.rejected + search.rejected.filter { $0.reason == Planner.budgetReason }
         }
         searchSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         self.search = search
@@ -179,6 +180,20 @@ public struct Analysis: Sendable {
                     expected: "fixed keys that some legal layout of the devices can take")
             ]
         }
+        var found: [Diagnostic] = []
+        if let budget = search.rejected.first(where: { $0.reason == Planner.budgetReason }) {
+            found.append(
+                Diagnostic(
+                    .searchBudgetReached,
+                    "the search of separate prefill and decode pools stopped after \(spec.search.poolCandidates) pool layouts; \(budget.count) of the device splits were not costed",
+                    at: SourceLocation(file: spec.file), keyPath: "search.pool_candidates",
+                    expected: "a budget that covers every split, a degree fixed in plan, or search.disaggregate: false"))
+        }
+        return found + comparedWithOpenSearch(spec, planner: planner, search: search)
+    }
+
+    /// LC403 and LC404: the fixed plan against the search with every key open.
+    static func comparedWithOpenSearch(_ spec: Spec, planner: Planner, search: SearchOutcome) -> [Diagnostic] {
         guard !search.fixed.isEmpty, let fixed = search.chosen else { return [] }
         // Every layout key open; the batch, the offered load, stays as the spec has it.
         var open = PlanSpec()

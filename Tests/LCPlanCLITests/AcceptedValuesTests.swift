@@ -111,3 +111,21 @@ struct AcceptedValuesTests {
         #expect(validate.status == 1 && validate.stderr.contains("infeasible"), "\(validate.stderr)")
     }
 }
+
+/// The search of separate pools stops at its stated budget, between splits, and says so (LC405): a device
+/// count with hundreds of divisors (8,648,640 = 2^6 3^3 5 7 11 13: 448 divisors) searched for minutes.
+struct SearchBudgetTests {
+    @Test func poolSearchStopsAtItsBudget() throws {
+        let spec = """
+            version: 1
+            model: deepseek-v3
+            hardware: {device: h200, count: 8648640, per_node: 8}
+            workload: {mode: inference, context: 32k, batch: 32, output_tokens: 2048, dtype: fp8}
+            search: {pool_candidates: 20000}
+
+            """
+        let result = try CLI.run(["check", "-", "--format", "json"], stdin: spec)
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("\"LC405\""), "\(result.stdout.prefix(500))")
+    }
+}

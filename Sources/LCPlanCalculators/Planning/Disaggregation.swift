@@ -31,6 +31,9 @@ public struct DisaggregatedServing: Sendable {
 }
 
 extension Planner {
+    /// The rejection id of the splits the pool search's budget left uncosted (LC405).
+    static let budgetReason = "budget_pool_candidates"
+
     /// The best pair of prefill and decode pools on the spec's devices, or nil when the workload is training,
     /// there is one device, `search.disaggregate` is off, or the plan fixes a degree (a fixed plan is one
     /// aggregated layout).
@@ -52,11 +55,23 @@ extension Planner {
         let transferBytes = Double(workload.promptTokens) * profile.kvBytesPerToken.doubleValue
         var best: DisaggregatedServing?
         var bestRank: (CandidateStatus, Double, Double) = (.doesNotFit, 0, 0)
-        for prefillDevices in splits.sorted() {
+        var costed = 0
+        let ordered = splits.sorted()
+        for (index, prefillDevices) in ordered.enumerated() {
+            // The budget of pool layouts (search.pool_candidates): checked between splits, so the stop is
+            // the same on every machine; the splits not reached are counted for LC405.
+            if costed >= spec.search.poolCandidates {
+                state.reject(
+                    Self.budgetReason,
+                    "split not costed: the pool search stopped at search.pool_candidates (\(spec.search.poolCandidates) pool layouts)",
+                    count: ordered.count - index)
+                break
+            }
             let decodeDevices = devices - prefillDevices
             let prefillPool = poolLayouts(devices: prefillDevices, contextParallel: true).map { evaluator.evaluate($0, sequences: 1) }
             let decodePool = poolLayouts(devices: decodeDevices, contextParallel: false).map { evaluator.evaluate($0) }
             state.evaluated += prefillPool.count + decodePool.count
+            costed += prefillPool.count + decodePool.count
             // Only the layouts no other beats on both of what the pair depends on can be part of the best
             // pair: the prefill pool's time to the last first token and request rate, the decode pool's TPOT
             // and token rate (every objective and constraint is monotone in them).
@@ -125,10 +140,22 @@ extension Planner {
         let rules = LayoutRules(model: model, devices: devices, context: spec.workload.context, globalBatch: nil)
         let maxTP = search.tpAcrossNodes ? devices : min(devices, spec.hardware.perNode)
         var found: [Layout] = []
+        // A partial choice (tp, then cp and its kind) that already breaks a rule is dropped with everything
+        // below it, as the aggregated search drops it: a device count with hundreds of divisors would
+        // otherwise generate millions of layouts that the same rule refuses one by one.
+        func breaks(_ partial: PlanSpec) -> Bool {
+            rules.violations(partial, microBatch: 1).contains { $0.severity == .error }
+        }
         for tp in Self.divisors(devices) where tp <= maxTP {
             if !search.tpBeyondKVGroups, model.attention.kind != .mla, model.kvHeads > 0, tp > model.kvHeads { continue }
+            var partial = PlanSpec()
+            partial.tp = tp
+            if breaks(partial) { continue }
             for cp in contextParallel ? Self.divisors(devices / tp) : [1] {
                 for cpKind in cp > 1 ? search.cpKinds : [.ring] {
+                    partial.cp = cp
+                    partial.cpKind = cpKind
+                    if cp > 1 && breaks(partial) { continue }
                     for pp in Self.divisors(devices / (tp * cp)) where pp <= max(model.layers, 1) {
                         let dp = devices / (tp * cp * pp)
                         let eps = model.moe.map { moe in Self.divisors(moe.experts).filter { (dp * cp) % $0 == 0 } } ?? [1]

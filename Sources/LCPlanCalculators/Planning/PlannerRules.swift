@@ -50,6 +50,31 @@ extension Rule {
             workload: {mode: training, context: 8k, global_batch: 64}
             """)
 
+    public static let searchBudgetReached = Rule(
+        id: "LC405", name: "search-budget-reached", area: .parallelism, severity: .warning,
+        summary: "The search of separate prefill and decode pools stopped at its budget of pool layouts.",
+        help: """
+            Every split of the devices into a prefill and a decode pool costs both pools' layouts; a device \
+            count with hundreds of divisors has hundreds of splits. The search costs the splits from the \
+            smallest prefill pool up and stops once `search.pool_candidates` layouts are costed (default \
+            200,000): the best pools found by then stand, and the splits not reached are counted in the \
+            message. Raise the budget, fix a degree in `plan` (a fixed plan is costed aggregated), or set \
+            `search.disaggregate: false`.
+            """,
+        triggering: """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h100-sxm, count: 16}
+            workload: {mode: inference, context: 32k, batch: 16, output_tokens: 256}
+            search: {pool_candidates: 10}
+            """,
+        nonTriggering: """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h100-sxm, count: 16}
+            workload: {mode: inference, context: 32k, batch: 16, output_tokens: 256}
+            """)
+
     /// The planner's rules, in id order.
-    static let plannerRules: [Rule] = [fixedPlanInfeasible, betterLayoutFound]
+    static let plannerRules: [Rule] = [fixedPlanInfeasible, betterLayoutFound, searchBudgetReached]
 }

@@ -138,8 +138,8 @@ struct SearchState: Sendable {
         byDegrees = Dictionary(uniqueKeysWithValues: kept.map { (entries[$0].key, entries[$0].value) })
     }
 
-    mutating func reject(_ reason: String, _ text: String) {
-        rejections[reason, default: Rejection(reason: reason, text: text, count: 0)].count += 1
+    mutating func reject(_ reason: String, _ text: String, count: Int = 1) {
+        rejections[reason, default: Rejection(reason: reason, text: text, count: 0)].count += count
     }
 
     mutating func consider(_ profile: LayoutProfile) {
@@ -214,7 +214,7 @@ struct SearchState: Sendable {
         }
         let fixed = Planner.keys.filter { plan.fixes($0) && (searchable.contains($0) || !["prefill_chunk", "batch"].contains($0)) }
         let searched = Planner.keys.filter { !plan.fixes($0) && searchable.contains($0) }
-        let order = ["LC"] + ["policy_", "engine_", "does_not_fit", "misses_"]
+        let order = ["LC"] + ["policy_", "engine_", "does_not_fit", "misses_", "budget_"]
         let rejected = rejections.values.sorted { a, b in
             let ra = order.lastIndex { a.reason.hasPrefix($0) } ?? 0, rb = order.lastIndex { b.reason.hasPrefix($0) } ?? 0
             return ra != rb ? ra < rb : a.reason < b.reason

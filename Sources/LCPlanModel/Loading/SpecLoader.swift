@@ -149,6 +149,7 @@ public enum SpecLoader {
         if let kinds = choices(fields, "cp_kinds", ContextParallelKind.self) { search.cpKinds = kinds }
         if let engines = choices(fields, "enforce", EngineRules.self) { search.enforce = engines }
         if let value = fields.bool("disaggregate") { search.disaggregate = value }
+        if let value = fields.int("pool_candidates") { search.poolCandidates = value }
         return search
     }
 

@@ -301,6 +301,10 @@ public enum SpecShapes {
                 "Context-parallel kinds to consider (default all)."),
             Field("disaggregate", .boolean, "Serving: also cost separate prefill and decode pools (default true)."),
             Field(
+                "pool_candidates", .integer(minimum: 1, maximum: 1_000_000_000),
+                "Serving: the most pool layouts the search of separate prefill and decode pools costs (default 200000); past it the best found stands and LC405 says so."
+            ),
+            Field(
                 "enforce", .list(.choice(EngineRules.allCases.map(\.rawValue))),
                 "Engines whose start-up rules every layout must also meet (default none)."),
         ])

@@ -159,6 +159,12 @@ public struct SearchSpec: Sendable, Equatable {
     public var enforce: [EngineRules] = []
     /// Whether a serving search also costs separate prefill and decode pools (default yes).
     public var disaggregate = true
+    /// The most pool layouts the search of separate pools costs: every split of the devices has two pools'
+    /// layouts to cost, and a count with hundreds of divisors (8,648,640 devices: 448) has hundreds of
+    /// splits. 200,000 covers the split search of a power-of-two cluster to 2^16 devices (DeepSeek-V3 on
+    /// 65,536 H200: under 200,000 candidates in all) and stops the largest (8,648,640 devices) in about five
+    /// seconds (release build, 2 cores).
+    public var poolCandidates = 200_000
 
     public init() {}
 }
