@@ -22,7 +22,7 @@ snapshots: deps build
 	SNAPSHOT_TESTING_RECORD=all $(SWIFT) test --disable-xctest --filter SnapshotTests || true
 	$(SWIFT) test --disable-xctest --filter SnapshotTests
 
-## fuzz: libFuzzer over the loader + analysis, the HF importer and the command line (scripts/fuzz.sh;
+## fuzz: libFuzzer over the loader + analysis, the HF importer, the command line and file handling (scripts/fuzz.sh;
 ## FUZZ_SECONDS per target, default 600, on FUZZ_JOBS workers).
 fuzz: deps
 	scripts/fuzz.sh $${FUZZ_SECONDS:-600} $${FUZZ_JOBS:-2}

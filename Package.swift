@@ -85,7 +85,7 @@ let package = Package(
 // libFuzzer targets, built only by `make fuzz` (LCPLAN_FUZZ=1, `--sanitize=fuzzer`): each is a file with
 // `LLVMFuzzerTestOneInput` and no main, which an ordinary build could not link.
 if ProcessInfo.processInfo.environment["LCPLAN_FUZZ"] != nil {
-    for name in ["FuzzSpec", "FuzzHFConfig", "FuzzCommandLine"] {
+    for name in ["FuzzSpec", "FuzzHFConfig", "FuzzCommandLine", "FuzzFileSystem"] {
         package.targets.append(
             .executableTarget(
                 name: name, dependencies: ["LCPlanFuzzing"], path: "Fuzz/\(name)",

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# libFuzzer over the spec loader + full analysis, the Hugging Face importer + analysis, and the command-line
-# parser (make fuzz). Seeds: the examples, the invalid-spec fixtures, the HF fixtures and saved findings.
+# libFuzzer over the spec loader + full analysis, the Hugging Face importer + analysis, the command-line
+# parser, and lcplan's file handling on generated trees of awkward files (make fuzz). Seeds: the examples, the invalid-spec fixtures, the HF fixtures and saved findings.
 # Usage: scripts/fuzz.sh [seconds per target] [jobs]   (FUZZ_TARGETS="FuzzSpec" limits the targets;
 # FUZZ_SANITIZE=fuzzer,address adds AddressSanitizer). Crashes land in .build-fuzz/findings/TARGET/; once
-# fixed, copy them to Tests/Fixtures/fuzz/{spec,hf,cli}/ so the tests replay them.
+# fixed, copy them to Tests/Fixtures/fuzz/{spec,hf,cli,fs}/ so the tests replay them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 jobs=${2:-2}
 sanitize=${FUZZ_SANITIZE:-fuzzer}
-targets=${FUZZ_TARGETS:-FuzzSpec FuzzHFConfig FuzzCommandLine}
+targets=${FUZZ_TARGETS:-FuzzSpec FuzzHFConfig FuzzCommandLine FuzzFileSystem}
 export LCPLAN_FUZZ=1 SWIFT_BACKTRACE=enable=no
 args=()
 for s in ${sanitize//,/ }; do args+=(--sanitize="$s"); done
@@ -29,6 +29,8 @@ for target in $targets; do
       printf 'rope\n--model\nllama-3.1-8b\n--context\n1M\n--digits\n30' > "$corpus/rope"
       printf 'check\n-\n--format\nsarif\n--fail-on\nwarning' > "$corpus/check"
       cp Tests/Fixtures/fuzz/cli/* "$corpus"/ 2>/dev/null || true ;;
+    FuzzFileSystem) printf '\x08\x00\x00\x01\x01\x02\x02\x03\x04\x04\x03\x05\x00\x06\x04\x02\x04\x00\x02\x01\x03\x02\x04' > "$corpus/tree"
+      cp Tests/Fixtures/fuzz/fs/* "$corpus"/ 2>/dev/null || true ;;
   esac
   log=.build-fuzz/$target.log
   ".build-fuzz/release/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=16384 \

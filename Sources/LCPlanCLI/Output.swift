@@ -9,7 +9,7 @@ import LCPlanReport
 /// traps on a full disk or a closed pipe): a failed write to standard output ends the run with exit
 /// status 2 and one line on standard error (quietly for a closed pipe, whose reader has gone); a failed
 /// write to standard error is dropped, since there is nowhere left to say so.
-enum Output {
+public enum Output {
     /// Everything lcplan prints or writes passes here or through `OutputFile`: lines that a CI runner would
     /// take as a workflow command are made inert (`DisplayText.neutralizingWorkflowCommands`).
     static func standardError(_ text: String) {
@@ -25,7 +25,7 @@ enum Output {
     }
 
     /// Writes every byte, retrying on EINTR and partial writes; the errno of a failure, or nil.
-    static func writeAll(_ descriptor: Int32, _ text: String) -> Int32? {
+    public static func writeAll(_ descriptor: Int32, _ text: String) -> Int32? {
         var bytes = Array(text.utf8)
         guard !bytes.isEmpty else { return nil }
         var offset = 0

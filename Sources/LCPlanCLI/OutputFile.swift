@@ -17,9 +17,9 @@ import Synchronization
 /// - a file this run read (the spec, a config, a preset) or already wrote: refused, whatever path names it.
 ///
 /// SIGINT, SIGTERM and SIGHUP remove the temporary file before the process ends (`installSignalHandlers`).
-enum OutputFile {
+public enum OutputFile {
     /// Why the text could not be written, as one line for standard error; nil when it was.
-    static func write(_ text: String, to path: String) -> String? {
+    public static func write(_ text: String, to path: String) -> String? {
         guard !path.isEmpty else { return "cannot write '': an empty file name" }
         let shown = DisplayText.escapingControls(path)
         var target = path
@@ -111,9 +111,8 @@ enum OutputFile {
     /// Ignores SIGPIPE and SIGXFSZ (a write then fails with EPIPE or EFBIG, which lcplan reports, instead of
     /// killing the process), and removes a pending temporary file on SIGINT, SIGTERM and SIGHUP before
     /// ending as the signal would.
-    static func installSignalHandlers() {
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGXFSZ, SIG_IGN)
+    public static func installSignalHandlers() {
+        ignoreStreamSignals()
         for name in [SIGINT, SIGTERM, SIGHUP] {
             signal(name) { received in
                 Pending.removeFromSignalHandler()
@@ -122,6 +121,16 @@ enum OutputFile {
             }
         }
     }
+
+    /// SIGPIPE and SIGXFSZ ignored: a write then fails with EPIPE or EFBIG, which the caller reports.
+    public static func ignoreStreamSignals() {
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
+    }
+
+    /// Forgets the files written so far: for a long-lived process (the file-system fuzzer) whose cases
+    /// are separate runs.
+    public static func forgetWritten() { written.withLock { $0.removeAll() } }
 
     private static let written = Mutex<Set<FileIdentity>>([])
 }

@@ -57,6 +57,22 @@ struct DisplayEscapingTests {
         }
     }
 
+    /// A calibrated `local` device is named by where lcplan looks for it, not by this machine's home
+    /// directory: a report committed or posted from CI carries no user's path.
+    @Test func reportsCarryNoHomeDirectory() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-home-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = ["HOME": home, "XDG_CONFIG_HOME": ""]
+        let calibrated = try CLI.run(["calibrate", "--runs", "1", "--size", "64", "--quiet"], environment: environment)
+        #expect(calibrated.status == 0, "\(calibrated.stderr)")
+        let spec = "version: 1\nmodel: llama-3.2-3b\nhardware: {device: local}\nworkload: {context: 4k}\n"
+        for format in ["text", "json", "markdown"] {
+            let result = try CLI.run(["plan", "-", "--format", format], stdin: spec, environment: environment)
+            #expect(result.stdout.contains("$HOME/.config/lcplan/presets/local.yaml"), "\(format)")
+            #expect(!(result.stdout + result.stderr).contains(home), "\(format) carries \(home)")
+        }
+    }
+
     /// HTML, links, images and code spans from a model name stay text in markdown reports.
     @Test func markdownEscapesNames() throws {
         let name = "<img src=x onerror=alert(1)>[x](javascript:alert(1))![p](http://t/p.png)`code`|cell"

@@ -110,11 +110,23 @@ struct MutationalFuzzTests {
         }
     }
 
+    /// Generated trees of awkward files and names, read and written with lcplan's file handling, each
+    /// invariant checked by the harness (it traps on a broken one).
+    @Test func fileSystemCases() {
+        var g = FuzzRandom(state: 7)
+        var operations = 0
+        for _ in 0..<(Self.cases / 2) {
+            let bytes = (0..<(8 + g.int(40))).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+            operations += FileSystemHarness.run(bytes, limits: false)
+        }
+        #expect(operations >= Self.cases / 2)
+    }
+
     /// Inputs that once made a fuzzer fail are kept under Tests/Fixtures/fuzz and replayed here.
     @Test func savedCrashesStayFixed() {
         for (directory, run) in [
             ("spec", { (b: [UInt8]) in _ = FuzzHarness.spec(b) }), ("hf", { FuzzHarness.hfConfig($0) }),
-            ("cli", { _ = FuzzHarness.commandLine($0) }),
+            ("cli", { _ = FuzzHarness.commandLine($0) }), ("fs", { _ = FileSystemHarness.run($0, limits: false) }),
         ] as [(String, ([UInt8]) -> Void)] {
             let path = Self.root + "/Tests/Fixtures/fuzz/" + directory
             for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() where !name.hasPrefix(".") {

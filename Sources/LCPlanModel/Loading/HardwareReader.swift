@@ -123,12 +123,12 @@ struct HardwareReader {
     }
 
     private func userPreset(path: String, name: String, at value: YAMLValue) -> DeviceSpec? {
-        UserPresetFile.read(path: path, key: "device", at: value, into: reader) { presetReader, body in
+        UserPresetFile.read(path: path, shown: library.shown(path), key: "device", at: value, into: reader) { presetReader, body in
             var nested = HardwareReader(reader: presetReader, library: library)
             nested.expanding = expanding + [name]
             var device = nested.readDevice(body)
             if device?.name == "custom" { device?.name = name }
-            device?.source = "user preset \(path)"
+            device?.source = "user preset \(library.shown(path))"
             return device
         }
     }

@@ -14,6 +14,10 @@ public enum InputFile {
 
     private static let identities = Mutex<Set<FileIdentity>>([])
 
+    /// Forgets the files read so far: for a long-lived process (the file-system fuzzer) whose cases are
+    /// separate runs.
+    public static func forgetIdentities() { identities.withLock { $0.removeAll() } }
+
     /// The files read so far in this process.
     public static var identitiesRead: Set<FileIdentity> { identities.withLock { $0 } }
 

@@ -52,14 +52,14 @@ struct ModelReader {
     }
 
     private func userPreset(path: String, name: String, at value: YAMLValue) -> ModelSpec? {
-        UserPresetFile.read(path: path, key: "model", at: value, into: reader) { presetReader, body in
+        UserPresetFile.read(path: path, shown: library.shown(path), key: "model", at: value, into: reader) { presetReader, body in
             var nested = ModelReader(
                 reader: presetReader, library: library,
                 baseDirectory: LocalPath(path).directory.text)
             nested.expanding = expanding + [name]
             var model = nested.read(body)
             if model?.name == "custom" { model?.name = name }
-            model?.source = "user preset \(path)"
+            model?.source = "user preset \(library.shown(path))"
             return model
         }
     }
@@ -133,17 +133,17 @@ enum UserPresetFile {
     }
 
     static func read<T>(
-        path: String, key: String, at value: YAMLValue, into reader: SpecReader,
+        path: String, shown: String, key: String, at value: YAMLValue, into reader: SpecReader,
         _ build: (SpecReader, YAMLValue) -> T?
     ) -> T? {
         let text: String
-        switch InputFile.read(path, keyPath: value.path, referencedAt: value.location) {
+        switch InputFile.read(path, displayName: shown, keyPath: value.path, referencedAt: value.location) {
         case .failure(let diagnostic): reader.report(diagnostic); return nil
         case .success(let read): text = read
         }
-        let presetReader = SpecReader(file: path)
+        let presetReader = SpecReader(file: shown)
         var result: T? = nil
-        switch YAMLDocument.parse(text, file: path) {
+        switch YAMLDocument.parse(text, file: shown) {
         case .failure(let diagnostic): presetReader.report(diagnostic)
         case .success(let root):
             if let top = presetReader.mapping(presetReader.root(root), PresetFileShape.shape), let body = top.required(key) {

@@ -7,16 +7,35 @@ import Foundation
 /// the `LCPLAN_PRESETS` environment variable (colon-separated), searched in that order.
 public struct PresetLibrary: Sendable {
     public let directories: [String]
+    /// How reports name each directory: as the flag or variable gave it, and the calibration directory by
+    /// the variable it comes from (`$XDG_CONFIG_HOME/lcplan/presets`, `$HOME/.config/lcplan/presets`), so a
+    /// report carries no home directory of the machine it ran on.
+    public let shownDirectories: [String]
 
     public static let environmentVariable = "LCPLAN_PRESETS"
 
-    public init(directories: [String] = []) { self.directories = directories }
+    public init(directories: [String] = [], shown: [String]? = nil) {
+        self.directories = directories
+        self.shownDirectories = shown ?? directories
+    }
 
     /// The library for the command line: explicit directories first, then the environment's, then the
     /// directory `lcplan calibrate` writes this machine's `local` preset to.
     public static func from(flags: [String], environment: [String: String]) -> PresetLibrary {
         let fromEnvironment = (environment[environmentVariable] ?? "").split(separator: ":").map(String.init)
-        return PresetLibrary(directories: flags + fromEnvironment + [calibrationDirectory(environment)])
+        let configured = environment["XDG_CONFIG_HOME"].map { !$0.isEmpty } ?? false
+        let shownCalibration = configured ? "$XDG_CONFIG_HOME/lcplan/presets" : "$HOME/.config/lcplan/presets"
+        return PresetLibrary(
+            directories: flags + fromEnvironment + [calibrationDirectory(environment)],
+            shown: flags + fromEnvironment + [shownCalibration])
+    }
+
+    /// A preset file's path as reports show it (`shownDirectories`).
+    public func shown(_ path: String) -> String {
+        for (directory, shown) in zip(directories, shownDirectories) where path.hasPrefix(directory + "/") {
+            return shown + path.dropFirst(directory.count)
+        }
+        return path
     }
 
     /// Where `lcplan calibrate` writes `local.yaml`: $XDG_CONFIG_HOME/lcplan/presets, else
