@@ -80,8 +80,32 @@ public struct LCPlan: ParsableCommand {
                 )
                 Foundation.exit(2)
             }
-            Output.standardError(message.hasSuffix("\n") ? message : message + "\n")
+            let said = clearerMessage(for: message, arguments: Array(CommandLine.arguments.dropFirst())) ?? message
+            Output.standardError(said.hasSuffix("\n") ? said : said + "\n")
             Foundation.exit(status == .validationFailure ? 2 : status.rawValue)
         }
+    }
+
+    /// What argument-parser's message misreads, said plainly: a negative number after an option is read as
+    /// another option ("Missing value for '--context'"), and an unknown option before any spec is read as
+    /// plan's missing spec ("Missing expected argument '<spec>'").
+    static func clearerMessage(for message: String, arguments: [String]) -> String? {
+        if message.hasPrefix("Error: Missing value for '") {
+            for (index, argument) in arguments.enumerated() where argument.hasPrefix("-") && index + 1 < arguments.count {
+                let next = arguments[index + 1]
+                guard message.contains("'\(argument) "), next.count > 1, next.hasPrefix("-"),
+                    next.dropFirst().first.map({ $0.isNumber || $0 == "." }) == true
+                else { continue }
+                return "Error: \(argument) does not take a negative number (\(DisplayText.escapingControls(next)))\n"
+                    + message.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+            }
+        }
+        if message.hasPrefix("Error: Missing expected argument '<spec>'"),
+            let unknown = arguments.first(where: { $0.hasPrefix("-") && $0 != "-" && !["--help", "-h", "--version"].contains($0) })
+        {
+            return "Error: Unknown option '\(DisplayText.escapingControls(unknown))' (and no spec file given)\n"
+                + "Usage: lcplan [plan] <spec> [options]; lcplan <command> ...\n  See 'lcplan --help' for the commands.\n"
+        }
+        return nil
     }
 }

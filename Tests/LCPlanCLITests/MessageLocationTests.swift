@@ -32,3 +32,19 @@ struct MessageLocationTests {
         #expect(alone.status == 2 && alone.stdout.contains("did you mean the command '\(command)'"), "\(alone.stdout)")
     }
 }
+
+/// argument-parser's readings put plainly: a negative number is not a missing value, an unknown option
+/// before the spec is not a missing spec.
+struct ArgumentMessageTests {
+    @Test(arguments: [
+        (["rope", "--context", "-5"], "--context does not take a negative number (-5)"),
+        (["validate", "examples/llama-3.1-8b-h200-128k.yaml", "--threads", "-1"], "--threads does not take a negative number (-1)"),
+        (["--bogus"], "Unknown option '--bogus'"), (["--bogus", "--color", "never"], "Unknown option '--bogus'"),
+    ])
+    func messagesSayWhatIsWrong(arguments: [String], expected: String) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!result.stderr.contains("Missing"), "\(result.stderr)")
+    }
+}
