@@ -22,56 +22,68 @@ public enum OutputFile {
     public static func write(_ text: String, to path: String) -> String? {
         guard !path.isEmpty else { return "cannot write '': an empty file name" }
         let shown = DisplayText.escapingControls(path)
-        var target = path
-        var existing: stat? = nil
-        var status = stat()
-        if lstat(path, &status) != 0 {
-            guard errno == ENOENT else { return "cannot write '\(shown)': \(Output.message(errno))" }
-        } else {
-            var kind = FileKind(mode: status.st_mode)
-            if kind == .symbolicLink {
-                guard let resolved = realpath(path, nil) else {
-                    return "cannot write '\(shown)': it is a symbolic link to nothing that exists"
-                }
-                target = String(cString: resolved)
-                free(resolved)
-                guard stat(target, &status) == 0 else { return "cannot write '\(shown)': \(Output.message(errno))" }
-                kind = FileKind(mode: status.st_mode)
-                guard kind == .regular else {
-                    return "cannot write '\(shown)': it is a symbolic link to \(kind.phrase); lcplan writes only regular files"
-                }
-            }
-            guard kind == .regular else {
-                return "cannot write '\(shown)': it is \(kind.phrase); lcplan writes only regular files (use standard output instead)"
-            }
-            if status.st_nlink > 1 {
-                return "cannot write '\(shown)': it has \(status.st_nlink) hard links, which replacing it would split"
-            }
-            let identity = FileIdentity(status)
-            if InputFile.identitiesRead.contains(identity) {
-                return "cannot write '\(shown)': it is an input of this run; lcplan never replaces its input"
-            }
-            if written.withLock({ $0.contains(identity) }) {
-                return "cannot write '\(shown)': this run already wrote it"
-            }
-            existing = status
+        switch target(of: path) {
+        case .failure(let refusal): return "cannot write '\(shown)': \(refusal.reason)"
+        case .success(let (target, existing)):
+            if let reason = replace(target, with: text, keeping: existing) { return "cannot write '\(shown)': \(reason)" }
+            var status = stat()
+            if stat(target, &status) == 0 { _ = written.withLock { $0.insert(FileIdentity(status)) } }
+            return nil
         }
-        let directory = LocalPath(target).directory
-        var template = Array(directory.appending(".lcplan-XXXXXX").text.utf8CString)
+    }
+
+    struct Refusal: Error { let reason: String }
+
+    /// The file a write to `path` replaces (the path itself, or a symbolic link's target) and its status
+    /// when it exists, or why lcplan will not write there.
+    static func target(of path: String) -> Result<(String, stat?), Refusal> {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            return errno == ENOENT ? .success((path, nil)) : .failure(Refusal(reason: Output.message(errno)))
+        }
+        var target = path
+        var kind = FileKind(mode: status.st_mode)
+        if kind == .symbolicLink {
+            guard let resolved = realpath(path, nil) else {
+                return .failure(Refusal(reason: "it is a symbolic link to nothing that exists"))
+            }
+            target = String(cString: resolved)
+            free(resolved)
+            guard stat(target, &status) == 0 else { return .failure(Refusal(reason: Output.message(errno))) }
+            kind = FileKind(mode: status.st_mode)
+            guard kind == .regular else {
+                return .failure(Refusal(reason: "it is a symbolic link to \(kind.phrase); lcplan writes only regular files"))
+            }
+        }
+        guard kind == .regular else {
+            return .failure(Refusal(reason: "it is \(kind.phrase); lcplan writes only regular files (use standard output instead)"))
+        }
+        if status.st_nlink > 1 {
+            return .failure(Refusal(reason: "it has \(status.st_nlink) hard links, which replacing it would split"))
+        }
+        let identity = FileIdentity(status)
+        if InputFile.identitiesRead.contains(identity) {
+            return .failure(Refusal(reason: "it is an input of this run; lcplan never replaces its input"))
+        }
+        if written.withLock({ $0.contains(identity) }) { return .failure(Refusal(reason: "this run already wrote it")) }
+        return .success((target, status))
+    }
+
+    /// Writes `text` to a new temporary file beside `target` and renames it over `target`, with the mode
+    /// (and, as root, the owner) of the file it replaces; the reason on failure, the temporary file gone.
+    static func replace(_ target: String, with text: String, keeping existing: stat?) -> String? {
+        var template = Array(LocalPath(target).directory.appending(".lcplan-XXXXXX").text.utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { return "cannot write '\(shown)': its directory does not exist (lcplan creates none)" }
-            return "cannot write '\(shown)': \(Output.message(code))"
+            return errno == ENOENT ? "its directory does not exist (lcplan creates none)" : Output.message(errno)
         }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         Pending.set(temporary)
-        func fail(_ code: Int32) -> String {
-            close(descriptor)
+        defer { Pending.clear() }
+        func fail(_ code: Int32, open: Bool = true) -> String {
+            if open { close(descriptor) }
             unlink(temporary)
-            Pending.clear()
-            if code == EFBIG { return "cannot write '\(shown)': the file size limit (ulimit -f) is reached" }
-            return "cannot write '\(shown)': \(Output.message(code))"
+            return code == EFBIG ? "the file size limit (ulimit -f) is reached" : Output.message(code)
         }
         if let failure = Output.writeAll(descriptor, DisplayText.neutralizingWorkflowCommands(text)) { return fail(failure) }
         if let existing {
@@ -82,20 +94,8 @@ public enum OutputFile {
             umask(mask)
             if fchmod(descriptor, 0o666 & ~mask) != 0 { return fail(errno) }
         }
-        guard close(descriptor) == 0 else {
-            let code = errno
-            unlink(temporary)
-            Pending.clear()
-            return "cannot write '\(shown)': \(Output.message(code))"
-        }
-        guard rename(temporary, target) == 0 else {
-            let code = errno
-            unlink(temporary)
-            Pending.clear()
-            return "cannot write '\(shown)': \(Output.message(code))"
-        }
-        Pending.clear()
-        if stat(target, &status) == 0 { _ = written.withLock { $0.insert(FileIdentity(status)) } }
+        guard close(descriptor) == 0 else { return fail(errno, open: false) }
+        guard rename(temporary, target) == 0 else { return fail(errno, open: false) }
         return nil
     }
 
