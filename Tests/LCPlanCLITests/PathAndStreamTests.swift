@@ -229,6 +229,21 @@ struct PathAndStreamTests {
         }
     }
 
+    /// The hostile review's spec reproducers, kept as fixtures (also libFuzzer seeds): each exits 0, 1 or 2
+    /// within the timeout, in every format, with nothing a terminal or CI runner would act on.
+    @Test func reviewReproducersStayFixed() throws {
+        let directory = CLI.path("Tests/Fixtures/fuzz/spec")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("review-") }.sorted()
+        #expect(names.count >= 10)
+        for name in names {
+            for format in ["text", "json", "markdown"] {
+                let result = try Self.run(["plan", directory + "/" + name, "--format", format, "--color", "never"], in: directory)
+                #expect([0, 1, 2].contains(result.status), "\(name) \(format): \(result.status)")
+                DisplayEscapingTests.assertInert(result, "\(name) \(format)")
+            }
+        }
+    }
+
     static func kind(_ path: String, follow: Bool = true) -> mode_t {
         var status = stat()
         let code = follow ? stat(path, &status) : lstat(path, &status)
