@@ -57,6 +57,13 @@ public struct LCPlan: ParsableCommand {
     public static func runMapped() -> Never {
         OutputFile.installSignalHandlers()
         saneTerminalWidth()
+        // Swift decodes arguments with invalid UTF-8 repaired (U+FFFD), so a path of such bytes would name
+        // another file than the one given: refused before anything is read or written.
+        for index in 1..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[index], String(validatingCString: raw) == nil else { continue }
+            Output.standardError("lcplan: error: argument \(index) is not valid UTF-8; lcplan takes paths and values as UTF-8 text\n")
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -48,6 +48,22 @@ struct PathAndStreamTests {
         }
     }
 
+    /// Paths with bytes that are not UTF-8 (passed by the shell as they are) end in a located error, not a
+    /// trap, for every command that takes a path.
+    @Test func nonUTF8PathsAreErrors() throws {
+        try Self.inDirectory { directory in
+            for command in ["plan", "check", "sweep", "validate", "import-hf"] {
+                let result = try Self.shell("\"$L\" \(command) \"$(printf 'a\\377b.yaml')\"; echo \"status $?\"", in: directory)
+                #expect(result.stdout.hasSuffix("status 2\n"), "\(command): \(result.stdout.suffix(200)) \(result.stderr.prefix(200))")
+                #expect(result.stderr.contains("not valid UTF-8"), "\(command): \(result.stderr.prefix(200))")
+            }
+            // An output named so would be written under another name (the bytes repaired): refused.
+            let output = try Self.shell("\"$L\" plan spec.yaml -o \"$(printf 'o\\377')\"; echo \"status $?\"", in: directory)
+            #expect(output.stdout.hasSuffix("status 2\n"), "\(output.stderr)")
+            #expect(Self.names(directory) == ["spec.yaml"])
+        }
+    }
+
     /// A one-letter spec that exists is read like any other (the reviewed crash was on short names).
     @Test func oneLetterSpecIsRead() throws {
         try Self.inDirectory { directory in
