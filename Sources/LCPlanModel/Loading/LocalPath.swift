@@ -58,7 +58,7 @@ public struct LocalPath: Sendable, Hashable, CustomStringConvertible {
 
 /// What a path names on the filesystem (lstat or stat): the kinds lcplan reads, writes or refuses.
 public enum FileKind: Sendable, Equatable {
-    case missing, regular, directory, symbolicLink, fifo, characterDevice, blockDevice, socket, other
+    case regular, directory, symbolicLink, fifo, characterDevice, blockDevice, socket, other
 
     public init(mode: mode_t) {
         switch mode & S_IFMT {
@@ -76,7 +76,6 @@ public enum FileKind: Sendable, Equatable {
     /// How a message names the kind: "a FIFO", "a directory".
     public var phrase: String {
         switch self {
-        case .missing: return "missing"
         case .regular: return "a regular file"
         case .directory: return "a directory"
         case .symbolicLink: return "a symbolic link"
