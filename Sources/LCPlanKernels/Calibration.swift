@@ -22,7 +22,7 @@ public enum Calibration {
                 }
             }
         }
-        let output = WideMatmul.Box(count: n * n)
+        let output = SharedFloats(count: n * n)
         let blocks = (n + 5) / 6
         let workers = max(1, min(threads, blocks))
         let packedB = packed
@@ -135,11 +135,11 @@ public enum Calibration {
     /// The fp32 FMA peak of this CPU as measured: every thread running independent chains of vector FMAs on
     /// registers only (16 lanes with AVX-512, 8 with AVX2), 2 FLOPs per lane each; median of `runs`. What no
     /// kernel with memory operands can pass; the benchmark states kernel rates as a fraction of it.
-    public static func fmaPeak(threads: Int, runs: Int, iterations: Int = 20_000_000) -> Double {
+    public static func fmaPeak(threads: Int, runs: Int, iterations: Int = 20_000_000, allowWide: Bool = true) -> Double {
         let workers = max(threads, 1)
-        let wide = wideAvailable
+        let wide = allowWide && wideAvailable
         // One slot per worker in a raw buffer (no shared array mutated from several threads).
-        let sink = WideMatmul.Box(count: workers)
+        let sink = SharedFloats(count: workers)
         let seconds = median(runs: runs) {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 sink.pointer[w] =
@@ -201,5 +201,29 @@ public enum Calibration {
     struct Pointers: @unchecked Sendable {
         let from: UnsafePointer<Double>
         let to: UnsafeMutablePointer<Double>
+    }
+}
+
+/// Output that worker threads write directly, each its own slots: a raw buffer, so no access to a shared
+/// array is checked per element. Lives here, in the module built for AVX2, not beside the AVX-512 kernels:
+/// code of `LCPlanKernelsWide` may use AVX-512 instructions anywhere (even in a zero fill), so nothing of it
+/// runs unless `Calibration.wideAvailable` said so first.
+final class SharedFloats: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: count)
+    }
+    deinit { pointer.deallocate() }
+    /// A copy of the values (the object kept alive while they are read: its pointer is freed with it).
+    var values: [Float] {
+        withExtendedLifetime(self) {
+            [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if let base = buffer.baseAddress { base.initialize(from: pointer, count: count) }
+                initialized = count
+            }
+        }
     }
 }

@@ -264,26 +264,4 @@ public enum WideMatmul {
         }
     }
 
-    /// Output the workers write directly (each its own rows): a raw buffer, so no access to a shared array
-    /// is checked per element.
-    public final class Box: @unchecked Sendable {
-        public let pointer: UnsafeMutablePointer<Float>
-        let count: Int
-        public init(count: Int) {
-            self.count = count
-            pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-            pointer.initialize(repeating: 0, count: count)
-        }
-        deinit { pointer.deallocate() }
-        /// A copy of the values (the object kept alive while they are read: its pointer is freed with it).
-        public var values: [Float] {
-            withExtendedLifetime(self) {
-                [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                    if let base = buffer.baseAddress { base.initialize(from: pointer, count: count) }
-                    initialized = count
-                }
-            }
-        }
-    }
-
 }

@@ -66,11 +66,12 @@ public struct ScaledProblem: Sendable {
     }
 }
 
-/// Test-only hooks that break a formula on purpose, so tests can show validation catches it (internal: not a
-/// flag users see).
-enum ValidationHooks {
+/// A formula broken on purpose, so a test can show validation catches it: a value passed in, never global
+/// state (internal: not a flag users see).
+struct InjectedFault: Sendable {
     /// Added to the calculator's count of attended pairs.
-    nonisolated(unsafe) static var pairCountError = 0
+    var pairCountError = 0
+    static let none = InjectedFault()
 }
 
 /// Runs the reference kernels on the scaled-down problem and compares what they count, allocate and compute
@@ -79,15 +80,21 @@ public enum Validation {
     /// The attended (query, key) pairs of one head over a causal sequence of `length` tokens, keys limited to
     /// the last `window` (the calculator's exact count; its FLOP convention halves the square instead).
     public static func exactPairs(length: Int, window: Int?) -> Int {
-        guard let w = window, w < length else { return length * (length + 1) / 2 + ValidationHooks.pairCountError }
+        guard let w = window, w < length else { return length * (length + 1) / 2 }
         // Queries 0..<w see q + 1 keys; the rest see w.
-        return w * (w + 1) / 2 + (length - w) * w + ValidationHooks.pairCountError
+        return w * (w + 1) / 2 + (length - w) * w
     }
 
     /// `local` is this machine's device preset (the calibrated one when `lcplan calibrate` wrote it; the
     /// built-in one otherwise).
     public static func run(
         _ analysis: Analysis, threads: Int = 2, local: DeviceSpec? = nil, progress: ((String) -> Void)? = nil
+    ) -> (ScaledProblem, [ValidationCheck]) {
+        run(analysis, threads: threads, local: local, progress: progress, fault: .none)
+    }
+
+    static func run(
+        _ analysis: Analysis, threads: Int, local: DeviceSpec?, progress: ((String) -> Void)?, fault: InjectedFault
     ) -> (ScaledProblem, [ValidationCheck]) {
         let problem = ScaledProblem(analysis)
         var checks: [ValidationCheck] = []
@@ -106,7 +113,7 @@ public enum Validation {
         let tiled = TiledAttention.run(inputs, threads: threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         // FLOPs: pairs executed against the calculator's exact count, and against its convention.
-        let predictedPairs = exactPairs(length: shape.length, window: shape.window) * shape.heads
+        let predictedPairs = (exactPairs(length: shape.length, window: shape.window) + fault.pairCountError) * shape.heads
         checks.append(
             ValidationCheck(
                 id: "flops_attention", title: "attention multiply-adds (QK^T and PV)",
@@ -260,6 +267,17 @@ public enum Validation {
         return checks
     }
 
+    /// The spec's product-quantization sub-vectors, scaled to the sample's `width` (of a head vector of
+    /// `vector` elements) so each part keeps its length: the largest divisor of `width` not above
+    /// subvectors x width / vector, at least 1. The kernel runs unchecked arithmetic: a count above the
+    /// sample's width (parts of no element) or not dividing it never reaches it.
+    static func sampledSubvectors(_ subvectors: Int, vector: Int, width: Int) -> Int {
+        guard width > 0 else { return 1 }
+        let share = Double(max(subvectors, 1)) * Double(width) / Double(max(vector, width))
+        let scaled = Int(min(max(share.rounded(.down), 1), Double(width)))
+        return (1...scaled).last { width % $0 == 0 } ?? 1
+    }
+
     static func kvChecks(_ analysis: Analysis, _ kv: KVLayoutProfile) -> [ValidationCheck] {
         var checks: [ValidationCheck] = []
         let model = analysis.spec.model
@@ -296,7 +314,9 @@ public enum Validation {
                 scheme = .float8(format)
             }
         case .kivi: scheme = .kivi(bits: cache.dtype.bits, group: size.group ?? 32, residual: cache.residualTokens)
-        case .pq: scheme = .productQuantization(subvectors: cache.subvectors ?? 1, codeBits: min(cache.codeBits ?? 8, 8))
+        case .pq:
+            let parts = sampledSubvectors(cache.subvectors ?? 1, vector: size.vectorLength, width: width)
+            scheme = .productQuantization(subvectors: parts, codeBits: min(max(cache.codeBits ?? 8, 1), 8))
         }
         if let scheme {
             let outcome = KVQuantization.roundTrip(sample, tokens: tokens, width: width, scheme: scheme)

@@ -148,9 +148,7 @@ func analysis(_ text: String) throws -> Analysis {
             hardware: {device: h100-sxm, count: 1}
             workload: {mode: inference, context: 2k}
             """)
-        ValidationHooks.pairCountError = 1
-        defer { ValidationHooks.pairCountError = 0 }
-        let (_, checks) = Validation.run(a)
+        let (_, checks) = Validation.run(a, threads: 2, local: nil, progress: nil, fault: InjectedFault(pairCountError: 1))
         #expect(checks.first { $0.id == "flops_attention" }?.status == .fail)
     }
 }
@@ -224,5 +222,48 @@ struct FastAttentionTests {
         #expect(LogSumExpMerge.relativeError(fast.output, reference.output) <= 2 * terms * unit)
         #expect(fast.causalPairs == reference.pairs)
         return fast
+    }
+}
+
+/// What the spec states reaches the unchecked kernels only scaled and bounded, and the AVX-512 module's code
+/// runs only behind its runtime check.
+struct KernelContainmentTests {
+    /// Sub-vectors scaled with the sample: MILLION's 64 per 128-element head vector (arXiv 2504.03661) keep
+    /// 2 elements each; a 1,024-element vector sampled at 512 halves the count; more parts than elements,
+    /// or a count not dividing the sample, fall to the largest divisor of the width below the scaled count.
+    @Test func subvectorsAreScaledToTheSample() {
+        #expect(Validation.sampledSubvectors(64, vector: 128, width: 128) == 64)
+        #expect(Validation.sampledSubvectors(512, vector: 1024, width: 512) == 256)
+        #expect(Validation.sampledSubvectors(1 << 40, vector: 1 << 41, width: 512) == 256)
+        #expect(Validation.sampledSubvectors(5_000, vector: 5_000, width: 512) == 512)
+        // 3 x 512 / 768 = 2; 768 = 3 x 256 splits into 3, the sample of 512 into 2.
+        #expect(Validation.sampledSubvectors(3, vector: 768, width: 512) == 2)
+        #expect(Validation.sampledSubvectors(0, vector: 128, width: 128) == 1)
+        #expect(Validation.sampledSubvectors(7, vector: 96, width: 96) == 6)
+    }
+
+    /// The portable (AVX2) paths run on this machine whatever it has: the FMA peak and the product with the
+    /// AVX-512 module switched off.
+    @Test func portablePathsRunHere() {
+        let peak = Calibration.fmaPeak(threads: 2, runs: 1, iterations: 10_000, allowWide: false)
+        #expect(peak.isFinite && peak > 0)
+        let a: [Float] = [1, 2, 3, 4], b: [Float] = [5, 6, 7, 8]
+        // [[1, 2], [3, 4]] x [[5, 6], [7, 8]] = [[19, 22], [43, 50]].
+        #expect(Calibration.matmul(a, b, n: 2, threads: 2, allowWide: false) == [19, 22, 43, 50])
+    }
+
+    /// Every use of the AVX-512 module from the portable kernels sits behind the runtime check: a line naming
+    /// `WideMatmul` or `WideAttention` has a `wide` test on it or on one of the three lines before it.
+    @Test func wideModuleOnlyBehindItsCheck() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/LCPlanKernels")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let lines = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\n")
+            for (n, line) in lines.enumerated() where line.contains("WideMatmul.") || line.contains("WideAttention.run") {
+                let window = lines[max(0, n - 3)...n].joined(separator: "\n")
+                #expect(window.contains("wide"), "\(file):\(n + 1) reaches the AVX-512 module without a check: \(line)")
+            }
+        }
     }
 }
