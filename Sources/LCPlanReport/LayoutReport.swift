@@ -110,7 +110,7 @@ extension LayoutReport {
         let served = chosen.time.objectiveTokensPerSecond / Double(max(chosen.layout.devices, 1))
         section.add(
             "aggregated", .count(.init(chosen.layout.devices)), .seconds(chosen.time.ttft?.seconds ?? 0),
-            .seconds(chosen.time.tpot?.seconds ?? 0), .text(UnitFormat.threeDigits(served)), .text("-"))
+            .seconds(chosen.time.interTokenSeconds ?? 0), .text(UnitFormat.threeDigits(served)), .text("-"))
         section.add(
             "disaggregated", .count(.init(pools.devices)), .seconds(pools.ttft), .seconds(pools.tpot),
             .text(UnitFormat.threeDigits(pools.servedTokensPerSecond / Double(pools.devices))), .text(pools.limitedBy))

@@ -87,11 +87,12 @@ enum ProfileText {
         }
         row("ttft", t.ttft)
         row("tpot", t.tpot)
+        row("batched", t.batchStep)
         row("step", t.step)
         var note = "\(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s"
         if let served = t.servedTokensPerSecond {
             note =
-                "\(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s decoding, \(UnitFormat.threeDigits(served)) sustained with prefill"
+                "\(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s decoding, \(UnitFormat.threeDigits(served)) sustained with prefill in continuous batches"
         }
         if let mfu = t.mfu, let hfu = t.hfu { note += ", MFU \(percent(mfu)), HFU \(percent(hfu))" }
         if let bubble = t.bubbleFraction { note += ", pipeline bubble \(percent(bubble)) of ideal" }

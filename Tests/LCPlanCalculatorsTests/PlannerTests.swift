@@ -267,8 +267,13 @@ struct PlannerCostTests {
                 """))
         let analysis = Analysis(spec)
         let step = try #require(analysis.time.step)
-        let even = analysis.profile.trainingHardware(.none) / 6 / analysis.system.flopRate
-        #expect(abs(step.compute / even - 36.0 / 32) < 1e-12)
+        // The even share: the linear layers' FLOPs at the GEMM rate and the attention core at its kernel's,
+        // each over 6 devices.
+        let p = analysis.profile
+        let evaluator = LayoutEvaluator(profile: p, system: analysis.system)
+        let linear = (p.trainingHardware(.none) - p.trainingAttentionHardware(.none)) / 6 / analysis.system.kernels.linearFLOPRate
+        let attention = evaluator.attentionSeconds(forward: p.trainingAttentionForward / 6, forwards: 1, backwards: 1, length: 4096)
+        #expect(abs(step.compute / (linear + attention) - 36.0 / 32) < 1e-12)
     }
 }
 
@@ -321,8 +326,12 @@ struct DisaggregationTests {
         let chosen = try #require(analysis.search.chosen)
         let t = chosen.time
         let inFlight = Double(min(chosen.layout.dp * chosen.sequencesPerReplica, 32))
-        let expected = inFlight * 1024 / ((t.ttft?.seconds ?? 0) + 1024 * (t.tpot?.seconds ?? 0))
-        #expect(abs((t.servedTokensPerSecond ?? 0) - expected) / expected < 1e-12)
+        // Continuous batching: a step runs every sequence's decode and 1/1024 of the prefill's arithmetic (the
+        // weights read once for both), so its compute is the decode's plus 1/1024 of the prefill's.
+        let step = try #require(t.batchStep), ttft = try #require(t.ttft), tpot = try #require(t.tpot)
+        #expect(abs(step.compute - (tpot.compute + ttft.compute / 1024)) / step.compute < 1e-12)
+        #expect(step.memory >= tpot.memory && step.seconds <= tpot.seconds + ttft.seconds / 1024 * (1 + 1e-12))
+        #expect(abs((t.servedTokensPerSecond ?? 0) - inFlight / step.seconds) / (inFlight / step.seconds) < 1e-12)
     }
 
     /// Not searched when turned off, for a fixed layout, for training, or on one device.
@@ -403,11 +412,17 @@ struct ChunkedPrefillSearchTests {
         var chunked = whole
         chunked.prefillChunk = 8192
         let a = evaluator.evaluate(whole), b = evaluator.evaluate(chunked)
-        // 130,048 prompt tokens in 8,192-token steps: 16 steps, 16 chunks.
-        let rate = evaluator.system.byteRate
-        let expected = (b.memory.weights * 16 + b.memory.kvCache * 17 / 2) / rate
-        #expect(abs((b.time.ttft?.memory ?? 0) - expected) / expected < 1e-12)
-        #expect(abs((a.time.ttft?.memory ?? 0) - (a.memory.weights + a.memory.kvCache) / rate) / (a.time.ttft?.memory ?? 1) < 1e-12)
+        // 130,048 prompt tokens in 8,192-token steps: 16 steps, 16 chunks: the weights read 16 times, the cache
+        // (17/2 times the whole) in calls of one layer's cache (32 layers).
+        let bandwidth = 4.8e12
+        func expected(_ p: LayoutProfile, weightReads: Double, cacheReads: Double) -> Double {
+            PublishedMemoryRates.weightSeconds(p.memory.weights * weightReads, bandwidth: bandwidth)
+                + PublishedMemoryRates.kvSeconds(p.memory.kvCache * cacheReads, perCall: p.memory.kvCache / 32, bandwidth: bandwidth)
+        }
+        let chunkedExpected = expected(b, weightReads: 16, cacheReads: 17.0 / 2)
+        #expect(abs((b.time.ttft?.memory ?? 0) - chunkedExpected) / chunkedExpected < 1e-12)
+        let wholeExpected = expected(a, weightReads: 1, cacheReads: 1)
+        #expect(abs((a.time.ttft?.memory ?? 0) - wholeExpected) / wholeExpected < 1e-12)
         #expect(b.memory.activations < a.memory.activations)
         #expect(a.time.ttft?.compute == b.time.ttft?.compute)
     }

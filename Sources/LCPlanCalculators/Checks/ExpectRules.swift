@@ -143,7 +143,7 @@ extension Analysis {
         }
         let times: [(Rule, String, Double?, Double?, String)] = [
             (.expectTTFT, "max_ttft", e.maxTTFT, time.ttft?.seconds, "TTFT"),
-            (.expectTPOT, "max_tpot", e.maxTPOT, time.tpot?.seconds, "TPOT"),
+            (.expectTPOT, "max_tpot", e.maxTPOT, time.interTokenSeconds, "TPOT"),
             (.expectStepTime, "max_step_time", e.maxStepTime, time.step?.seconds, "step time"),
         ]
         for case let (rule, key, limit?, value, name) in times {

@@ -31,6 +31,11 @@ public struct LayoutEvaluator: Sendable {
     let moeLayers: Int
     /// Parameters of one routed expert (its gated or plain MLP).
     let routedExpertParameters: Double
+    /// The measured attention kernel the plan runs, or nil where none applies (attention then costs at the
+    /// flat compute rate).
+    public let attentionKernel: AttentionKernelModel?
+    /// Causal attention FLOPs per counted one: 1/2 under the full convention, which counts the masked half.
+    let causalShare: Double
 
     public init(profile: ModelProfile, system: System) {
         self.profile = profile
@@ -42,6 +47,36 @@ public struct LayoutEvaluator: Sendable {
             $0 + (profile.kinds[$1].moe ? profile.layers(ofKind: $1, in: 0..<profile.model.layers) : 0)
         }
         routedExpertParameters = profile.model.moe.map { ParameterCount.ffn(profile.model, inner: $0.expertFfn).doubleValue } ?? 0
+        attentionKernel = AttentionKernelModel(
+            spec.hardware, headDim: profile.model.headDim, fused: spec.conventions.fusedAttention)
+        causalShare = spec.conventions.attentionFLOPs == .full ? 0.5 : 1
+    }
+
+    /// Zigzag ring attention's efficiency against the same attention on one device, fused kernels with the
+    /// sends hidden: 0.902 forward and backward on 8 H800, 0.898 on 8 A100, Llama-3.1-8B attention at 8k
+    /// tokens per GPU (zhuzilin/ring-flash-attention README at 01c8baf): smaller blocks per step and the
+    /// causal imbalance the zigzag split leaves. lcplan takes 0.90.
+    static let ringAttentionEfficiency = 0.90
+
+    /// Seconds of the attention core on a device: `forward` counted FLOPs of one forward pass, run forward
+    /// `forwards` times and backward `backwards` times over sequences of `length` tokens per device. With a
+    /// measured kernel each direction runs at its own efficiency, the backward recomputing the scores (2.5
+    /// times the forward's FLOPs, `AttentionKernelModel`); without one at the flat rate, the backward twice
+    /// the forward.
+    @inline(__always) func attentionSeconds(forward: Double, forwards: Double, backwards: Double, length: Double) -> Double {
+        let rate = system.kernels.attentionFLOPRate
+        guard let k = attentionKernel else { return forward * (forwards + 2 * backwards) / rate }
+        let causal = forward * causalShare
+        let ahead = forwards > 0 ? causal * forwards / (rate * k.relative(k.forward(length: length, causal: true))) : 0
+        let back = backwards > 0 ? causal * 2.5 * backwards / (rate * k.relative(k.backward(length: length, causal: true))) : 0
+        return ahead + back
+    }
+
+    /// Tokens per sequence an attention kernel call sees on one device: `tokens` over the context-parallel
+    /// ranks, no more than a sliding window.
+    @inline(__always) func kernelLength(_ tokens: Int, cp: Int) -> Double {
+        let perRank = Double(tokens) / Double(max(cp, 1))
+        return min(perRank, Double(profile.model.attention.window ?? Int.max))
     }
 
     /// The cost of `layout` at the workload's context; inference replicas hold `sequences` sequences each
@@ -89,7 +124,7 @@ public struct LayoutEvaluator: Sendable {
         let time =
             workload.training != nil
             ? trainingTime(layout, memory: best, microBatches: microBatches, communication: &communication)
-            : inferenceTime(layout, memory: best, sequences: sequences, communication: &communication)
+            : inferenceTime(layout, memory: best, stage: bestStage, sequences: sequences, communication: &communication)
         return LayoutProfile(
             layout: layout, memory: best, stage: bestStage, usableBytes: usableBytes, tierBytes: profile.kvTierCapacity.doubleValue,
             time: time,
@@ -153,7 +188,14 @@ public struct LayoutEvaluator: Sendable {
         // with uneven stages every stage waits for the middle ones.
         let slowest = Double(Layout.largestStage(layers: model.layers, pp: layout.pp))
         let imbalance = layout.pp > 1 ? slowest * Double(layout.pp) / Double(max(model.layers, 1)) : 1
-        let compute = hardwareFLOPs / devices / system.flopRate * imbalance
+        let attentionFLOPs = profile.trainingAttentionHardware(layout.recompute)
+        var attention = attentionSeconds(
+            forward: profile.trainingAttentionForward / devices * imbalance, forwards: layout.recompute == .none ? 1 : 2,
+            backwards: 1, length: kernelLength(spec.workload.context, cp: layout.cp))
+        if attentionKernel != nil && layout.cp > 1 && (layout.cpKind == .ring || layout.cpKind == .hierarchical) {
+            attention /= Self.ringAttentionEfficiency
+        }
+        let compute = max(hardwareFLOPs - attentionFLOPs, 0) / devices * imbalance / system.kernels.linearFLOPRate + attention
         let m = Double(microBatches)
         let bubble = Self.bubble(layout, microBatches: m)
         let bytes = Double(profile.activationBytes)
@@ -171,7 +213,7 @@ public struct LayoutEvaluator: Sendable {
         if foldedExperts { collectives -= (fullRecompute ? 3 : 2) * perStage * moeShare }
         c.tensor = CommunicationCost(
             Collectives.allReduce(bytes: b * s * h * bytes, ranks: layout.tp).repeated(collectives), on: tensorNetwork(layout))
-        c.context = contextTraffic(layout, perStage: perStage, compute: compute)
+        c.context = contextTraffic(layout, perStage: perStage, attention: attention)
         // Between stages each micro-batch's b x s x h activations go forward and their gradient back, v times
         // when interleaved (accounting.md); each of the tp ranks sends its own 1/tp of them over its own link
         // (sequence parallelism splits them so; without it Megatron-LM's scatter/gather optimisation does,
@@ -182,31 +224,7 @@ public struct LayoutEvaluator: Sendable {
                 Collectives.pointToPoint(bytes: b * s * h * bytes / Double(layout.tp)).repeated(2 * m * Double(layout.vpp)),
                 on: pipelineNetwork(layout))
             : CommunicationCost()
-        let gradientBytes = memory.parameters * Double(spec.workload.training?.gradDtype.bits ?? 16) / 8
-        let shards = layout.dp * layout.cp
-        let weightBytes = memory.parameters * Double(spec.workload.dtype.bits) / 8
-        switch layout.zero {
-        case 3:
-            // ZeRO-3 gathers each layer's parameters for the forward and again for the backward pass of every
-            // micro-batch and reduce-scatters the gradients after each backward pass: per micro-batch 1.5
-            // times the all-reduce's volume (ZeRO, arXiv 1910.02054 sec. 7.2.2), prefetched behind the step.
-            c.data = CommunicationCost(
-                (Collectives.reduceScatter(bytes: gradientBytes, ranks: shards)
-                    + Collectives.allGather(bytes: weightBytes, ranks: shards).repeated(2)).repeated(m),
-                on: dataNetwork(layout), hiddenBehind: compute)
-        case 2:
-            // ZeRO-2 keeps only its shard of the gradients, so it reduce-scatters them after every
-            // micro-batch's backward pass (DeepSpeed's stage 2), and gathers the updated parameters once.
-            c.data = CommunicationCost(
-                Collectives.reduceScatter(bytes: gradientBytes, ranks: shards).repeated(m)
-                    + Collectives.allGather(bytes: weightBytes, ranks: shards),
-                on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
-        default:
-            // Full gradients accumulate over the micro-batches and are all-reduced once per step (ZeRO-1 and
-            // Megatron-LM's distributed optimizer: a reduce-scatter and an all-gather, the same volume).
-            c.data = CommunicationCost(
-                Collectives.allReduce(bytes: gradientBytes, ranks: shards), on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
-        }
+        c.data = dataTraffic(layout, memory: memory, microBatches: m, compute: compute)
         // Each tensor-parallel rank dispatches its 1/tp share of the micro-batch's tokens, whatever etp: with
         // expert and tensor parallelism Megatron-LM requires sequence parallelism, so the MoE layer's input is
         // split across the tp ranks, and its all-to-all dispatcher sends each rank's share, the expert-TP group
@@ -226,6 +244,37 @@ public struct LayoutEvaluator: Sendable {
             mfu: profile.trainingModelFLOPs / (phase.seconds * devices * peak),
             hfu: hardwareFLOPs / (phase.seconds * devices * peak), bubbleFraction: layout.pp > 1 ? bubble : nil,
             computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
+    }
+
+    /// The data-parallel (and ZeRO) traffic of one training step over the dp x cp ranks that share the
+    /// parameters, overlapped with `compute` as each ZeRO stage allows.
+    func dataTraffic(_ layout: Layout, memory: MemoryParts<Double>, microBatches m: Double, compute: Double) -> CommunicationCost {
+        let spec = profile.spec
+        let gradientBytes = memory.parameters * Double(spec.workload.training?.gradDtype.bits ?? 16) / 8
+        let shards = layout.dp * layout.cp
+        let weightBytes = memory.parameters * Double(spec.workload.dtype.bits) / 8
+        switch layout.zero {
+        case 3:
+            // ZeRO-3 gathers each layer's parameters for the forward and again for the backward pass of every
+            // micro-batch and reduce-scatters the gradients after each backward pass: per micro-batch 1.5
+            // times the all-reduce's volume (ZeRO, arXiv 1910.02054 sec. 7.2.2), prefetched behind the step.
+            return CommunicationCost(
+                (Collectives.reduceScatter(bytes: gradientBytes, ranks: shards)
+                    + Collectives.allGather(bytes: weightBytes, ranks: shards).repeated(2)).repeated(m),
+                on: dataNetwork(layout), hiddenBehind: compute)
+        case 2:
+            // ZeRO-2 keeps only its shard of the gradients, so it reduce-scatters them after every
+            // micro-batch's backward pass (DeepSpeed's stage 2), and gathers the updated parameters once.
+            return CommunicationCost(
+                Collectives.reduceScatter(bytes: gradientBytes, ranks: shards).repeated(m)
+                    + Collectives.allGather(bytes: weightBytes, ranks: shards),
+                on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
+        default:
+            // Full gradients accumulate over the micro-batches and are all-reduced once per step (ZeRO-1 and
+            // Megatron-LM's distributed optimizer: a reduce-scatter and an all-gather, the same volume).
+            return CommunicationCost(
+                Collectives.allReduce(bytes: gradientBytes, ranks: shards), on: dataNetwork(layout), hiddenBehind: compute * 2 / 3)
+        }
     }
 
     /// The pipeline bubble as a fraction of the ideal step. 1F1B: (pp - 1)/m, interleaved (pp - 1)/(v m)
@@ -253,27 +302,28 @@ public struct LayoutEvaluator: Sendable {
     ///   recompute), exposed (Ulysses, arXiv 2309.14509 sec. 3.2);
     /// - `hierarchical` (a2a+p2p): the all-to-all inside groups of a ranks (exposed), then the ring across the
     ///   cp/a groups on the K and V of the group's heads (1/a of the rank's; overlapped).
-    @inline(__always) func contextTraffic(_ layout: Layout, perStage: Double, compute: Double) -> CommunicationCost {
+    @inline(__always) func contextTraffic(_ layout: Layout, perStage: Double, attention: Double) -> CommunicationCost {
         let full = layout.recompute == .full
         let tokens = Double(layout.microBatch) * Double(profile.spec.workload.context)
         return contextCost(
-            layout, tokens: tokens, ringPasses: (full ? 4 : 3) * perStage, allToAllPasses: (full ? 3 : 2) * perStage,
-            overlap: compute * profile.trainingAttentionShare)
+            layout, tokens: tokens, ringPasses: (full ? 4 : 3) * perStage, traversals: (full ? 3 : 2) * perStage,
+            allToAllPasses: (full ? 3 : 2) * perStage, overlap: attention)
     }
 
     /// Context-parallel traffic of a prefill of `tokens` tokens (all sequences of a replica), every layer once
     /// forward; as `contextTraffic` for one forward pass.
-    @inline(__always) func prefillContextTraffic(_ layout: Layout, tokens: Double, compute: Double) -> CommunicationCost {
+    @inline(__always) func prefillContextTraffic(_ layout: Layout, tokens: Double, attention: Double) -> CommunicationCost {
         let layers = Double(profile.model.layers)
-        return contextCost(
-            layout, tokens: tokens, ringPasses: layers, allToAllPasses: layers, overlap: compute * profile.prefillAttentionShare)
+        return contextCost(layout, tokens: tokens, ringPasses: layers, traversals: layers, allToAllPasses: layers, overlap: attention)
     }
 
     /// The traffic of `tokens` tokens' attention split over the context-parallel ranks: K and V gathered
-    /// `ringPasses` times, or Q, K, V and the output re-partitioned `allToAllPasses` times; a ring hidden
-    /// behind `overlap` seconds.
+    /// `ringPasses` times, or Q, K, V and the output re-partitioned `allToAllPasses` times. A ring moves in
+    /// `traversals` trips round the ranks (forward, backward, a recomputed forward), the backward's carrying
+    /// both K and V and their gradients; each of a trip's cp - 1 sends overlaps one of its cp blocks of
+    /// attention (`overlap` seconds in all) and exposes what it takes beyond it, latency included.
     @inline(__always) func contextCost(
-        _ layout: Layout, tokens: Double, ringPasses: Double, allToAllPasses: Double, overlap: Double
+        _ layout: Layout, tokens: Double, ringPasses: Double, traversals: Double, allToAllPasses: Double, overlap: Double
     ) -> CommunicationCost {
         guard layout.cp > 1 else { return CommunicationCost() }
         let model = profile.model
@@ -281,11 +331,14 @@ public struct LayoutEvaluator: Sendable {
         let kvPerToken = profile.kvElementsPerRank(tp: layout.tp)
         let query = Double(model.heads * model.headDim) / Double(layout.tp)
         switch layout.cpKind {
-        case .ring, .allgather:
+        case .ring:
+            let cost = Collectives.ringPass(bytes: tokens * kvPerToken * bytes, ranks: layout.cp).repeated(ringPasses)
+            let trips = traversals * Double(layout.cp - 1)
+            return CommunicationCost(
+                cost, on: contextNetwork(layout), stepsOf: trips, hiddenBehind: overlap, computeSteps: traversals * Double(layout.cp))
+        case .allgather:
             let cost = Collectives.allGather(bytes: tokens * kvPerToken * bytes, ranks: layout.cp).repeated(ringPasses)
-            return layout.cpKind == .ring
-                ? CommunicationCost(cost, on: contextNetwork(layout), hiddenBehind: overlap)
-                : CommunicationCost(cost, on: contextNetwork(layout))
+            return CommunicationCost(cost, on: contextNetwork(layout))
         case .ulysses:
             let buffer = tokens / Double(layout.cp) * (2 * query + kvPerToken) * bytes
             return CommunicationCost(
@@ -299,19 +352,21 @@ public struct LayoutEvaluator: Sendable {
                 Collectives.allToAll(bytes: buffer, ranks: split.a2a).repeated(allToAllPasses),
                 on: system.network(spanning: layout.tp * split.a2a))
             let across = CommunicationCost(
-                Collectives.allGather(bytes: tokens * kvPerToken / Double(split.a2a) * bytes, ranks: split.p2p).repeated(ringPasses),
-                on: contextNetwork(layout), hiddenBehind: overlap)
+                Collectives.ringPass(bytes: tokens * kvPerToken / Double(split.a2a) * bytes, ranks: split.p2p).repeated(ringPasses),
+                on: contextNetwork(layout), stepsOf: traversals * Double(split.p2p - 1), hiddenBehind: overlap,
+                computeSteps: traversals * Double(split.p2p))
             return inner.followed(by: across)
         }
     }
 
     func inferenceTime(
-        _ layout: Layout, memory: MemoryParts<Double>, sequences sequenceCount: Int, communication c: inout Communication
+        _ layout: Layout, memory: MemoryParts<Double>, stage: Int, sequences sequenceCount: Int, communication c: inout Communication
     ) -> TimeProfile {
         let spec = profile.spec
+        let kernels = system.kernels
         let sequences = Double(sequenceCount)
         let perReplica = sequences / Double(max(spec.workload.batch, 1))
-        let tp = Double(layout.tp), cp = Double(layout.cp)
+        let tp = Double(layout.tp), cp = Double(layout.cp), pp = Double(layout.pp)
         let prompt = Double(spec.workload.promptTokens)
         let output = Double(spec.workload.outputTokens)
         // Sequences in flight over all replicas: the batch (replicas beyond it stand idle), the most loaded
@@ -320,6 +375,7 @@ public struct LayoutEvaluator: Sendable {
             layout.sequences != nil
             ? Double(layout.dp) * sequences : min(Double(layout.dp) * sequences, Double(max(spec.workload.batch, 1)))
         let prefillFLOPs = profile.prefillFLOPs * perReplica / (tp * cp)
+        let prefillAttention = profile.prefillAttentionFLOPs * perReplica / (tp * cp)
         // Chunked prefill: every step of `chunk` tokens over the replica's sequences reads every stage's
         // weights, and a prompt split into n chunks reads its own growing cache, (n + 1)/2 times the whole.
         // Without chunking the batch's prompts go through in one pass.
@@ -328,31 +384,71 @@ public struct LayoutEvaluator: Sendable {
             steps = (sequences * prompt / chunk).rounded(.up)
             chunks = max((prompt / chunk).rounded(.up), 1)
         }
-        let prefillBytes = memory.weights * Double(layout.pp) * steps + memory.kvCache * (chunks + 1) / 2
+        let stageLayers = Double(max(layout.stageLayers(max(stage, 0), of: profile.model.layers).count, 1))
+        let prefillKV = memory.kvCache * (chunks + 1) / 2
+        let prefillMemory =
+            memory.weights * pp * steps / kernels.weightByteRate + kernels.kvReadSeconds(prefillKV, perCall: memory.kvCache / stageLayers)
         c.tensor = CommunicationCost(servingTensorTraffic(layout, tokens: sequences * prompt / cp), on: tensorNetwork(layout))
         // As in training, each of the tp ranks dispatches a 1/tp share of the replica's tokens (a token
         // replicated over a tensor-parallel group crosses to another expert rank once, not tp times).
         c.expert = CommunicationCost(expertTraffic(layout, tokens: sequences * prompt / cp / tp), on: expertNetwork(layout))
-        let prefillCompute = prefillFLOPs / system.flopRate
-        c.context = prefillContextTraffic(layout, tokens: sequences * prompt, compute: prefillCompute)
+        // A chunk's queries attend to the whole prompt before them: the kernel's work per query block is the
+        // prompt's length, so it runs as on the whole prompt (chunking changes the steps, not the rate).
+        let prefillAttentionSeconds = attentionSeconds(
+            forward: prefillAttention, forwards: 1, backwards: 0, length: kernelLength(spec.workload.promptTokens, cp: layout.cp))
+        let prefillCompute = max(prefillFLOPs - prefillAttention, 0) / kernels.linearFLOPRate + prefillAttentionSeconds
+        c.context = prefillContextTraffic(layout, tokens: sequences * prompt, attention: prefillAttentionSeconds)
         let ttft = PhaseTime(
-            compute: prefillCompute, memory: prefillBytes / system.byteRate,
+            compute: prefillCompute, memory: prefillMemory,
             communication: c.tensor.exposedSeconds + c.expert.exposedSeconds + c.context.exposedSeconds)
         let decodeFLOPs = profile.decodeFLOPsPerToken * sequences / (tp * cp)
+        let decodeAttention = profile.decodeAttentionFLOPsPerToken * sequences / (tp * cp)
         // The unread experts are the stages' average, the weights the largest stage's: never below zero.
         let decodeWeights = max(memory.weights - unreadExpertBytes(layout, tokens: sequences), 0)
-        let decodeBytes = (decodeWeights + memory.kvCache) * Double(layout.pp)
+        // A decode step reads each sequence's cache at its current length: over the output, prompt + t for
+        // t = 1 ... output, on average prompt + (output + 1)/2 (the cache at the final length is what must fit).
+        let mean = meanCacheShare(layout, stage: stage, sequences: sequenceCount)
+        let kvMean = memory.kvCache * mean
+        let decodeMemory =
+            decodeWeights * pp / kernels.weightByteRate + kernels.kvReadSeconds(kvMean * pp, perCall: kvMean / stageLayers)
         c.decodeTensor = CommunicationCost(servingTensorTraffic(layout, tokens: sequences), on: tensorNetwork(layout))
         c.decodeExpert = CommunicationCost(expertTraffic(layout, tokens: sequences / tp), on: expertNetwork(layout))
+        let decodeCompute = kernels.computeSeconds(decodeFLOPs, attention: decodeAttention)
+        let decodeExposed = c.decodeTensor.exposedSeconds + c.decodeExpert.exposedSeconds
         let tpot = PhaseTime(
-            compute: decodeFLOPs / system.flopRate,
-            memory: Self.withTiers(
-                decodeBytes / system.byteRate, offloaded: memory.kvOffloaded, stages: layout.pp, spec.workload.kvCache.tiers),
-            communication: c.decodeTensor.exposedSeconds + c.decodeExpert.exposedSeconds)
-        return TimeProfile(
+            compute: decodeCompute,
+            memory: Self.withTiers(decodeMemory, offloaded: memory.kvOffloaded * mean, stages: layout.pp, spec.workload.kvCache.tiers),
+            communication: decodeExposed)
+        // Continuous batching (vLLM V1, SGLang, TensorRT-LLM in-flight batching): each step runs every running
+        // sequence's decode token and, within the same step, 1/output of the replica's prefill work (each step
+        // output / sequences requests finish and as many prompts enter), so the prefill's arithmetic and its
+        // cache traffic ride in the decode step's memory-bound slack while the weights are read once.
+        let batchStep =
+            output >= 1
+            ? PhaseTime(
+                compute: decodeCompute + prefillCompute / output,
+                memory: tpot.memory + kernels.kvReadSeconds(prefillKV, perCall: memory.kvCache / stageLayers) / output,
+                communication: decodeExposed + ttft.communication / output) : nil
+        var time = TimeProfile(
             ttft: ttft, tpot: tpot, step: nil, tokensPerSecond: served / tpot.seconds,
-            servedTokensPerSecond: served * output / (ttft.seconds + output * tpot.seconds), mfu: nil, hfu: nil,
+            servedTokensPerSecond: batchStep.map { served / $0.seconds } ?? 0, mfu: nil, hfu: nil,
             bubbleFraction: nil, computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
+        time.batchStep = batchStep
+        return time
+    }
+
+    /// The cache a decode step reads on average over the output as a share of the cache at the final
+    /// length: paged bytes at prompt + (output + 1)/2 tokens (rounded down) over those at prompt + output,
+    /// through the same layout arithmetic (windows, budgets, prefix sharing), so a capped cache stays capped.
+    func meanCacheShare(_ layout: Layout, stage: Int, sequences: Int) -> Double {
+        let workload = profile.spec.workload
+        let final = workload.promptTokens + workload.outputTokens
+        let meanTokens = workload.promptTokens + (workload.outputTokens + 1) / 2
+        guard meanTokens < final else { return 1 }
+        let layers = layout.stageLayers(max(stage, 0), of: profile.model.layers)
+        let whole: Double = StageMemory.kvBytes(profile, layout, layers: layers, tokens: final, sequences: sequences)
+        let part: Double = StageMemory.kvBytes(profile, layout, layers: layers, tokens: meanTokens, sequences: sequences)
+        return whole > 0 ? min(part / whole, 1) : 1
     }
 
     /// A decode step's memory time with offloaded KV: each device's offloaded share fills the tiers in

@@ -17,7 +17,7 @@ public struct CommunicationCost: Sendable, Equatable {
     init(_ cost: CollectiveCost, on tier: NetworkTier, hiddenBehind: Double? = nil) {
         bytes = cost.bytesPerRank
         network = tier.kind
-        seconds = cost.seconds(on: tier.effectiveBytesPerSecond)
+        seconds = cost.seconds(on: tier)
         if let hidden = hiddenBehind {
             overlapped = true
             exposedSeconds = max(0, seconds - hidden)
@@ -28,6 +28,22 @@ public struct CommunicationCost: Sendable, Equatable {
 }
 
 extension CommunicationCost {
+    /// Traffic sent in `steps` equal steps, each overlapping its own share of `compute` seconds spread over
+    /// `computeSteps` (ring attention: a step's K and V block travels while the previous block's attention
+    /// runs; a rank computes cp blocks per traversal and sends cp - 1): each step exposes what its send takes
+    /// beyond its compute, max(0, send - compute) per step, never less.
+    init(_ cost: CollectiveCost, on tier: NetworkTier, stepsOf steps: Double, hiddenBehind compute: Double, computeSteps: Double) {
+        bytes = cost.bytesPerRank
+        network = tier.kind
+        seconds = cost.seconds(on: tier)
+        overlapped = true
+        guard steps > 0 else {
+            exposedSeconds = seconds
+            return
+        }
+        exposedSeconds = steps * max(0, seconds / steps - compute / max(computeSteps, 1))
+    }
+
     /// Two stages of one kind's traffic, one after the other: bytes and seconds add; the exposed seconds of
     /// each add; reported on the later stage's network, overlapped if either is.
     func followed(by next: CommunicationCost) -> CommunicationCost {

@@ -29,10 +29,14 @@ public struct TimeProfile: Sendable, Equatable {
     public let ttft: PhaseTime?
     public let tpot: PhaseTime?
     public let step: PhaseTime?
+    /// Inference: one step of continuous batching (vLLM V1, SGLang, TensorRT-LLM in-flight batching): the
+    /// decode token of every running sequence plus 1/output of their prompts' prefill, the weights read once
+    /// for both. Its length is the inter-token latency a request sees under this load; nil for training.
+    public var batchStep: PhaseTime? = nil
     /// Decode throughput (inference) or training tokens per second, over all devices.
     public let tokensPerSecond: Double
     /// Inference: output tokens per second a server sustains over all devices when each request's prefill
-    /// is counted too, replicas x sequences x output tokens / (TTFT + output tokens x TPOT); nil for training.
+    /// is counted too, sequences in flight / `batchStep`; nil for training.
     public let servedTokensPerSecond: Double?
     /// Model FLOPs utilisation and hardware FLOPs utilisation of a training step, against dense peak.
     public let mfu: Double?
@@ -45,6 +49,10 @@ public struct TimeProfile: Sendable, Equatable {
 }
 
 extension TimeProfile {
+    /// The time between a request's output tokens under the workload's load: the continuous-batching step
+    /// when there is one, the decode step otherwise. What `constraints.tpot` and `expect.max_tpot` bound.
+    public var interTokenSeconds: Double? { batchStep?.seconds ?? tpot?.seconds }
+
     /// The throughput the layout search ranks by: training tokens, or the output tokens a server sustains
     /// with prefill counted (`servedTokensPerSecond`).
     public var objectiveTokensPerSecond: Double { servedTokensPerSecond ?? tokensPerSecond }

@@ -13,6 +13,11 @@ public struct ModelProfile: Sendable {
     public let flops: PhaseFLOPs
     let prefillFLOPs: Double
     let decodeFLOPsPerToken: Double
+    /// The attention core's FLOPs in a prefill of the whole batch and in one decoded token (at the final
+    /// context), and in one training step's forward pass.
+    let prefillAttentionFLOPs: Double
+    let decodeAttentionFLOPsPerToken: Double
+    let trainingAttentionForward: Double
     let trainingModelFLOPs: Double
     let trainingHardwareNone: Double
     let trainingHardwareSelective: Double
@@ -90,6 +95,9 @@ public struct ModelProfile: Sendable {
         self.flops = flops
         prefillFLOPs = flops.prefill.total.doubleValue
         decodeFLOPsPerToken = flops.decodePerToken.total.doubleValue
+        prefillAttentionFLOPs = flops.prefill.attentionCore.doubleValue
+        decodeAttentionFLOPsPerToken = flops.decodePerToken.attentionCore.doubleValue
+        trainingAttentionForward = flops.trainingForward?.attentionCore.doubleValue ?? 0
         trainingModelFLOPs = flops.trainingModel?.doubleValue ?? 0
         trainingHardwareNone = flops.trainingHardware(recompute: .none)?.doubleValue ?? 0
         trainingHardwareSelective = flops.trainingHardware(recompute: .selective)?.doubleValue ?? 0
@@ -173,5 +181,11 @@ public struct ModelProfile: Sendable {
         case .selective: return trainingHardwareSelective
         case .full: return trainingHardwareFull
         }
+    }
+
+    /// The attention core's share of those hardware FLOPs: forward and backward (2 x forward) once, and the
+    /// forward again under selective or full recompute (`PhaseFLOPs.trainingHardware`).
+    @inline(__always) func trainingAttentionHardware(_ recompute: Recompute) -> Double {
+        trainingAttentionForward * (recompute == .none ? 3 : 4)
     }
 }

@@ -12,10 +12,10 @@ enum LayoutComparison {
             return "does not fit: the most loaded device needs \(bytes(r.memory.total)) of \(bytes(r.usableBytes)) usable"
         case .missesConstraints where chosen.status == .feasible:
             if let t = r.time.ttft, let c = chosen.profile.time.ttft, t.seconds > c.seconds {
-                return "misses a constraint: TTFT \(Seconds(t.seconds)), TPOT \(Seconds(r.time.tpot?.seconds ?? 0))"
+                return "misses a constraint: TTFT \(Seconds(t.seconds)), TPOT \(Seconds(r.time.interTokenSeconds ?? 0))"
             }
             if let step = r.time.step { return "misses the step-time constraint: \(Seconds(step.seconds))" }
-            return "misses a constraint: TTFT \(Seconds(r.time.ttft?.seconds ?? 0)), TPOT \(Seconds(r.time.tpot?.seconds ?? 0))"
+            return "misses a constraint: TTFT \(Seconds(r.time.ttft?.seconds ?? 0)), TPOT \(Seconds(r.time.interTokenSeconds ?? 0))"
         default: break
         }
         if objective == .devices && r.layout.devices != c.layout.devices {
@@ -38,8 +38,8 @@ enum LayoutComparison {
         if let step = r.time.step, let base = c.time.step {
             return "step \(Seconds(step.seconds)) against \(Seconds(base.seconds))" + changes(stepParts(r, over: c))
         }
-        let tpot = r.time.tpot?.seconds ?? 0, ttft = r.time.ttft?.seconds ?? 0
-        let baseTPOT = c.time.tpot?.seconds ?? 0, baseTTFT = c.time.ttft?.seconds ?? 0
+        let tpot = r.time.interTokenSeconds ?? 0, ttft = r.time.ttft?.seconds ?? 0
+        let baseTPOT = c.time.interTokenSeconds ?? 0, baseTTFT = c.time.ttft?.seconds ?? 0
         let perDevice = r.time.objectiveTokensPerSecond / Double(max(r.layout.devices, 1))
         let basePerDevice = c.time.objectiveTokensPerSecond / Double(max(c.layout.devices, 1))
         if objective == .latency {
@@ -57,7 +57,8 @@ enum LayoutComparison {
     }
 
     /// The part of the time that grows most from `base` to `profile`, and the one that shrinks most:
-    /// `: +44.5 s compute (recompute or uneven stages), -38.0 s exposed data-parallel communication`.
+    /// `: +44.5 s compute (recompute, uneven stages, attention kernels), -38.0 s exposed data-parallel
+    /// communication`.
     /// Differences within a relative 1e-9 of the largest part are rounding (a bubble derived as the rest of
     /// a step), not a change.
     static func changes(_ parts: [(String, Double, Double)]) -> String {
@@ -81,7 +82,7 @@ enum LayoutComparison {
         let a = profile.communication, b = base.communication
         func bubble(_ p: PhaseTime) -> Double { p.seconds - max(p.compute, p.memory) - p.communication }
         return [
-            ("compute (recompute or uneven stages)", step.compute, baseStep.compute),
+            ("compute (recompute, uneven stages, attention kernels)", step.compute, baseStep.compute),
             ("the pipeline bubble", bubble(step), bubble(baseStep)),
             ("exposed tensor-parallel communication", a.tensor.exposedSeconds, b.tensor.exposedSeconds),
             ("exposed context-parallel communication", a.context.exposedSeconds, b.context.exposedSeconds),

@@ -68,7 +68,7 @@ public struct SearchOutcome: Sendable {
         var best = Binding(name: "memory", share: profile.memory.total / max(profile.usableBytes, 1))
         let time = profile.time
         let limits: [(String, Double?, Double?)] = [
-            ("ttft", constraints.ttft, time.ttft?.seconds), ("tpot", constraints.tpot, time.tpot?.seconds),
+            ("ttft", constraints.ttft, time.ttft?.seconds), ("tpot", constraints.tpot, time.interTokenSeconds),
             ("step_time", constraints.stepTime, time.step?.seconds),
         ]
         for case let (name, limit?, value?) in limits where value / limit > best.share {

@@ -152,7 +152,7 @@ struct SearchState: Sendable {
         } else if let limit = constraints.ttft, let ttft = time.ttft, ttft.seconds > limit {
             status = .missesConstraints
             reject("misses_ttft", "misses the TTFT constraint")
-        } else if let limit = constraints.tpot, let tpot = time.tpot, tpot.seconds > limit {
+        } else if let limit = constraints.tpot, let tpot = time.interTokenSeconds, tpot > limit {
             status = .missesConstraints
             reject("misses_tpot", "misses the TPOT constraint")
         } else if let limit = constraints.stepTime, let step = time.step, step.seconds > limit {
@@ -192,7 +192,7 @@ struct SearchState: Sendable {
     /// TPOT).
     static func latency(_ time: TimeProfile, outputTokens: Int) -> Double {
         if let step = time.step { return step.seconds }
-        return (time.ttft?.seconds ?? 0) + Double(outputTokens) * (time.tpot?.seconds ?? 0)
+        return (time.ttft?.seconds ?? 0) + Double(outputTokens) * (time.interTokenSeconds ?? 0)
     }
 
     func outcome(plan: PlanSpec, inference: Bool, experts: Bool, disaggregated: DisaggregatedServing? = nil) -> SearchOutcome {

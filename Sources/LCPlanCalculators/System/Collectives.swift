@@ -11,23 +11,41 @@ public struct CollectiveCost: Sendable, Equatable {
     /// bytesPerRank / bandwidth + latencySteps x alpha. A double: repeated over every layer and micro-batch
     /// of a hostile spec, the count exceeds any machine integer.
     public let latencySteps: Double
+    /// Operations launched (collective calls, or separate sends), each paying the base latency once.
+    public let calls: Double
 
-    public static let none = CollectiveCost(bytesPerRank: 0, algorithmFactor: 0, latencySteps: 0)
+    public static let none = CollectiveCost(bytesPerRank: 0, algorithmFactor: 0, latencySteps: 0, calls: 0)
 
-    /// Seconds on a link of `bandwidth` bytes per second per direction (latency not modelled: alpha = 0,
-    /// stated among the report's assumptions).
-    @inline(__always) public func seconds(on bandwidth: Double) -> Double { bytesPerRank / bandwidth }
+    public init(bytesPerRank: Double, algorithmFactor: Double, latencySteps: Double, calls: Double = 1) {
+        self.bytesPerRank = bytesPerRank
+        self.algorithmFactor = algorithmFactor
+        self.latencySteps = latencySteps
+        self.calls = calls
+    }
 
-    /// Two collectives issued one after the other: their bytes and steps add.
+    /// Seconds on `network`: the bytes at its effective bandwidth, plus each call's base latency and each
+    /// step's hop latency (`NetworkTier`'s alpha).
+    @inline(__always) public func seconds(on network: NetworkTier) -> Double {
+        bytesPerRank / network.effectiveBytesPerSecond + calls * network.baseLatency + latencySteps * network.stepLatency
+    }
+
+    /// The latency part alone.
+    @inline(__always) public func latencySeconds(on network: NetworkTier) -> Double {
+        calls * network.baseLatency + latencySteps * network.stepLatency
+    }
+
+    /// Two collectives issued one after the other: their bytes, steps and calls add.
     @inline(__always) public static func + (a: CollectiveCost, b: CollectiveCost) -> CollectiveCost {
         CollectiveCost(
             bytesPerRank: a.bytesPerRank + b.bytesPerRank, algorithmFactor: max(a.algorithmFactor, b.algorithmFactor),
-            latencySteps: a.latencySteps + b.latencySteps)
+            latencySteps: a.latencySteps + b.latencySteps, calls: a.calls + b.calls)
     }
 
     /// The same collective repeated `times` times.
     @inline(__always) public func repeated(_ times: Double) -> CollectiveCost {
-        CollectiveCost(bytesPerRank: bytesPerRank * times, algorithmFactor: algorithmFactor, latencySteps: latencySteps * times)
+        CollectiveCost(
+            bytesPerRank: bytesPerRank * times, algorithmFactor: algorithmFactor, latencySteps: latencySteps * times,
+            calls: calls * times)
     }
 }
 
@@ -67,6 +85,16 @@ public enum Collectives {
         guard ranks > 1 else { return .none }
         let factor = Double(ranks - 1) / Double(ranks)
         return CollectiveCost(bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: Double(ranks - 1))
+    }
+
+    /// Ring attention's K and V passing round `ranks` ranks: the all-gather's bytes, sent as n - 1 separate
+    /// point-to-point steps, each its own operation (TransformerEngine and ring-flash-attention post one
+    /// send/receive pair per step).
+    @inline(__always) public static func ringPass(bytes: Double, ranks: Int) -> CollectiveCost {
+        guard ranks > 1 else { return .none }
+        let factor = Double(ranks - 1) / Double(ranks)
+        return CollectiveCost(
+            bytesPerRank: factor * bytes, algorithmFactor: factor, latencySteps: Double(ranks - 1), calls: Double(ranks - 1))
     }
 
     /// A point-to-point send of the whole buffer, one step.

@@ -24,6 +24,21 @@ public struct NetworkTier: Sendable, Equatable {
     public let efficiency: Double
     /// Whether the spec and the device preset were silent and the stated fallback is in use.
     public let isFallback: Bool
+    /// Per-message latency (alpha): each operation pays `baseLatency` once and each sequential step of its
+    /// algorithm `stepLatency` (`NetworkTier.latencies`).
+    public let baseLatency: Double
+    public let stepLatency: Double
+
+    /// NCCL's own latency model (NVIDIA/nccl `src/graph/tuning.cc` at 5067397, lines 147-176: latency =
+    /// baseLat + steps x hwLat), with its lowest-latency protocol, LL, on the ring algorithm: base 6.6 us;
+    /// 0.6 us per step over NVLink, 2.7 us over the network. For 8 GPUs of a node this gives 6.6 + 14 x 0.6
+    /// = 15 us per all-reduce and 10.8 us per all-gather; measured small-message all-reduces take 5.6-6 us on
+    /// 2 H100 with CUDA graphs (NVIDIA/nccl issue 1259), 10-34 us on 2-8 A100 (nccl-tests issue 123), and
+    /// 46-48 us across 2 nodes of 8 H20 (NVIDIA/nccl issue 1244). Links inside a node other than NVLink
+    /// (PCIe) take the network's step latency: NCCL's PCIe figure is not among lcplan's sources.
+    static func latencies(_ kind: Kind, nvlink: Bool) -> (base: Double, step: Double) {
+        (6.6e-6, kind == .intraNode && nvlink ? 0.6e-6 : 2.7e-6)
+    }
 }
 
 /// The machine a plan runs on, described once: devices, how they are grouped into nodes, the networks
@@ -67,6 +82,9 @@ public struct System: Sendable {
     /// Peak x compute efficiency, and memory bandwidth x memory efficiency (at least 1, never zero).
     public let flopRate: Double
     public let byteRate: Double
+    /// The rates of the kernel classes that differ from the flat ones: attention's format, decode's weight
+    /// stream and KV reads.
+    public let kernels: KernelRates
 
     public init(_ hardware: HardwareSpec, computeFormat wanted: NumberFormat) {
         device = hardware.device
@@ -76,15 +94,22 @@ public struct System: Sendable {
         efficiencySources = EfficiencySources(hardware.efficiency, device: hardware.device)
         let intra = hardware.intraNode ?? hardware.device.intraNode ?? hardware.device.hostLink
         let networks = Self.networkEfficiency(hardware)
+        let overNVLink =
+            hardware.device.kind == .gpu
+            && (intra?.bytesPerSecond ?? 0) > (hardware.device.hostLink?.bytesPerSecond ?? .infinity)
+        let intraLatency = NetworkTier.latencies(.intraNode, nvlink: overNVLink)
         intraNode = NetworkTier(
             kind: .intraNode, bandwidthBytesPerSecond: intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
             effectiveBytesPerSecond: (intra?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * networks.intraNode,
-            efficiency: networks.intraNode, isFallback: intra == nil)
+            efficiency: networks.intraNode, isFallback: intra == nil, baseLatency: intraLatency.base,
+            stepLatency: intraLatency.step)
         let inter = hardware.interNode ?? hardware.device.interNode
+        let interLatency = NetworkTier.latencies(.interNode, nvlink: false)
         interNode = NetworkTier(
             kind: .interNode, bandwidthBytesPerSecond: inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond,
             effectiveBytesPerSecond: (inter?.bytesPerSecond ?? Self.fallbackLinkBytesPerSecond) * networks.interNode,
-            efficiency: networks.interNode, isFallback: inter == nil)
+            efficiency: networks.interNode, isFallback: inter == nil, baseLatency: interLatency.base,
+            stepLatency: interLatency.step)
         var tiers = [
             MemoryTier(
                 kind: .hbm, capacity: hardware.device.memory.value,
@@ -99,6 +124,7 @@ public struct System: Sendable {
         peakFLOPPerSecond = entry?.1.flopsPerSecond ?? 0
         flopRate = max(peakFLOPPerSecond * efficiency.compute, 1)
         byteRate = max(hardware.device.memoryBandwidth.bytesPerSecond * efficiency.memory, 1)
+        kernels = KernelRates(hardware, computeFormat: computeFormat, flopRate: flopRate, byteRate: byteRate)
     }
 
     /// The network a group of `span` consecutive ranks uses: within a node when it fits in one.

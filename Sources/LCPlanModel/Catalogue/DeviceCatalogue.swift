@@ -13,7 +13,11 @@ import LCPlanPrecision
 public enum DeviceCatalogue {
     public static func named(_ name: String) -> DeviceSpec? {
         let key = name.lowercased()
-        return all.first { $0.name == key }
+        guard var device = all.first(where: { $0.name == key }) else { return nil }
+        if device.kind == .gpu {
+            device.architecture = key.hasPrefix("h100") || key.hasPrefix("h200") ? .hopper : key.hasPrefix("a100") ? .ampere : nil
+        }
+        return device
     }
 
     public static var names: [String] { all.map(\.name) }

@@ -37,10 +37,18 @@ struct HardwareReader {
                 expected: "per_node <= count")
         }
         let workspace = fields.bytes("workspace").map { Bytes($0) }
+        let kernel = fields.choice("attention_kernel", AttentionKernel.self) ?? .auto
+        if kernel == .fa3, let device, device.architecture != .hopper, let at = fields.value("attention_kernel") {
+            reader.report(
+                .outOfRange, "FlashAttention-3 runs on Hopper GPUs only; \(device.name) is not one", at: at,
+                expected: "auto, fa2 or cudnn")
+        }
         guard let device else { return nil }
-        return HardwareSpec(
+        var hardware = HardwareSpec(
             device: device, count: count, perNode: min(perNode, count), intraNode: intra, interNode: inter,
             efficiency: efficiency, workspace: workspace)
+        hardware.attentionKernel = kernel
+        return hardware
     }
 
     private func checkedEfficiency(_ e: MappingReader, _ key: String) -> Double? {

@@ -147,6 +147,10 @@ public enum SpecShapes {
                 "Per-direction bandwidth per device between nodes (default: the device preset's, else 25 GB/s)."),
             Field("efficiency", .object(efficiency), "Efficiency factors."),
             Field("workspace", .bytes, "Memory reserved per device for the runtime (default 1 GiB on GPUs, 256 MiB on CPUs)."),
+            Field(
+                "attention_kernel", .choice(AttentionKernel.allCases.map(\.rawValue)),
+                "Attention kernel family whose measured efficiency prices attention: auto (FlashAttention-2 on A100, FlashAttention-3 on H100 and H200), fa2, fa3 (Hopper only) or cudnn."
+            ),
         ])
 
     public static let kvBudget = ObjectShape(

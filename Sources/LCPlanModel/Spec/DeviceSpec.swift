@@ -23,6 +23,9 @@ public struct DeviceSpec: Sendable, Equatable {
     /// writes it): they are then rates a real kernel reached, and the default compute and memory
     /// efficiencies are 1 rather than a discount for kernels that fall short of a datasheet peak.
     public var measured: String? = nil
+    /// The GPU architecture of a built-in preset (and of devices derived from one), which names the attention
+    /// kernels' measured efficiencies; nil for CPUs and devices described from scratch.
+    public var architecture: GPUArchitecture? = nil
 
     public init(
         name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
@@ -54,6 +57,15 @@ public struct DeviceSpec: Sendable, Equatable {
 }
 
 public enum DeviceKind: String, Sendable, CaseIterable { case gpu, cpu }
+
+/// GPU architectures whose kernels have published measurements lcplan uses.
+public enum GPUArchitecture: String, Sendable, CaseIterable { case ampere, hopper }
+
+/// The attention kernel family a plan runs (`hardware.attention_kernel`): FlashAttention-2, FlashAttention-3
+/// (Hopper only), cuDNN's fused attention (Transformer Engine's default on Hopper), or `auto`, the default per
+/// architecture (FlashAttention-2 on Ampere, FlashAttention-3 on Hopper). With `conventions.fused_attention:
+/// false` no fused kernel runs and none applies.
+public enum AttentionKernel: String, Sendable, CaseIterable { case auto, fa2, fa3, cudnn }
 
 /// Number formats for weights, activations, caches and phases.
 public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
@@ -123,6 +135,8 @@ public struct HardwareSpec: Sendable, Equatable {
     public var efficiency: Efficiency
     /// Memory reserved per device for the runtime (CUDA context, library workspaces).
     public var workspace: Bytes
+    /// The attention kernel family (`auto`: the architecture's default).
+    public var attentionKernel: AttentionKernel = .auto
 
     /// The default reserve: 1 GiB on a GPU (CUDA context and cuBLAS/NCCL workspaces are several hundred MB),
     /// 256 MiB on a CPU. An assumption, reported and overridable with `hardware.workspace`.

@@ -187,6 +187,7 @@ enum InputSections {
             },
             F.object("efficiency", efficiency) { $0.0.efficiency },
             F.bytes("workspace_bytes") { $0.0.workspace.value },
+            F.choice("attention_kernel", AttentionKernel.self) { $0.0.attentionKernel },
             F.optional("effective", effective) { $0.1 },
         ])
 

@@ -223,7 +223,7 @@ enum ProfileSections {
             },
             F.omittable(
                 "served_tokens_per_s", .quantity(.perSecond),
-                "Inference: output tokens per second sustained with each request's prefill counted, replicas x sequences x output / (TTFT + output x TPOT)."
+                "Inference: output tokens per second sustained with each request's prefill counted: sequences in flight / the continuous-batching step."
             ) { $0.time.servedTokensPerSecond.map(JSONValue.number) },
             F.nullable("mfu", .ratio, "Model FLOPs utilisation of dense peak.") { $0.time.mfu.map(JSONValue.number) },
             F.nullable("hfu", .ratio, "Hardware FLOPs utilisation of dense peak.") { $0.time.hfu.map(JSONValue.number) },
@@ -232,6 +232,9 @@ enum ProfileSections {
             },
             F.optional("prefill", phase) { a in a.time.ttft.map { ($0, a.spec.hardware.efficiency) } },
             F.optional("decode", phase) { a in a.time.tpot.map { ($0, a.spec.hardware.efficiency) } },
+            // Inference: one continuous-batching step, every running sequence's decode token plus 1/output of
+            // their prefill; the inter-token latency under this load.
+            F.optional("continuous_batch_step", phase) { a in a.time.batchStep.map { ($0, a.spec.hardware.efficiency) } },
             F.optional("training_step", phase) { a in a.time.step.map { ($0, a.spec.hardware.efficiency) } },
         ])
 
