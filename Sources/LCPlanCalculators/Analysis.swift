@@ -21,6 +21,9 @@ public struct Analysis: Sendable {
     public let flops: PhaseFLOPs
     public let memory: MemoryProfile
     public let maxContext: Int?
+    /// The chosen layout's own longest context, when it differs from `maxContext` (a key the search chose,
+    /// the prefill chunk, would take another value at a longer context).
+    public let layoutMaxContext: Int?
     public let time: TimeProfile
     /// The KV layout at inference: bytes per token and block, capacity, the named engine's count, tiers.
     public let kvLayout: KVLayoutProfile?
@@ -69,7 +72,9 @@ public struct Analysis: Sendable {
         }
         let memoryModel = MemoryModel(profile, layout: layout)
         memory = memoryModel.profile()
-        maxContext = memoryModel.maxContext()
+        let own = memoryModel.maxContext()
+        maxContext = Self.searchedMaxContext(spec, profile: profile, layout: layout, searched: search.searched, own: own)
+        layoutMaxContext = maxContext != own ? own : nil
         time = evaluation.time
         let kvLayout = KVLayoutProfile(profile, layout: layout)
         self.kvLayout = kvLayout
@@ -93,6 +98,21 @@ public struct Analysis: Sendable {
                 suggestion: d.suggestion, severity: d.severity)
         }
         assumptions = Self.assumptions(spec, layout: layout, defaulted: search.searched, time: time, system: system)
+    }
+
+    /// The longest context at which the plan fits with the search free over what the spec leaves open, as
+    /// far as memory alone decides: a searched prefill chunk shrinks at a longer context (the smallest chunk
+    /// the search offers holds the least working set), so the chosen layout's own limit, at the chunk the
+    /// throughput picked, understates it.
+    static func searchedMaxContext(_ spec: Spec, profile: ModelProfile, layout: Layout, searched: [String], own: Int?) -> Int? {
+        guard spec.workload.mode == .inference, searched.contains("prefill_chunk"),
+            let smallest = Planner.prefillChunks.first, layout.prefillChunk.map({ $0 > smallest }) ?? true
+        else { return own }
+        var chunked = layout
+        chunked.prefillChunk = smallest
+        let limit = MemoryModel(profile, layout: chunked).maxContext()
+        guard let limit else { return own }
+        return max(limit, own ?? 0)
     }
 
     /// The spec with its batch chosen, when the workload leaves the batch open to a throughput search: the

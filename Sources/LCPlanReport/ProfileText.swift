@@ -65,7 +65,10 @@ enum ProfileText {
         table.add("headroom", .bytes(m.headroom))
         table.notes.append(
             "kv cache \(UnitFormat.grouped(m.kvCacheBytesPerToken)) bytes per token (all layers); max context "
-                + (a.maxContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none: nothing fits"))
+                + (a.maxContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none: nothing fits")
+                + (a.layoutMaxContext.map {
+                    " (with a smaller prefill chunk; the chosen layout's own: \(UnitFormat.grouped(ExactInt($0))) tokens)"
+                } ?? ""))
         table.notes.append(
             "parameters per device \(UnitFormat.grouped(m.parametersPerDevice))"
                 + (a.spec.workload.mode == .inference

@@ -118,8 +118,9 @@ struct KVLayoutTests {
                 serving: {engine: vllm, gpu_memory_utilization: 0.9}
                 """))
         let e = try #require(Analysis(spec).kvLayout?.engine)
-        // hardware.md: the driver reports 81,559 MiB for an H100 SXM.
-        let device = ExactInt(81_559) * ExactInt(1 << 20)
+        // vLLM reads the total from CUDA: 79.19 GiB on an H100 SXM (hardware.md, PyTorch mem_get_info; the
+        // driver's 81,559 MiB less the CUDA context), 79.19 x 2^30 = 85,029,615,042.56 bytes, rounded.
+        let device = ExactInt(85_029_615_043)
         #expect(e.deviceBytes == device)
         #expect(e.budgetBytes == (device * 9).ceilDivided(by: 10))
         // 8,030,261,248 parameters (cases.md) in bf16; the vocabulary 128,256 = 2,004 x 64 needs no padding.

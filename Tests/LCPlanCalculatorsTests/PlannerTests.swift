@@ -427,6 +427,29 @@ struct ChunkedPrefillSearchTests {
         #expect(a.time.ttft?.compute == b.time.ttft?.compute)
     }
 
+    /// The longest context does not depend on the chunk the search happened to pick (issue 23: Llama 3.1 8B
+    /// at batch 4 on an H200 reported 136,512 at 128k, yet 136,513 fitted with a chunked prefill): the same
+    /// figure from either spec, the spec at that length fits and one token more does not.
+    @Test func maxContextIsTheSearchesNotTheChunks() throws {
+        func analysis(_ context: String) throws -> Analysis {
+            Analysis(
+                try #require(
+                    resolve(
+                        """
+                        version: 1
+                        model: llama-3.1-8b
+                        hardware: {device: h200, count: 1}
+                        workload: {mode: inference, context: \(context), batch: 4}
+                        """)))
+        }
+        let short = try analysis("128k"), long = try analysis("136513")
+        let limit = try #require(short.maxContext)
+        #expect(limit == long.maxContext && limit > 136_513)
+        #expect(short.layoutMaxContext != nil && short.layoutMaxContext! < limit)
+        #expect(try analysis("\(limit)").memory.fits)
+        #expect(try !analysis("\(limit + 1)").memory.fits)
+    }
+
     /// As fast either way, the whole prompt ranks first; a fixed chunk is kept.
     @Test func wholePromptFirstAndFixedChunkKept() throws {
         let search = Analysis(try #require(resolve(Self.spec))).search

@@ -38,14 +38,14 @@ extension Rule {
             version: 1
             model: llama-3.1-70b
             hardware: {device: h200, count: 1}
-            workload: {mode: inference, context: 128k, batch: 2, dtype: fp8}
+            workload: {mode: inference, context: 128k, batch: 2, dtype: fp8, kv_cache: {dtype: fp8}}
             constraints: {memory_headroom: 0.25}
             """,
         nonTriggering: """
             version: 1
             model: llama-3.1-70b
             hardware: {device: h200, count: 1}
-            workload: {mode: inference, context: 64k, batch: 2, dtype: fp8}
+            workload: {mode: inference, context: 64k, batch: 2, dtype: fp8, kv_cache: {dtype: fp8}}
             constraints: {memory_headroom: 0.25}
             """)
 

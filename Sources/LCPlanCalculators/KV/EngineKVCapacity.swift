@@ -206,7 +206,9 @@ public struct EngineKVCapacity: Sendable {
         let model = p.model
         let version = serving.version ?? vllmDefaultVersion
         let modern = version >= EngineVersion(parts: [0, 33])
-        let total = spec.hardware.device.memory.value
+        // vLLM reads the total from CUDA (torch.cuda.mem_get_info), below the driver's figure by the CUDA
+        // context where a preset knows it (`DeviceSpec.cudaVisibleMemory`).
+        let total = spec.hardware.device.cudaVisibleMemory?.value ?? spec.hardware.device.memory.value
         let fraction = serving.gpuMemoryUtilization ?? (modern ? 0.92 : 0.9)
         let budget = (total * ExactInt(Int((fraction * 1_000_000).rounded()))).ceilDivided(by: 1_000_000) ?? .zero
         let parts = stageParts(p, layout, stage: stage)
@@ -243,7 +245,7 @@ public struct EngineKVCapacity: Sendable {
         let pooled = (blocks.floorDivided(by: ExactInt(groups)) ?? .zero) * ExactInt(block)
         let scaled = perRequest.isZero ? ExactInt.zero : ((blocks * ExactInt(context)).floorDivided(by: perRequest) ?? .zero)
         var notes = [
-            "vLLM \(version)\(serving.version == nil ? " (the default; serving.version names another)" : ""): budget ceil(\(UnitFormat.fixed(fraction, decimals: 2)) x \(Bytes(total))), the device memory as the driver reports it",
+            "vLLM \(version)\(serving.version == nil ? " (the default; serving.version names another)" : ""): budget ceil(\(UnitFormat.fixed(fraction, decimals: 2)) x \(Bytes(total))), \(spec.hardware.device.cudaVisibleMemory == nil ? "the device memory as the driver reports it" : "the total CUDA reports (PyTorch mem_get_info), the driver's figure less the CUDA context")",
             "activation peak, estimated from the model's shapes: a profiling pass of \(batched) tokens (max_num_batched_tokens) and a sampler over \(min(seqs, batched)) rows (max_num_seqs) of the vocabulary at 22 B per entry",
             nonTorchNote(serving, nonTorch, ranks: layout.tp * layout.pp),
         ]

@@ -125,12 +125,18 @@ public struct Sweep: Sendable {
             let profile = ModelProfile(spec, analyseRoPE: false)
             let system = System(spec.hardware, computeFormat: spec.workload.dtype.computeFormat)
             var layout = base.layout
+            var searched = base.search.searched
             if Self.changesLayouts(key) || !LayoutRules(spec).isLegal(layout) || layout.devices != spec.hardware.count {
-                layout = Planner(profile: profile, system: system).search().chosen?.layout ?? ResolvedLayout(spec).layout
+                let outcome = Planner(profile: profile, system: system).search()
+                layout = outcome.chosen?.layout ?? ResolvedLayout(spec).layout
+                searched = outcome.searched
             }
             let model = MemoryModel(profile, layout: layout)
             let memory = model.profile()
-            let maxContext = contextKey && layout == base.layout ? base.maxContext : model.maxContext()
+            let maxContext =
+                contextKey && layout == base.layout
+                ? base.maxContext
+                : Analysis.searchedMaxContext(spec, profile: profile, layout: layout, searched: searched, own: model.maxContext())
             let time = LayoutEvaluator(profile: profile, system: system).evaluate(layout).time
             let sequences = KVLayoutProfile(profile, layout: layout).map { $0.ideal.sequences.saturatingMultiplied(by: layout.dp) }
             var lower: Double? = nil, upper: Double? = nil

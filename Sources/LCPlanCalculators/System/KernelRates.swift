@@ -56,7 +56,7 @@ public struct KernelRates: Sendable, Equatable {
     public let linearFLOPRate: Double
 
     init(_ hardware: HardwareSpec, computeFormat: NumberFormat, flopRate: Double, byteRate: Double) {
-        let attention = computeFormat.attentionFormat
+        let attention = computeFormat.activationFormat
         if attention != computeFormat, let entry = hardware.device.peakEntry(for: attention) {
             attentionFormat = entry.0
             attentionFLOPRate = max(entry.1.flopsPerSecond * hardware.efficiency.compute, 1)
@@ -89,16 +89,5 @@ public struct KernelRates: Sendable, Equatable {
     @inline(__always) func computeSeconds(_ total: Double, attention: Double) -> Double {
         guard attentionFLOPRate != linearFLOPRate else { return total / linearFLOPRate }
         return max(total - attention, 0) / linearFLOPRate + attention / attentionFLOPRate
-    }
-}
-
-extension NumberFormat {
-    /// The format attention computes in for a workload in this format: bf16 for the 8-bit and 4-bit floats
-    /// (linear layers only run in them; see `KernelRates`), the format itself otherwise.
-    var attentionFormat: NumberFormat {
-        switch self {
-        case .fp8, .fp8e4m3, .fp8e5m2, .fp4: return .bf16
-        default: return self
-        }
     }
 }

@@ -17,6 +17,11 @@ public enum DeviceCatalogue {
         if device.kind == .gpu {
             device.architecture = key.hasPrefix("h100") || key.hasPrefix("h200") ? .hopper : key.hasPrefix("a100") ? .ampere : nil
         }
+        if key == "h100-sxm" {
+            // vLLM's start-up log on an H100 SXM 80GB: "total memory 79.19 GiB" (PyTorch mem_get_info), against
+            // the driver's 81,559 MiB (79.65 GiB): the figure to two decimals, 79.19 x 2^30 bytes rounded.
+            device.cudaVisibleMemory = Bytes(ExactInt(85_029_615_043))
+        }
         return device
     }
 

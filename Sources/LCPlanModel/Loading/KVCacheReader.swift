@@ -5,10 +5,12 @@ import LCPlanPrecision
 struct KVCacheReader {
     let reader: SpecReader
 
+    /// The KV layout; its format defaults to the activations' (`NumberFormat.activationFormat`: bf16 for
+    /// fp8, int8 and int4 weights, as engines store it).
     func read(_ cache: MappingReader?, dtype: NumberFormat) -> KVCacheSpec {
-        var kv = KVCacheSpec(dtype: dtype, blockTokens: 16)
+        var kv = KVCacheSpec(dtype: dtype.activationFormat, blockTokens: 16)
         guard let cache else { return kv }
-        kv.dtype = cache.choice("dtype", NumberFormat.self) ?? dtype
+        kv.dtype = cache.choice("dtype", NumberFormat.self) ?? dtype.activationFormat
         if let block = cache.int("block_tokens") {
             kv.blockTokens = block
             kv.blockTokensWritten = true
@@ -172,7 +174,8 @@ struct KVCacheReader {
         let kv = workload.kvCache
         if serving.engine != .ideal {
             let floating: Set<NumberFormat> = [.fp8, .fp8e4m3, .fp8e5m2]
-            let plain = kv.dtype == workload.dtype || floating.contains(kv.dtype)
+            let model = workload.dtype.activationFormat
+            let plain = kv.dtype == model || floating.contains(kv.dtype)
             let grouped = kv.scheme != .uniform || kv.groupSize != nil
             if !plain || grouped,
                 let (path, at) = written(
@@ -181,10 +184,10 @@ struct KVCacheReader {
                 reader.report(
                     Diagnostic(
                         .engineKVFormatUnsupported,
-                        "\(serving.engine.rawValue) stores the KV cache in the model's format (\(workload.dtype.rawValue)) or fp8; this layout is \(kv.dtype.rawValue)\(grouped ? " in \(kv.scheme.rawValue) groups" : "")",
+                        "\(serving.engine.rawValue) stores the KV cache in the model's activation format (\(model.rawValue)) or fp8; this layout is \(kv.dtype.rawValue)\(grouped ? " in \(kv.scheme.rawValue) groups" : "")",
                         at: at, keyPath: path,
                         expected:
-                            "kv_cache.dtype \(workload.dtype.rawValue), fp8, fp8_e4m3 or fp8_e5m2 without group scales, or serving.engine: ideal"
+                            "kv_cache.dtype \(model.rawValue), fp8, fp8_e4m3 or fp8_e5m2 without group scales, or serving.engine: ideal"
                     ))
             }
         }

@@ -26,6 +26,10 @@ public struct DeviceSpec: Sendable, Equatable {
     /// The GPU architecture of a built-in preset (and of devices derived from one), which names the attention
     /// kernels' measured efficiencies; nil for CPUs and devices described from scratch.
     public var architecture: GPUArchitecture? = nil
+    /// The total CUDA reports to a process (PyTorch's `torch.cuda.mem_get_info()[1]`), which vLLM budgets
+    /// from; below the driver's figure by what the CUDA context holds. Known for the presets whose logs show
+    /// it; nil elsewhere (the driver's figure is used).
+    public var cudaVisibleMemory: Bytes? = nil
 
     public init(
         name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
@@ -118,6 +122,18 @@ public enum NumberFormat: String, Sendable, CaseIterable, Comparable {
     public var computeFormat: NumberFormat {
         switch self {
         case .int8, .int4, .int2, .fp4: return .bf16
+        default: return self
+        }
+    }
+
+    /// The format activations (and so attention and, by default, the KV cache) are in for weights in this
+    /// format: bf16 for 8-bit and 4-bit weights, the format itself otherwise. fp8 checkpoints declare bf16
+    /// activations, and vLLM's `kv_cache_dtype=auto` means that model dtype (`kv_cache_dtype_str_to_dtype`,
+    /// `vllm/utils/torch_utils.py`; `CacheConfig.cache_dtype`: "If 'auto', will use model data type");
+    /// Transformer Engine and torchao keep attention in bf16 under fp8 training.
+    public var activationFormat: NumberFormat {
+        switch self {
+        case .fp8, .fp8e4m3, .fp8e5m2, .fp4, .int8, .int4, .int2: return .bf16
         default: return self
         }
     }

@@ -191,9 +191,14 @@ enum ProfileSections {
             F.bytes("usable_bytes", "Capacity less the headroom constraint.") { $0.memory.usable },
             F.bytes("headroom_bytes") { $0.memory.headroom }, F.bool("fits") { $0.memory.fits },
             F.bytes("kv_cache_bytes_per_token", "All layers, no parallel split, no paging.") { $0.memory.kvCacheBytesPerToken },
-            F.nullable("max_context", .count, "The longest context that fits (tokens); null if none does.") {
-                $0.maxContext.map(JSONValue.int)
-            },
+            F.nullable(
+                "max_context", .count,
+                "The longest context that fits (tokens) with the search free over what the spec leaves open; null if none does."
+            ) { $0.maxContext.map(JSONValue.int) },
+            F.omittable(
+                "layout_max_context", .count,
+                "The chosen layout's own longest context, when a searched key (the prefill chunk) would change at a longer one."
+            ) { $0.layoutMaxContext.map(JSONValue.int) },
             F.count("sequences_per_replica") { $0.memory.sequencesPerReplica },
             F.count("in_flight_micro_batches") { $0.memory.inFlightMicroBatches },
         ])
