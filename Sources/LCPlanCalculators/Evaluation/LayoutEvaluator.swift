@@ -407,7 +407,7 @@ public struct LayoutEvaluator: Sendable {
         let decodeWeights = max(memory.weights - unreadExpertBytes(layout, tokens: sequences), 0)
         // A decode step reads each sequence's cache at its current length: over the output, prompt + t for
         // t = 1 ... output, on average prompt + (output + 1)/2 (the cache at the final length is what must fit).
-        let mean = meanCacheShare(layout, stage: stage, sequences: sequenceCount)
+        let mean = meanCacheShare(layout, stage: stage, sequences: sequenceCount, final: memory.kvCache + memory.kvOffloaded)
         let kvMean = memory.kvCache * mean
         let decodeMemory =
             decodeWeights * pp / kernels.weightByteRate + kernels.kvReadSeconds(kvMean * pp, perCall: kvMean / stageLayers)
@@ -438,17 +438,16 @@ public struct LayoutEvaluator: Sendable {
     }
 
     /// The cache a decode step reads on average over the output as a share of the cache at the final
-    /// length: paged bytes at prompt + (output + 1)/2 tokens (rounded down) over those at prompt + output,
-    /// through the same layout arithmetic (windows, budgets, prefix sharing), so a capped cache stays capped.
-    func meanCacheShare(_ layout: Layout, stage: Int, sequences: Int) -> Double {
+    /// length (`final` bytes on the stage's device, offloaded share included): paged bytes at prompt +
+    /// (output + 1)/2 tokens (rounded down) through the same layout arithmetic (windows, budgets, prefix
+    /// sharing), so a capped cache stays capped.
+    func meanCacheShare(_ layout: Layout, stage: Int, sequences: Int, final whole: Double) -> Double {
         let workload = profile.spec.workload
-        let final = workload.promptTokens + workload.outputTokens
         let meanTokens = workload.promptTokens + (workload.outputTokens + 1) / 2
-        guard meanTokens < final else { return 1 }
+        guard meanTokens < workload.promptTokens + workload.outputTokens, whole > 0 else { return 1 }
         let layers = layout.stageLayers(max(stage, 0), of: profile.model.layers)
-        let whole: Double = StageMemory.kvBytes(profile, layout, layers: layers, tokens: final, sequences: sequences)
         let part: Double = StageMemory.kvBytes(profile, layout, layers: layers, tokens: meanTokens, sequences: sequences)
-        return whole > 0 ? min(part / whole, 1) : 1
+        return min(part / whole, 1)
     }
 
     /// A decode step's memory time with offloaded KV: each device's offloaded share fills the tiers in
