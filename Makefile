@@ -12,9 +12,11 @@ MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 run: deps release
 	.build/release/lcplan $(EXAMPLE)
 
-## test: install what is missing, build, run every test, and check that generated files are current.
+## test: install what is missing, build, run every test, check that generated files are current, and
+## report functions longer than 80 lines outside the kernels (scripts/long-functions.sh).
 test: test-deps build
 	$(MAKE) --no-print-directory check-generated lint
+	@scripts/long-functions.sh
 	$(SWIFT) test --disable-xctest
 
 ## snapshots: re-record the golden outputs under Tests/Snapshots (review the diff before committing).

@@ -263,38 +263,9 @@ public struct Analysis: Sendable {
         }
     }
 
-    static func assumptions(_ spec: Spec, layout: Layout, defaulted: [String], time: TimeProfile, system: System) -> [Assumption] {
+    /// The efficiencies and kernel classes the times rest on, each with its source.
+    static func efficiencyAssumptions(_ spec: Spec, time: TimeProfile, system: System) -> [Assumption] {
         var list: [Assumption] = []
-        let c = spec.conventions
-        list.append(
-            Assumption(
-                "attention_flops",
-                c.attentionFLOPs == .causal
-                    ? "attention FLOPs: causal masks halve QK^T and PV in prefill and training (Megatron-LM convention)"
-                    : "attention FLOPs: QK^T and PV counted in full, masked half included (PaLM, Korthikanti 2022)"))
-        list.append(
-            Assumption(
-                "flop_scope",
-                "FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted"))
-        if !defaulted.isEmpty {
-            list.append(
-                Assumption(
-                    "layout_search",
-                    "layout keys not fixed by the spec (\(defaulted.joined(separator: ", "))) are chosen by the search for the best \(spec.search.objective.rawValue) among the layouts the rules allow"
-                ))
-        }
-        if layout.pp > 1 && spec.model.layers % layout.pp != 0 {
-            let layers = spec.model.layers, pp = layout.pp
-            let first = layout.stageLayers(0, of: layers).count, last = layout.stageLayers(pp - 1, of: layers).count
-            let largest = Layout.largestStage(layers: layers, pp: pp)
-            list.append(
-                Assumption(
-                    "uneven_stages",
-                    first < largest || last < largest
-                        ? "pipeline stages are uneven: the first holds \(first) layers, the last \(last), the others \(largest) (the ends also carry the embedding and the output; Llama 3, Megatron-LM and torchtitan split so); the pace is the largest stage's"
-                        : "pipeline stages are uneven: the first \(layers % pp) stages hold \(largest) layers, the others \(largest - 1); the pace is the largest stage's",
-                    value: Double(largest)))
-        }
         let e = spec.hardware.efficiency
         let sources = system.efficiencySources
         list.append(
@@ -339,6 +310,42 @@ public struct Analysis: Sendable {
                     "the attention core at the \(system.kernels.attentionFormat.rawValue) peak: \(spec.workload.dtype.rawValue) runs the linear layers' GEMMs only, as Transformer Engine's fp8_autocast and torchao's Float8 training do (fp8 attention, FlashAttention-3's, is a separate kernel lcplan does not assume)",
                     value: system.kernels.attentionFLOPRate / max(spec.hardware.efficiency.compute, 1e-9), unit: "flop_per_s"))
         }
+        return list
+    }
+
+    static func assumptions(_ spec: Spec, layout: Layout, defaulted: [String], time: TimeProfile, system: System) -> [Assumption] {
+        var list: [Assumption] = []
+        let c = spec.conventions
+        list.append(
+            Assumption(
+                "attention_flops",
+                c.attentionFLOPs == .causal
+                    ? "attention FLOPs: causal masks halve QK^T and PV in prefill and training (Megatron-LM convention)"
+                    : "attention FLOPs: QK^T and PV counted in full, masked half included (PaLM, Korthikanti 2022)"))
+        list.append(
+            Assumption(
+                "flop_scope",
+                "FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted"))
+        if !defaulted.isEmpty {
+            list.append(
+                Assumption(
+                    "layout_search",
+                    "layout keys not fixed by the spec (\(defaulted.joined(separator: ", "))) are chosen by the search for the best \(spec.search.objective.rawValue) among the layouts the rules allow"
+                ))
+        }
+        if layout.pp > 1 && spec.model.layers % layout.pp != 0 {
+            let layers = spec.model.layers, pp = layout.pp
+            let first = layout.stageLayers(0, of: layers).count, last = layout.stageLayers(pp - 1, of: layers).count
+            let largest = Layout.largestStage(layers: layers, pp: pp)
+            list.append(
+                Assumption(
+                    "uneven_stages",
+                    first < largest || last < largest
+                        ? "pipeline stages are uneven: the first holds \(first) layers, the last \(last), the others \(largest) (the ends also carry the embedding and the output; Llama 3, Megatron-LM and torchtitan split so); the pace is the largest stage's"
+                        : "pipeline stages are uneven: the first \(layers % pp) stages hold \(largest) layers, the others \(largest - 1); the pace is the largest stage's",
+                    value: Double(largest)))
+        }
+        list += efficiencyAssumptions(spec, time: time, system: system)
         if spec.workload.dtype.bits <= 4 {
             list.append(
                 Assumption("weight_scales", "\(spec.workload.dtype.bits)-bit weights carry one fp16 scale per group of 128", value: 128))

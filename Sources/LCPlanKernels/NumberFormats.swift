@@ -22,7 +22,8 @@ public enum KernelFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// OCP E4M3FN tops out at 448 (no infinity), E5M2 at 57,344 (../shared/reference/serving.md).
+    /// OCP E4M3FN tops out at 448 (no infinity), E5M2 at 57,344 (OCP 8-bit Floating Point Specification
+    /// (OFP8) revision 1.0, table 1).
     public var maxFinite: Double {
         switch self {
         case .fp32: return Double(Float.greatestFiniteMagnitude)

@@ -7,6 +7,25 @@ struct DocumentationTests {
         "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate", "calibrate",
     ]
 
+    /// Citations stay in the repository: no source file points at `../shared`, which a clone does not have
+    /// (docs/references.md lists the primary sources instead), and every file the time model's classes live
+    /// in is named there.
+    @Test func citationsStayInTheRepository() throws {
+        let root = CLI.path("Sources")
+        let files = try #require(FileManager.default.enumerator(atPath: root)).compactMap { $0 as? String }.filter {
+            $0.hasSuffix(".swift")
+        }
+        #expect(files.count > 50)
+        for file in files {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            #expect(!text.contains("../shared") && !text.contains("shared/reference") && !text.contains("shared/notes"), "\(file)")
+        }
+        let references = try String(contentsOfFile: CLI.path("docs/references.md"), encoding: .utf8)
+        for name in ["AttentionKernels.swift", "KernelRates.swift", "EngineKVCapacity.swift", "LayoutRules.swift", "KVCacheSize.swift"] {
+            #expect(references.contains(name), "\(name)")
+        }
+    }
+
     @Test func readmeNamesEveryCommandAndExample() throws {
         let readme = try CLI.read("README.md")
         for command in Self.commands { #expect(readme.contains("lcplan \(command)"), "README shows lcplan \(command)") }

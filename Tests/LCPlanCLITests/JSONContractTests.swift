@@ -96,6 +96,6 @@ struct EfficiencySourceTests {
         #expect(text.contains("2x optimistic on prefill") == false)
         let defaults = try CLI.run(
             ["-", "--color", "never"], stdin: spec.replacingOccurrences(of: ", efficiency: {compute: 0.6}", with: ""))
-        #expect(defaults.stdout.contains("about 2x optimistic on prefill against measured kernel data"))
+        #expect(defaults.stdout.contains("about 2x optimistic on prefill against measured kernels"))
     }
 }

@@ -29,8 +29,8 @@ public struct MemoryParts<N: CountArithmetic>: Sendable {
 }
 
 /// The memory of one device of one pipeline stage: the one formula behind both `MemoryModel` (exact)
-/// and `LayoutEvaluator` (double), from ../shared/reference/accounting.md ("Activation memory",
-/// "Model states", "KV cache").
+/// and `LayoutEvaluator` (double): activations after Korthikanti et al. 2022 (arXiv 2205.05198) Table 2,
+/// model states after ZeRO (arXiv 1910.02054) sec. 3, the KV cache as `KVCacheSize` counts it.
 ///
 /// - Weights: the stage's dense parameters over tp and its expert parameters over etp x ep (planner.md
 ///   K2, K10), plus the embedding on the first stage and the final norm and output layer on the last

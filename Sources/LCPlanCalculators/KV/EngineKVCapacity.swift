@@ -1,8 +1,9 @@
 import LCPlanModel
 import LCPlanPrecision
 
-/// What a serving engine admits, by its own start-up accounting (../shared/reference/serving.md, "How
-/// engines turn memory into KV capacity"), on the most constrained device of the layout.
+/// What a serving engine admits, by its own start-up accounting (vLLM `vllm/v1/worker/gpu_worker.py`
+/// `determine_available_memory`, `vllm/v1/core/kv_cache_utils.py`, `vllm/v1/kv_cache_interface.py`; SGLang
+/// `python/sglang/srt/model_executor/model_runner.py`), on the most constrained device of the layout.
 ///
 /// vLLM V1 (serving.md for 0.8 to 0.19, engines.md 1.3 for 0.33.0; `gpu_worker.determine_available_memory`,
 /// `kv_cache_utils`):

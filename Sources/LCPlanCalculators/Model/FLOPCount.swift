@@ -4,7 +4,8 @@ import LCPlanPrecision
 /// FLOPs of one phase, exact, split into parts that sum to the total.
 ///
 /// A FLOP is one multiply or one add, so an (m x k)(k x n) matrix product is 2mkn
-/// (../shared/reference/accounting.md, convention 1). Only matrix products and the SSM scan are counted;
+/// (the convention of Kaplan et al. 2020, arXiv 2001.08361 sec. 2.1, and Narayanan et al. 2021, arXiv
+/// 2104.04473 appendix). Only matrix products and the SSM scan are counted;
 /// norms, activations, softmax and residual adds are not (they are below 1% at the sizes lcplan plans).
 public struct FLOPBreakdown: Sendable, Equatable {
     /// QK^T and PV.

@@ -3,13 +3,14 @@ import LCPlanPrecision
 
 /// The size of the KV cache (and of the constant recurrent state of SSM and linear-attention layers).
 ///
-/// Elements per cached token per layer (../shared/reference/accounting.md, "KV cache"): MHA 2 a d_h,
+/// Elements per cached token per layer (keys and values of every KV head; GQA, Ainslie et al. 2023): MHA 2 a d_h,
 /// GQA 2 n_kv d_h, MQA 2 d_h, MLA kv_lora_rank + qk_rope_head_dim (DeepSeek-V2 Table 1). Sliding-window
 /// layers keep min(tokens, window) tokens (Mistral 7B's rolling buffer); SSM layers keep a constant
 /// state of d_inner x (state + conv - 1) elements (Mamba's ssm and conv states); linear-attention layers a
 /// d_h x d_h state per head.
 ///
-/// Storage per element with its metadata (../shared/reference/serving.md, "KV formats"):
+/// Storage per element with its metadata (vLLM's quantized KV cache docs; LMDeploy `kv_quant.md`; FlexGen
+/// `CompressionConfig`; KIVI, arXiv 2402.02750; MILLION, arXiv 2504.03661):
 /// - `uniform`: b bits per element, and for integer formats (or a stated `group_size`) one scale, and a
 ///   zero point when asymmetric, of `scale_dtype` per group of consecutive channels of one token's head
 ///   vector (default group: the whole head vector, LMDeploy's per token and head: int8 8.25 bits, int4 4.25

@@ -6,7 +6,7 @@ import LCPlanPrecision
 /// Counted as the weights a checkpoint stores: every matrix and bias, every norm's scale (and shift
 /// for LayerNorm), embeddings, and the output layer unless it is tied. Conventions follow the models'
 /// reference implementations (Hugging Face transformers `modeling_llama.py`, `modeling_deepseek_v3.py`,
-/// `modeling_gemma2.py`, `modeling_mamba.py`); ../shared/reference/cases.md lists the totals they give.
+/// `modeling_gemma2.py`, `modeling_mamba.py`); the tests hold the totals to the model cards'.
 public struct ParameterCount: Sendable, Equatable {
     public let total: ExactInt
     /// Parameters one token uses: MoE layers count only `active` routed experts (plus shared ones).

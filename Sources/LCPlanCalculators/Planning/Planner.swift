@@ -5,7 +5,7 @@ import Synchronization
 /// The layout search: every layout the spec's `plan` leaves open, checked by `LayoutRules` (and the
 /// engines named in `search.enforce`), costed by `LayoutEvaluator`, ranked by `search.objective`.
 ///
-/// What is searched (each only when `plan` leaves it open; ../shared/reference/planner.md):
+/// What is searched (each only when `plan` leaves it open; the legality rules are `LayoutRules`'):
 /// - training: tp (within a node unless `tp_across_nodes`; beyond the KV groups only with
 ///   `tp_beyond_kv_groups`), cp with each kind in `cp_kinds`, pp (uneven stages allowed), dp (the rest of
 ///   the devices), virtual stages (2 to 8, interleaved schedule), ep (MoE, folded over dp x cp), micro-batch

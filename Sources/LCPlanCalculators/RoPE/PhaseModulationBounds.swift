@@ -3,8 +3,8 @@ import LCPlanPrecision
 
 /// Bounds on the RoPE base from "Rotary Positional Embeddings as Phase Modulation" (arXiv 2602.10959),
 /// in the forms published summaries give, and in exact-dimension forms derived from first principles
-/// (the slowest pair, theta_min = b^(-(r-2)/r), carries the constraint), as ../shared/reference/rope.md
-/// sec. 1 states them:
+/// (the slowest pair, theta_min = b^(-(r-2)/r), carries the constraint), after "Rotary Positional
+/// Embeddings as Phase Modulation" (arXiv 2602.10959):
 ///
 /// | bound | summary form | exact-dimension form |
 /// |---|---|---|

@@ -4,7 +4,7 @@ import LCPlanPrecision
 
 /// Models known to work, to judge a criterion's warning against: each catalogue model with rotary
 /// embeddings at the context it was trained and released for (its config's max_position_embeddings and
-/// model card; ../shared/reference/models.md), with its effective base there. A configuration is placed
+/// model card), with its effective base there. A configuration is placed
 /// against the nearest of them documented at its context or beyond (a longrope preset without its
 /// factor lists is left out: its figures alone would not work).
 public struct RoPEEvidence: Sendable {

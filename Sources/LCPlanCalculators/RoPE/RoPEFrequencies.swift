@@ -5,7 +5,9 @@ import LCPlanPrecision
 ///
 /// Pair j (j = 0 ..< r/2) of a head turns by m x theta_j at position m, theta_j = b^(-2j/r)
 /// (Su et al., arXiv 2104.09864). Scaling methods transform the theta_j and may scale attention logits,
-/// as Hugging Face transformers `modeling_rope_utils.py` defines them (../shared/reference/rope.md sec. 4):
+/// as Hugging Face transformers `src/transformers/modeling_rope_utils.py` defines them (defaults where a
+/// config omits a key: YaRN beta_fast 32 and beta_slow 1, that file's; llama3 low_freq_factor 1 and
+/// high_freq_factor 4, the values of Llama 3.1's `config.json`, which transformers requires):
 /// linear divides every theta_j by s; ntk raises the base to b s^(r/(r-2)); dynamic NTK to
 /// b (s n / L_max - (s - 1))^(r/(r-2)) at sequence length n > L_max; yarn blends theta_j/s and theta_j with a
 /// ramp between two correction dims; llama3 keeps short wavelengths, divides long ones by s and blends

@@ -33,7 +33,7 @@ public struct RoPELimit: Sendable {
 }
 
 extension RoPEAnalysis {
-    /// Where each criterion comes from and what it assumes (../shared/reference/rope.md).
+    /// Where each criterion comes from and what it assumes (the papers each names).
     enum Sources {
         static let phaseModulation =
             "Rotary Positional Embeddings as Phase Modulation (arXiv 2602.10959), as published summaries state its bounds"

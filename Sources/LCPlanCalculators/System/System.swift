@@ -50,8 +50,7 @@ public struct System: Sendable {
     public static let fallbackLinkBytesPerSecond = 25e9
 
     /// NVLink's share of its stated bandwidth that transfers reach: 371-377 GB/s measured unidirectional on
-    /// H100 NVLink 4 against 450 GB/s per direction (NVIDIA/nccl issue 1264; ../shared/reference/serving.md,
-    /// "Offload tiers: measured bandwidths"), the middle taken: 374/450.
+    /// H100 NVLink 4 against 450 GB/s per direction (NVIDIA/nccl issue 1264), the middle taken: 374/450.
     public static let nvlinkEfficiency = 374.0 / 450.0
 
     /// The efficiency of each network: the spec's `hardware.efficiency.network` when it sets one; otherwise,

@@ -1,7 +1,7 @@
 import LCPlanPrecision
 
-/// Built-in device presets. GPU figures: NVIDIA H200, H100 and A100 datasheets as collected in
-/// ../shared/reference/hardware.md; tensor-core peaks DENSE (the datasheets print Hopper with 2:4
+/// Built-in device presets. GPU figures: the NVIDIA H200, H100 and A100 datasheets (each preset's `source`
+/// names its own); tensor-core peaks DENSE (the datasheets print Hopper with 2:4
 /// sparsity, twice these), bandwidths decimal, NVLink per direction (half the bidirectional figure the
 /// sheets print). GPU memory is the capacity the driver reports (`nvidia-smi` total, hardware.md), not
 /// the marketing GB read as decimal bytes: an "80 GB" H100 has 81,559 MiB, about 7% more than 80e9 B.

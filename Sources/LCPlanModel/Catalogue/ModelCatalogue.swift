@@ -1,5 +1,5 @@
-/// Built-in model presets. Figures are from each model's public Hugging Face `config.json`, as
-/// collected in ../shared/reference/models.md; `checked` marks figures checked against a public copy
+/// Built-in model presets. Figures are from each model's public Hugging Face `config.json` (each preset's
+/// `source` names the repository); `checked` marks figures checked against a public copy
 /// of the config, `quoted` figures that are widely quoted but were not re-checked.
 public enum ModelCatalogue {
     /// Alternative names accepted for presets.

@@ -1,5 +1,7 @@
 /// Start-up rules of particular engines beyond `LayoutRules` (Megatron-LM's degree rules, which every layout
-/// meets), for `search.enforce` and `lcplan emit` (../shared/reference/planner.md K13-K16, engines.md):
+/// meets), for `search.enforce` and `lcplan emit` (torchtitan `torchtitan/distributed/parallel_dims.py`;
+/// DeepSpeed `deepspeed/sequence/layer.py` and PR 6392; vLLM `model_executor/layers/linear.py`; NeMo
+/// `performance_long_sequence.md`; the engines' argument files as `EngineScript` names them):
 ///
 /// - Megatron-LM: its flags shard the optimizer state only (`--use-distributed-optimizer`, ZeRO-1); with
 ///   sequence parallelism the per-rank sequence divides by tp (`tensor_parallel/mappings.py`); uneven

@@ -19,7 +19,9 @@ public struct LayoutViolation: Sendable, Equatable {
 }
 
 /// The single definition of a legal layout: what the frameworks check at start-up
-/// (../shared/reference/planner.md, rules K1-K11), for the loader (fixed degrees only, mapped to located
+/// (Megatron-LM `megatron/core/parallel_state.py` and `megatron/training/arguments.py`, `transformer_config.py`,
+/// `pipeline_parallel/schedules.py`, `num_microbatches_calculator.py`; TransformerEngine `context_parallel.py`;
+/// vLLM `QKVParallelLinear`; Llama 3, arXiv 2407.21783 sec. 3.3.2), for the loader (fixed degrees only, mapped to located
 /// diagnostics) and for a search (every degree).
 ///
 /// - tp divides the query heads and the FFN, and divides or is a multiple of the KV heads (K4, K15);

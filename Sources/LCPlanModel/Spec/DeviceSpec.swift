@@ -1,7 +1,7 @@
 import LCPlanPrecision
 
 /// One accelerator or CPU: its memory, bandwidths and peak rates. Peaks are DENSE (no 2:4 sparsity),
-/// capacities and bandwidths decimal (GB = 1e9), as ../shared/reference/hardware.md states them.
+/// capacities and bandwidths decimal (GB = 1e9), as the vendors' datasheets state them.
 public struct DeviceSpec: Sendable, Equatable {
     public var name: String
     public var kind: DeviceKind
@@ -175,9 +175,10 @@ public struct HardwareSpec: Sendable, Equatable {
 }
 
 /// Fractions of the peak rates that real kernels reach, before the pipeline bubble and communication that
-/// lcplan costs apart. Defaults from ../shared/reference/hardware.md: compute 0.5 (formulas at peak are about
-/// 2x optimistic on prefill against measured kernels), memory 0.5 (the middle of decode's 45-57% of the HBM
-/// bound), network 0.7 (an assumption; NVLink's measured 0.83 is `System.nvlinkEfficiency`). Reported, and a
+/// lcplan costs apart. Defaults, assumptions that `EfficiencySources` reports with what they rest on:
+/// compute 0.5 (published training runs reach 38-52% of dense peak with the bubble and communication
+/// included: Llama 3, arXiv 2407.21783 Table 4; Narayanan et al. 2021, arXiv 2104.04473 Table 1), memory 0.5
+/// (the flat factor where no kernel class applies; `KernelRates` has decode's measured ones), network 0.7 (an assumption; NVLink's measured 0.83 is `System.nvlinkEfficiency`). Reported, and a
 /// spec overrides them (`EfficiencySources` says which).
 public struct Efficiency: Sendable, Equatable {
     public var compute: Double

@@ -1,5 +1,5 @@
 /// A published document-length distribution: shares of documents by length bucket
-/// (../shared/reference/serving.md, "Variable-length training batches"; DistCA repository
+/// (DistCA, arXiv 2510.18121, and its repository
 /// `distca/simulator/data/dist_prolong.json` and `dist_wlbllm.json`).
 public enum BuiltInDistribution: String, Sendable, CaseIterable {
     case prolong, wlb

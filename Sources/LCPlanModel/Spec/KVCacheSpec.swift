@@ -55,7 +55,7 @@ public struct KVPrefix: Sendable, Equatable {
 /// Where KV blocks that do not fit on the device go.
 public enum KVTierKind: String, Sendable, CaseIterable { case host, cxl, nvme }
 
-/// A measured host link a tier can name instead of a bandwidth (../shared/reference/serving.md, "Offload tiers").
+/// A measured host link a tier can name instead of a bandwidth (each case names its NVIDIA/nvbandwidth issue).
 public enum KVTierLink: String, Sendable, CaseIterable {
     /// H100 over PCIe Gen5 x16: host->device 35.2 GB/s measured (NVIDIA/nvbandwidth issue 24).
     case pcieGen5 = "pcie-gen5"

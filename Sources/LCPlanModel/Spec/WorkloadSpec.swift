@@ -136,8 +136,8 @@ public enum SearchObjective: String, Sendable, CaseIterable {
     case devices
 }
 
-/// Engines whose start-up rules a searched layout must also satisfy (`search.enforce`;
-/// ../shared/reference/planner.md K13-K16).
+/// Engines whose start-up rules a searched layout must also satisfy (`search.enforce`; the rules and the
+/// files that enforce them are listed at `EngineLayoutRules`).
 public enum EngineRules: String, Sendable, CaseIterable {
     case megatron, torchtitan, deepspeed, vllm, sglang, trtllm
 }

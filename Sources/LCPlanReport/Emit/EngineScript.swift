@@ -2,7 +2,7 @@ import LCPlanCalculators
 import LCPlanModel
 
 /// The engines `lcplan emit` writes launch scripts for, with the version each script follows
-/// (../shared/reference/engines.md, which names the source of every flag and key).
+/// (`ServingEmitters` and `TrainingEmitters` name the source files every flag and key was read from).
 public enum Engine: String, Sendable, CaseIterable {
     case vllm, sglang, trtllm, megatron, torchtitan, deepspeed
 

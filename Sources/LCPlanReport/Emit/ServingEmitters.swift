@@ -1,9 +1,10 @@
 import LCPlanCalculators
 import LCPlanModel
 
-/// Launch scripts for the serving engines, from ../shared/reference/engines.md part 1 (vLLM 0.33.0,
-/// SGLang 0.5.23, TensorRT-LLM 1.x): only flags and keys listed there, and the layout rules each engine
-/// enforces at start-up.
+/// Launch scripts for the serving engines, from their own argument definitions (vLLM 0.33.0
+/// `vllm/engine/arg_utils.py` and `vllm/config/*.py`; SGLang 0.5.23 `python/sglang/srt/server_args.py`;
+/// TensorRT-LLM 1.x `tensorrt_llm/commands/serve.py` and `llmapi/llm_args.py`): only flags and keys read
+/// there, and the layout rules each engine enforces at start-up.
 enum ServingEmitters {
     /// vLLM (`vllm serve`): TP, PP, replicas (`--data-parallel-size`), prefill context parallelism (adds
     /// ranks, as lcplan's cp does), expert parallelism (its size is implied: TP x PCP x DP, so lcplan's ep

@@ -1,8 +1,9 @@
 import LCPlanCalculators
 import LCPlanModel
 
-/// Launch scripts for the training frameworks, from ../shared/reference/engines.md part 2 (Megatron-LM
-/// core_v0.19.0, torchtitan v0.2.2, DeepSpeed 0.19.5): only flags and keys listed there, and the rules each
+/// Launch scripts for the training frameworks, from their own argument definitions (Megatron-LM core_v0.19.0
+/// `megatron/training/arguments.py`; torchtitan v0.2.2 `torchtitan/config/job_config.py`; DeepSpeed 0.19.5
+/// `deepspeed/runtime/config.py`; torchrun's `torch/distributed/run.py`): only flags and keys read there, and the rules each
 /// checks at start-up. Every script ends its command with "$@", so a run's own arguments (data, tokenizer,
 /// optimizer, checkpoints: not part of a plan) follow on the command line.
 enum TrainingEmitters {
