@@ -79,7 +79,7 @@ struct CommandTests {
         #expect(all.stdout.split(separator: "\n").count >= 20)
     }
 
-    /// Every model in ../shared/reference/models.md and every device of the issue is a preset.
+    /// Every catalogue model and every device of the issues is a preset.
     @Test func presetsListTheCatalogue() throws {
         let result = try CLI.run(["presets", "--format", "json"])
         #expect(result.status == 0)
@@ -88,7 +88,7 @@ struct CommandTests {
             "mistral-7b-v0.1", "mistral-7b-v0.2", "mixtral-8x7b", "qwen2.5-7b", "qwen2.5-7b-1m", "deepseek-v3",
             "yi-6b-200k", "phi-3-mini-128k", "gemma-2-9b", "gemma-3-27b", "mamba-2.8b", "jamba-v0.1",
             "h200", "h200-nvl", "h100-sxm", "h100-pcie", "a100-40gb", "a100-80gb", "a100-pcie-80gb", "rpi5",
-            "apple-m2", "apple-m3-max", "x86-laptop", "local",
+            "apple-m2", "apple-m2-cpu", "apple-m3-max", "apple-m3-max-cpu", "jetson-agx-orin-64gb", "x86-laptop", "local",
         ]
         for name in names { #expect(result.stdout.contains("\"name\": \"\(name)\""), "preset \(name)") }
         #expect(try CLI.run(["presets"]).stdout.contains("deepseek-v3"))

@@ -183,3 +183,51 @@ struct KernelClassTests {
         #expect(large.exposedSeconds == 0)
     }
 }
+
+/// Edge devices as they compute: Apple presets are their GPUs (llama.cpp Metal, MLX) with the Metal decode
+/// efficiency measured on their class, `-cpu` the cores; Jetson AGX Orin its GPU.
+struct EdgeDeviceTests {
+    static func analysis(_ device: String) throws -> Analysis {
+        Analysis(
+            try #require(
+                resolve(
+                    """
+                    version: 1
+                    model: llama-3.2-3b
+                    hardware: {device: \(device), count: 1}
+                    workload: {mode: inference, context: 4k, batch: 1, output_tokens: 256, dtype: int4}
+                    """)))
+    }
+
+    /// The GPU path's prompt processing against the cores': the M2's 10-core GPU, 3.579 TFLOP/s at 0.6
+    /// (philipturner/metal-benchmarks; llama.cpp's pp512 on an M1), against its CPU's 0.5 TFLOP/s at the
+    /// default 0.5: 3.579 x 0.6 / (0.5 x 0.5) = 8.6 times faster.
+    @Test func applePromptRunsOnTheGPU() throws {
+        let gpu = try Self.analysis("apple-m2"), cpu = try Self.analysis("apple-m2-cpu")
+        #expect(gpu.spec.hardware.device.kind == .gpu && cpu.spec.hardware.device.kind == .cpu)
+        let ratio = try #require(cpu.time.ttft?.compute) / (try #require(gpu.time.ttft?.compute))
+        #expect(abs(ratio - 3.579 * 0.6 / (0.5 * 0.5)) / ratio < 1e-9, "\(ratio)")
+    }
+
+    /// Decode on an M3 Max streams the weights at 0.60 of 400 GB/s (Metal, llama.cpp discussion 4167), not
+    /// at the NVIDIA classes' 0.80: the memory time is the weights and cache at that one rate.
+    @Test func appleDecodeAtMetalsRate() throws {
+        let a = try Self.analysis("apple-m3-max")
+        #expect(!a.system.kernels.memoryClasses)
+        let tpot = try #require(a.time.tpot)
+        let memory = a.evaluation.memory
+        // The cache read at its mean length: prompt 4,096 - 256 = 3,840, plus (256 + 1)/2 = 128, 3,968 tokens
+        // (248 whole blocks of 16) of the final 4,096 (256 blocks).
+        let kv = memory.kvCache * 3968 / 4096
+        #expect(abs(tpot.memory - (memory.weights + kv) / (400e9 * 0.60)) / tpot.memory < 1e-9)
+    }
+
+    /// Jetson AGX Orin 64GB: the GPU's dense FP16 rate, 170 sparse INT8 TOPS halved for density and again for
+    /// FP16 (NVIDIA's technical brief), 42.5 TFLOP/s, over 204.8 GB/s of LPDDR5.
+    @Test func jetsonOrin() throws {
+        let a = try Self.analysis("jetson-agx-orin-64gb")
+        #expect(a.system.computeFormat == .bf16 && a.system.peakFLOPPerSecond == 170e12 / 4)
+        #expect(a.spec.hardware.device.memoryBandwidth.bytesPerSecond == 204.8e9)
+        #expect(a.spec.hardware.efficiency.memory == 0.75)
+    }
+}

@@ -27,6 +27,12 @@ public struct EfficiencySources: Sendable, Equatable {
             network = stated("network") ?? "default: an assumption, not a measurement"
             return
         }
+        if let own = device.defaultEfficiency {
+            compute = stated("compute") ?? "default \(own.compute): \(own.computeSource)"
+            memory = stated("memory") ?? "default \(own.memory): \(own.memorySource)"
+            network = stated("network") ?? "default: an assumption, not a measurement"
+            return
+        }
         switch device.kind {
         case .gpu:
             compute =

@@ -21,9 +21,10 @@ import LCPlanModel
 ///   Self-Attentions for LLM Serving with FlashInfer", figures single- and batch-decode-benchmark): about
 ///   0.46 at 64 MiB (4k tokens), 0.74 at 256 MiB, 0.87 at 1 GiB.
 ///
-/// The memory classes apply to GPU presets when the spec leaves `hardware.efficiency.memory` unset; a
-/// stated memory efficiency, a CPU (whose rates `lcplan calibrate` measures) and a device measured on
-/// itself keep the one flat factor.
+/// The memory classes apply to the NVIDIA data-centre presets (A100, H100, H200 and devices derived from
+/// them) when the spec leaves `hardware.efficiency.memory` unset; a stated memory efficiency, a CPU (whose
+/// rates `lcplan calibrate` measures), an Apple or Jetson GPU (their own measured or assumed factor) and a
+/// device measured on itself keep the one flat factor.
 public struct KernelRates: Sendable, Equatable {
     /// Weight streaming's share of memory bandwidth in decode (vLLM #17126, #49363; see above).
     public static let weightStreamEfficiency = 0.80
@@ -67,7 +68,8 @@ public struct KernelRates: Sendable, Equatable {
         let eightBit = computeFormat.bits == 8 && computeFormat != .int8 && !hardware.efficiency.stated.contains("compute")
         linearFLOPRate = eightBit ? max(flopRate * (Self.fp8GEMMRatio[hardware.device.name] ?? 1), 1) : flopRate
         let device = hardware.device
-        memoryClasses = device.kind == .gpu && device.measured == nil && !hardware.efficiency.stated.contains("memory")
+        // The classes rest on measurements of NVIDIA data-centre GPUs: presets of a known architecture only.
+        memoryClasses = device.architecture != nil && device.measured == nil && !hardware.efficiency.stated.contains("memory")
         bandwidth = device.memoryBandwidth.bytesPerSecond
         flatByteRate = byteRate
         weightByteRate = memoryClasses ? max(bandwidth * Self.weightStreamEfficiency, 1) : byteRate

@@ -44,6 +44,31 @@ public enum DeviceCatalogue {
         .bf16: tf(312), .fp16: tf(312), .tf32: tf(156), .fp32: tf(19.5), .int8: tf(624), .fp64: tf(9.7),
     ]
 
+    /// An Apple GPU preset with its measured Metal decode efficiency; compute 0.6, what llama.cpp's Metal
+    /// prompt processing reaches on an M1 8-core GPU (pp512 of Llama 2 7B Q4_0: 117.96 tokens/s x 2 x 6.74e9
+    /// FLOPs = 1.59 of 2.617 TFLOP/s; ggml-org/llama.cpp discussion 4167), assumed for the others.
+    private static func appleGPU(_ base: DeviceSpec, memory: Double, memorySource: String) -> DeviceSpec {
+        var device = base
+        device.defaultEfficiency = DeviceEfficiency(
+            compute: 0.6, memory: memory,
+            computeSource:
+                "Metal prompt processing reaches about 0.6 of the FP32 peak (llama.cpp pp512, Llama 2 7B Q4_0, M1 8-core GPU: 117.96 tokens/s; ggml-org/llama.cpp discussion 4167); assumed for this chip",
+            memorySource: memorySource)
+        return device
+    }
+
+    /// The Jetson preset: no measured efficiencies for LLM kernels on Jetson are published in lcplan's
+    /// sources, so the generic memory-bound figure, 0.75 (the middle of 0.7-0.8), and compute 0.5, both
+    /// assumptions and lower confidence.
+    private static func jetson(_ base: DeviceSpec) -> DeviceSpec {
+        var device = base
+        device.defaultEfficiency = DeviceEfficiency(
+            compute: 0.5, memory: 0.75,
+            computeSource: "an assumption (no measured LLM kernel rates on Jetson in lcplan's sources; lower confidence)",
+            memorySource: "an assumption, the middle of the 0.7-0.8 memory-bound kernels reach elsewhere (lower confidence)")
+        return device
+    }
+
     public static let all: [DeviceSpec] = [
         DeviceSpec(
             name: "h200", kind: .gpu, memory: mib(143_771), memoryBandwidth: gbps(4800), peak: hopperSXMPeaks,
@@ -115,18 +140,54 @@ public enum DeviceCatalogue {
                 LPDDR4X-4267 about 17 GB/s
                 """,
             confidence: .stated),
+        appleGPU(
+            DeviceSpec(
+                name: "apple-m2", kind: .gpu, memory: gb(16), memoryBandwidth: gbps(100),
+                peak: [.fp32: tf(3.579), .fp16: tf(3.579)],
+                source: """
+                    Apple M2 (16 GB), its 10-core GPU as llama.cpp (Metal) and MLX run models: 3.579 TFLOP/s FP32, \
+                    FP16 at the same rate (philipturner/metal-benchmarks README at dc2adc6), 100 GB/s unified memory; \
+                    apple-m2-cpu is the CPU cores
+                    """, confidence: .stated),
+            memory: 0.80,
+            memorySource:
+                "Metal decode streams weights at 0.77-0.82 of nominal bandwidth on the base chips (llama.cpp llama-bench tg128, Llama 2 7B Q4_0 on M1 8-core, M3 and M4 10-core; ggml-org/llama.cpp discussion 4167); M2 assumed alike"
+        ),
         DeviceSpec(
-            name: "apple-m2", kind: .cpu, memory: gb(16), memoryBandwidth: gbps(100), peak: [.fp32: gf(500)],
+            name: "apple-m2-cpu", kind: .cpu, memory: gb(16), memoryBandwidth: gbps(100), peak: [.fp32: gf(500)],
             source: "Apple M2 (16 GB): 4P + 4E cores, about 0.5 TFLOP/s FP32 on the CPU, 100 GB/s unified memory",
             confidence: .stated),
+        appleGPU(
+            DeviceSpec(
+                name: "apple-m3-max", kind: .gpu, memory: gb(128), memoryBandwidth: gbps(400),
+                peak: [.fp32: tf(40 * 10.74 / 30), .fp16: tf(40 * 10.74 / 30)],
+                source: """
+                    Apple M3 Max (40-core GPU, 128 GB) as llama.cpp (Metal) and MLX run models: 400 GB/s; Apple \
+                    publishes no TFLOP/s: 10.74 FP32 TFLOP/s measured for the 30-core GPU (hmc-tech), scaled to \
+                    40 cores, FP16 at the same rate (derived, not a vendor figure); apple-m3-max-cpu is the CPU cores
+                    """, confidence: .stated),
+            memory: 0.60,
+            memorySource:
+                "Metal decode streams weights at 0.58-0.63 of nominal bandwidth on the Max chips (M3 Max 40-core: 66.31 tokens/s of Llama 2 7B Q4_0, llama.cpp llama-bench tg128; ggml-org/llama.cpp discussion 4167)"
+        ),
         DeviceSpec(
-            name: "apple-m3-max", kind: .cpu, memory: gb(128), memoryBandwidth: gbps(400),
+            name: "apple-m3-max-cpu", kind: .cpu, memory: gb(128), memoryBandwidth: gbps(400),
             peak: [.fp32: gf(12 * 4.05 * 32)],
             source: """
                 Apple M3 Max (16-core CPU, 128 GB): 400 GB/s; peak counts the 12 P-cores only, \
                 32 FP32 FLOP/cycle at 4.05 GHz (derived, not a vendor figure)
                 """,
             confidence: .stated),
+        jetson(
+            DeviceSpec(
+                name: "jetson-agx-orin-64gb", kind: .gpu, memory: gb(64), memoryBandwidth: gbps(204.8),
+                peak: [.fp16: tf(42.5), .bf16: tf(42.5), .int8: tf(85), .fp32: tf(5.3)],
+                source: """
+                    NVIDIA Jetson AGX Orin 64GB: 2048-core Ampere GPU, 64 GB LPDDR5 shared with the CPU at \
+                    204.8 GB/s (Jetson AGX Orin data sheet DS-10662-001; technical brief TB_10749-001: 170 sparse \
+                    INT8 TOPS on the GPU, 5.3 FP32 TFLOP/s); dense INT8 85 and FP16 42.5 TFLOP/s derived (half each), \
+                    DLAs excluded
+                    """, confidence: .stated)),
         DeviceSpec(
             name: "x86-laptop", kind: .cpu, memory: gb(32), memoryBandwidth: gbps(89.6), peak: [.fp32: gf(768)],
             source: "x86 laptop, AVX2 + FMA: 8 cores x 3 GHz x 32 FP32 FLOP/cycle; dual-channel DDR5-5600 (89.6 GB/s)",

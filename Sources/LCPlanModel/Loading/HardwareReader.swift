@@ -15,6 +15,10 @@ struct HardwareReader {
         let intra = fields.bandwidth("intra_node")
         let inter = fields.bandwidth("inter_node")
         var efficiency = Efficiency.defaults
+        if let own = device?.defaultEfficiency {
+            efficiency.compute = own.compute
+            efficiency.memory = own.memory
+        }
         if device?.measured != nil {
             // Measured rates are what kernels reach already: no further discount.
             efficiency.compute = 1

@@ -30,6 +30,9 @@ public struct DeviceSpec: Sendable, Equatable {
     /// from; below the driver's figure by what the CUDA context holds. Known for the presets whose logs show
     /// it; nil elsewhere (the driver's figure is used).
     public var cudaVisibleMemory: Bytes? = nil
+    /// Efficiencies measured (or assumed) for this device class where the general defaults do not fit it,
+    /// with what they rest on; a spec's `hardware.efficiency` still overrides each.
+    public var defaultEfficiency: DeviceEfficiency? = nil
 
     public init(
         name: String, kind: DeviceKind, memory: Bytes, memoryBandwidth: Bandwidth, peak: [NumberFormat: FLOPRate],
@@ -61,6 +64,14 @@ public struct DeviceSpec: Sendable, Equatable {
 }
 
 public enum DeviceKind: String, Sendable, CaseIterable { case gpu, cpu }
+
+/// A device class's own default efficiencies and what they rest on.
+public struct DeviceEfficiency: Sendable, Equatable {
+    public let compute: Double
+    public let memory: Double
+    public let computeSource: String
+    public let memorySource: String
+}
 
 /// GPU architectures whose kernels have published measurements lcplan uses.
 public enum GPUArchitecture: String, Sendable, CaseIterable { case ampere, hopper }
