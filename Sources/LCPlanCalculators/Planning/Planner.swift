@@ -13,7 +13,8 @@ import Synchronization
 /// - inference: tp, cp (long prefill), pp, replicas (dp), ep, attention data parallelism for a mixture of
 ///   experts (attention_dp dividing tp, without cp) and the chunked-prefill step (whole prompts,
 ///   or 2K to 32K tokens); the batch is the workload's, spread over the replicas, or when the workload
-///   leaves it open and the objective is throughput, 1 to 1,024 sequences per replica (the KV layout and
+///   leaves it open and the objective is throughput, 1 to 1,024 sequences per replica (powers of two, then
+///   the best refined up to the next power by `refineBatch`; the KV layout and
 ///   its tiers decide how many fit, the TPOT constraint how many are worth it).
 ///
 /// Degree choices that break a rule are turned away at the first rule they break (a tp that does not
@@ -62,9 +63,27 @@ public struct Planner: Sendable {
         for devices in counts {
             enumerate(devices: devices, plan: plan, shares: shares, state: &state)
         }
+        refineBatch(&state)
         let pools = spec.search.objective == .devices ? nil : disaggregated(plan, counted: &state)
         return state.outcome(
             plan: plan, inference: spec.workload.training == nil, experts: spec.model.moe != nil, disaggregated: pools)
+    }
+
+    /// The throughput search offers a replica powers of two of sequences (`batches`); with continuous
+    /// batching the rate grows with the batch until memory or a time constraint stops it, so the best such
+    /// layout is tried with every count up to the next power of two, bisecting for the largest that fits
+    /// and meets the constraints (each probe costed as a candidate).
+    func refineBatch(_ state: inout SearchState) {
+        guard let best = state.best, best.status == .feasible, let low = best.profile.layout.sequences, low >= 1 else { return }
+        var layout = best.profile.layout
+        var fits = low, fails = low.saturatingMultiplied(by: 2)
+        while fails - fits > 1 {
+            let middle = fits + (fails - fits) / 2
+            layout.sequences = middle
+            let profile = evaluator.evaluate(layout)
+            state.consider(profile)
+            if state.isFeasible(profile) { fits = middle } else { fails = middle }
+        }
     }
 
     /// Every candidate on `devices` devices.

@@ -142,6 +142,16 @@ struct SearchState: Sendable {
         rejections[reason, default: Rejection(reason: reason, text: text, count: 0)].count += count
     }
 
+    /// Whether `profile` fits and meets the time constraints.
+    func isFeasible(_ profile: LayoutProfile) -> Bool {
+        let time = profile.time
+        guard profile.fits else { return false }
+        if let limit = constraints.ttft, let ttft = time.ttft, ttft.seconds > limit { return false }
+        if let limit = constraints.tpot, let tpot = time.interTokenSeconds, tpot > limit { return false }
+        if let limit = constraints.stepTime, let step = time.step, step.seconds > limit { return false }
+        return true
+    }
+
     mutating func consider(_ profile: LayoutProfile) {
         evaluated += 1
         let time = profile.time
