@@ -150,7 +150,12 @@ public enum TextReporter {
             table.add("context", "\(tokens(w.context)) tokens per sequence")
         } else {
             table.add("context", "\(tokens(w.context)) tokens (prompt \(tokens(w.promptTokens)), output \(tokens(w.outputTokens)))")
-            table.add("batch", "\(w.batch)")
+            // A batch the throughput search chose is the analysis's, not the spec's default.
+            if let a = analysis, a.search.searched.contains("batch") {
+                table.add("batch", "\(a.spec.workload.batch) (searched)")
+            } else {
+                table.add("batch", "\(w.batch)")
+            }
         }
         table.add("dtype", w.dtype.rawValue)
         var kv = "\(w.kvCache.dtype.rawValue), blocks of \(w.kvCache.blockTokens) tokens"

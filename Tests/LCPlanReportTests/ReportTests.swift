@@ -56,6 +56,22 @@ struct ReportTests {
         #expect(difference.first?.contains("more than the ideal") == true)
     }
 
+    /// A batch the throughput search chose is what the Workload section shows, marked as searched (the
+    /// spec's default, 1, was shown before).
+    @Test func searchedBatchIsShown() throws {
+        let r = report(
+            """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h100-sxm, count: 1}
+            workload: {mode: inference, context: 2k, output_tokens: 1k}
+            """)
+        let a = try #require(r.analysis)
+        #expect(a.search.searched.contains("batch") && a.spec.workload.batch > 1)
+        let line = TextReporter.render(r).split(separator: "\n").first { $0.hasPrefix("  batch ") }
+        #expect(line?.hasSuffix(" \(a.spec.workload.batch) (searched)") == true, "\(line ?? "")")
+    }
+
     /// Figures past a machine integer (a hostile spec's times and counts) are written, not converted with a trap.
     @Test func hugeFiguresFormatWithoutTrapping() {
         #expect(SVGChart.seconds(1e20) == "100 E s")
