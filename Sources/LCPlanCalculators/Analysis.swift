@@ -264,6 +264,28 @@ public struct Analysis: Sendable {
     }
 
     /// The efficiencies and kernel classes the times rest on, each with its source.
+    /// The attention kernel whose measured efficiency prices the attention core, when one applies.
+    static func attentionAssumption(_ spec: Spec, layout: Layout) -> Assumption? {
+        guard
+            let kernel = AttentionKernelModel(
+                spec.hardware, headDim: spec.model.headDim, fused: spec.conventions.fusedAttention)
+        else { return nil }
+        let name: String
+        switch kernel.kernel {
+        case .fa2, .auto: name = "FlashAttention-2 (Dao, arXiv 2307.08691, Figs. 4 and 7)"
+        case .fa3: name = "FlashAttention-3 (Shah et al., arXiv 2407.08608, Figs. 5 and 6)"
+        case .cudnn: name = "cuDNN fused attention (FlashAttention-3 paper, Figs. 5 and 6, cuDNN 9.1.1)"
+        }
+        let ring =
+            layout.cp > 1 && (layout.cpKind == .ring || layout.cpKind == .hierarchical)
+            ? "; ring attention at \(UnitFormat.fixed(LayoutEvaluator.ringAttentionEfficiency, decimals: 2)) of it (zigzag, zhuzilin/ring-flash-attention)"
+            : ""
+        return Assumption(
+            "attention_kernel",
+            "attention core priced by \(name)\(spec.hardware.attentionKernel == .auto ? ", the default on \(kernel.architecture.rawValue)" : ""): forward \(UnitFormat.fixed(kernel.forwardCeiling, decimals: 2)) x L / (L + 500) of peak causal at L tokens per device, the backward (2.5x the FLOPs) at 0.70-0.85 of that rate, relative to the best GEMM's \(UnitFormat.fixed(kernel.gemmEfficiency, decimals: 3)) (stas00/ml-engineering), always in bf16\(ring)",
+            value: kernel.forwardCeiling)
+    }
+
     static func efficiencyAssumptions(_ spec: Spec, time: TimeProfile, system: System) -> [Assumption] {
         var list: [Assumption] = []
         let e = spec.hardware.efficiency
@@ -346,6 +368,7 @@ public struct Analysis: Sendable {
                     value: Double(largest)))
         }
         list += efficiencyAssumptions(spec, time: time, system: system)
+        if let attention = attentionAssumption(spec, layout: layout) { list.append(attention) }
         if spec.workload.dtype.bits <= 4 {
             list.append(
                 Assumption("weight_scales", "\(spec.workload.dtype.bits)-bit weights carry one fp16 scale per group of 128", value: 128))

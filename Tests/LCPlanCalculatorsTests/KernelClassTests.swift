@@ -81,6 +81,28 @@ struct KernelClassTests {
         #expect(AttentionKernelModel(try Self.hardware("rpi5"), headDim: 128, fused: true) == nil)
     }
 
+    /// The report names the kernel that priced attention, and the ring's factor under ring context
+    /// parallelism; unfused attention names none.
+    @Test func reportNamesTheAttentionKernel() throws {
+        func assumption(_ extra: String) throws -> Assumption? {
+            let spec = try #require(
+                resolve(
+                    """
+                    version: 1
+                    model: llama-3.1-8b
+                    hardware: {device: h100-sxm, count: 8}
+                    workload: {mode: training, context: 32k, global_batch: 8}
+                    \(extra)
+                    """))
+            return Analysis(spec).assumptions.first { $0.id == "attention_kernel" }
+        }
+        let ring = try #require(try assumption("plan: {tp: 1, cp: 8, cp_kind: ring, dp: 1}"))
+        #expect(ring.text.contains("FlashAttention-3") && ring.text.contains("ring attention at 0.90"))
+        #expect(ring.value == 648.0 / 989)
+        #expect(try assumption("plan: {tp: 8, cp: 1, dp: 1}").map { !$0.text.contains("ring attention") } == true)
+        #expect(try assumption("conventions: {fused_attention: false}") == nil)
+    }
+
     /// Decode attention's share of bandwidth by bytes per call (FlashInfer blog, 2024-01-03, batch-decode
     /// benchmark on H100: about 0.5 at 4k tokens of 32 heads x 128 in fp16, 64 MiB; 0.75 at 16k tokens,
     /// 256 MiB; 0.88 at 64k tokens, 1 GiB).

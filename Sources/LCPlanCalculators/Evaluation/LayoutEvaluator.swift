@@ -429,12 +429,10 @@ public struct LayoutEvaluator: Sendable {
                 compute: decodeCompute + prefillCompute / output,
                 memory: tpot.memory + kernels.kvReadSeconds(prefillKV, perCall: memory.kvCache / stageLayers) / output,
                 communication: decodeExposed + ttft.communication / output) : nil
-        var time = TimeProfile(
-            ttft: ttft, tpot: tpot, step: nil, tokensPerSecond: served / tpot.seconds,
+        return TimeProfile(
+            ttft: ttft, tpot: tpot, step: nil, batchStep: batchStep, tokensPerSecond: served / tpot.seconds,
             servedTokensPerSecond: batchStep.map { served / $0.seconds } ?? 0, mfu: nil, hfu: nil,
             bubbleFraction: nil, computeFormat: system.computeFormat, peak: system.peakFLOPPerSecond)
-        time.batchStep = batchStep
-        return time
     }
 
     /// The cache a decode step reads on average over the output as a share of the cache at the final

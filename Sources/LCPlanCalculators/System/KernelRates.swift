@@ -13,8 +13,8 @@ import LCPlanModel
 ///   a GEMM takes the time of its weight read, at 0.75-0.86 of HBM bandwidth (bf16, vLLM pull requests
 ///   17126 and 49363), the same as a device-to-device copy (0.87, aigatech/vpbenchmarking) and DeepGEMM's
 ///   fp8 GEMMs at M = 64-128 (up to 0.80, deepseek-ai/DeepGEMM README at 55ab91f). lcplan takes 0.80, the
-///   low end of the measured copies and GEMMs, for every GPU preset (measured on H100; A100 and H200 assumed
-///   alike).
+///   low end of the measured copies and GEMMs, for the NVIDIA data-centre presets (measured on H100; A100
+///   and H200 assumed alike).
 /// - Decode attention reads each sequence's KV cache; the share of bandwidth a call reaches grows with the
 ///   bytes it reads, B: u = 0.92 B / (B + 64 MiB), the fit to FlashInfer's measurements on H100 and A100
 ///   (split-KV and batched paged decode, 32 heads of 128, fp16; FlashInfer blog, 2024-01-03, "Accelerating
@@ -65,8 +65,9 @@ public struct KernelRates: Sendable, Equatable {
             attentionFormat = computeFormat
             attentionFLOPRate = flopRate
         }
-        let eightBit = computeFormat.bits == 8 && computeFormat != .int8 && !hardware.efficiency.stated.contains("compute")
-        linearFLOPRate = eightBit ? max(flopRate * (Self.fp8GEMMRatio[hardware.device.name] ?? 1), 1) : flopRate
+        // The 8-bit floats (their activations are bf16; weight-only formats already compute in bf16).
+        let fp8 = computeFormat.activationFormat != computeFormat && !hardware.efficiency.stated.contains("compute")
+        linearFLOPRate = fp8 ? max(flopRate * (Self.fp8GEMMRatio[hardware.device.name] ?? 1), 1) : flopRate
         let device = hardware.device
         // The classes rest on measurements of NVIDIA data-centre GPUs: presets of a known architecture only.
         memoryClasses = device.architecture != nil && device.measured == nil && !hardware.efficiency.stated.contains("memory")
