@@ -186,7 +186,7 @@ _lcplan() {
 
 _lcplan_plan() {
     repeating_flags=()
-    non_repeating_flags=(--timing --validate --version -h --help)
+    non_repeating_flags=(--timing --validate --brief --version -h --help)
     repeating_options=(--presets)
     non_repeating_options=(--format --output -o --fail-on --plot --color)
     __lcplan_offer_flags_options 1
@@ -273,7 +273,7 @@ _lcplan_rope() {
     # Offer option value completions
     case "${prev}" in
     '--model')
-        __lcplan_add_completions -W 'llama-2-7b'$'\n''llama-2-70b'$'\n''llama-3-8b'$'\n''llama-3.1-8b'$'\n''llama-3.1-70b'$'\n''llama-3.1-405b'$'\n''llama-3.2-3b'$'\n''mistral-7b-v0.1'$'\n''mistral-7b-v0.2'$'\n''mixtral-8x7b'$'\n''qwen2.5-7b'$'\n''qwen2.5-7b-1m'$'\n''deepseek-v3'$'\n''yi-6b-200k'$'\n''phi-3-mini-128k'$'\n''gemma-2-9b'$'\n''gemma-3-27b'$'\n''mamba-2.8b'$'\n''jamba-v0.1'
+        __lcplan_add_completions -W 'llama-2-7b'$'\n''llama-2-70b'$'\n''llama-3-8b'$'\n''llama-3.1-8b'$'\n''llama-3.1-70b'$'\n''llama-3.3-70b'$'\n''llama-3.1-405b'$'\n''llama-3.2-3b'$'\n''mistral-7b-v0.1'$'\n''mistral-7b-v0.2'$'\n''mixtral-8x7b'$'\n''qwen2.5-7b'$'\n''qwen2.5-7b-1m'$'\n''qwen3-8b'$'\n''qwen3-30b-a3b'$'\n''qwen3-235b-a22b'$'\n''deepseek-v3'$'\n''yi-6b-200k'$'\n''phi-3-mini-128k'$'\n''gemma-2-9b'$'\n''gemma-3-27b'$'\n''mamba-2.8b'$'\n''jamba-v0.1'
         return
         ;;
     '--theta')

@@ -65,6 +65,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Also validate the plan with scaled-down reference kernels on this CPU (as lcplan validate); a failed check exits 1.")
     var validate = false
 
+    @Flag(help: "Text: print only the verdict, the summary and the findings at warning level and above.")
+    var brief = false
+
     @OptionGroup var options: SpecOptions
 
     /// `lcplan chek x.yaml` runs `plan` on a file named `chek`: when no such file exists and the word is
@@ -109,7 +112,7 @@ struct PlanCommand: ParsableCommand {
         }
         let text: String
         switch format {
-        case .text: text = TextReporter.render(report, style: options.color.style(toFile: output != nil))
+        case .text: text = TextReporter.render(report, style: options.color.style(toFile: output != nil), brief: brief)
         case .json: text = ReportDocument.report.encode(report).serialized()
         case .markdown: text = MarkdownReporter.render(report, chart: report.analysis == nil ? nil : plot)
         }
@@ -117,9 +120,7 @@ struct PlanCommand: ParsableCommand {
         if !textOnTerminal && !report.diagnostics.isEmpty {
             Output.standardError(DiagnosticText.render(report.diagnostics, style: options.color.forStandardError))
         }
-        if report.verdict == .invalid && !(output == nil || output == "-") {
-            throw ExitCode(2)
-        }
+        // An invalid spec's report is complete (its verdict and findings): written like any other, exit 2.
         guard Output.write(text, to: output) else { throw ExitCode(2) }
         let status = report.exitStatus(failOn: failOn ?? report.spec?.checks.failOn ?? .error)
         if status != 0 { throw ExitCode(status) }

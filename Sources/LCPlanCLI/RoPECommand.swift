@@ -105,7 +105,7 @@ struct RoPECommand: ParsableCommand {
                 throw ExitCode(2)
             }
             resolved = loaded.model
-            settings = RoPESettings(loaded.conventions)
+            settings = RoPESettings(loaded.conventions, checks: loaded.checks)
             length = length ?? loaded.workload.context
             file = loaded.file
         } else if let name = model {
@@ -161,6 +161,6 @@ struct RoPECommand: ParsableCommand {
                     + RoPEReport.text(analyses, style: style)
                     + (findings.isEmpty ? "" : "\n" + DiagnosticText.render(findings, style: style)))
         }
-        if analyses.contains(where: { !$0.feasible }) { throw ExitCode(1) }
+        if analyses.contains(where: { $0.verdict == .infeasible }) { throw ExitCode(1) }
     }
 }

@@ -37,6 +37,16 @@ public struct Analysis: Sendable {
     public let suppress: [String]
     /// Every assumption the figures rest on, in words, for the report.
     public let assumptions: [Assumption]
+    /// At inference, one request alone on the chosen layout: what a user waits and reads, whatever batch
+    /// the plan serves.
+    public let oneRequest: RequestFigures?
+    /// Requests at the target context held at once over all replicas (lcplan's KV capacity).
+    public var concurrentRequests: Int? {
+        guard let kv = kvLayout else { return nil }
+        return kv.ideal.sequences.saturatingMultiplied(by: max(layout.dp, 1))
+    }
+    /// The batch was chosen by the throughput search, not written in the spec.
+    public var batchSearched: Bool { search.searched.contains("batch") }
 
     /// `rope` overrides the RoPE analysis settings the spec's conventions give (the fuzzers bound its
     /// cost with a smaller Men budget; reports never pass it).
@@ -98,6 +108,7 @@ public struct Analysis: Sendable {
                 suggestion: d.suggestion, severity: d.severity)
         }
         assumptions = Self.assumptions(spec, layout: layout, defaulted: search.searched, time: time, system: system)
+        oneRequest = RequestFigures(spec, layout: layout, system: system, searched: search.searched)
     }
 
     /// The longest context at which the plan fits with the search free over what the spec leaves open, as
@@ -348,6 +359,13 @@ public struct Analysis: Sendable {
             Assumption(
                 "flop_scope",
                 "FLOPs count matrix products and the SSM scan only (2 per multiply-add); norms, softmax and activations are not counted"))
+        if spec.workload.outputAssumed {
+            list.append(
+                Assumption(
+                    "output_tokens",
+                    "output_tokens not written: each request generates \(spec.workload.outputTokens) tokens (\(WorkloadSpec.assumedOutputTokens) assumed, at most half the context; set workload.output_tokens)",
+                    value: Double(spec.workload.outputTokens)))
+        }
         if !defaulted.isEmpty {
             list.append(
                 Assumption(
@@ -463,5 +481,32 @@ public struct Assumption: Sendable, Equatable {
         self.text = text
         self.value = value
         self.unit = unit
+    }
+}
+
+/// One request alone on a layout: the longest context it can have, its time to first token, its time per
+/// output token and the tokens per second it reads.
+public struct RequestFigures: Sendable {
+    public let maxContext: Int?
+    public let ttft: Double?
+    public let tpot: Double?
+    /// Decoded tokens per second one request sees, 1 / TPOT.
+    public var tokensPerSecond: Double? { tpot.flatMap { $0 > 0 ? 1 / $0 : nil } }
+
+    /// The spec's workload with a batch of one, on `layout` with one sequence per replica (the other
+    /// replicas idle); nil for training.
+    init?(_ spec: Spec, layout: Layout, system: System, searched: [String]) {
+        guard spec.workload.mode == .inference else { return nil }
+        var single = spec
+        single.workload.batch = 1
+        single.plan.batch = 1
+        let profile = ModelProfile(single, analyseRoPE: false)
+        var alone = layout
+        alone.sequences = 1
+        let time = LayoutEvaluator(profile: profile, system: system).evaluate(alone).time
+        ttft = time.ttft?.seconds
+        tpot = time.tpot?.seconds
+        let own = MemoryModel(profile, layout: alone).maxContext()
+        maxContext = Analysis.searchedMaxContext(single, profile: profile, layout: alone, searched: searched, own: own)
     }
 }

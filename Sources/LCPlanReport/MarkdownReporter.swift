@@ -12,7 +12,7 @@ public enum MarkdownReporter {
         if let analysis = report.analysis {
             out += "\n" + escape(ProfileText.headline(analysis)) + "\n\n"
             out += "| | |\n|---|---|\n"
-            for (name, value) in summary(analysis) { out += "| \(name) | \(escape(value)) |\n" }
+            for (name, value) in AnswerSummary.rows(analysis) { out += "| \(name) | \(escape(value)) |\n" }
         }
         if !report.diagnostics.isEmpty {
             out += "\n### Findings\n\n| rule | severity | where | message |\n|---|---|---|---|\n"
@@ -36,32 +36,6 @@ public enum MarkdownReporter {
             out += "</details>\n"
         }
         return out
-    }
-
-    /// The figures a reviewer looks at first.
-    static func summary(_ a: Analysis) -> [(String, String)] {
-        var rows: [(String, String)] = []
-        let m = a.memory
-        rows.append(("memory per device", "\(Bytes(m.total)) of \(Bytes(m.usable)) usable (\(Bytes(m.capacity)) capacity)"))
-        rows.append(("max context", a.maxContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none fits"))
-        rows.append(("layout", a.spec.workload.training != nil ? a.layout.trainingSummary : a.layout.summary))
-        if let ttft = a.time.ttft { rows.append(("TTFT", Seconds(ttft.seconds).description)) }
-        if let tpot = a.time.tpot { rows.append(("TPOT", Seconds(tpot.seconds).description)) }
-        if let step = a.time.step { rows.append(("step", Seconds(step.seconds).description)) }
-        rows.append(("tokens/s", UnitFormat.threeDigits(a.time.tokensPerSecond)))
-        if let mfu = a.time.mfu { rows.append(("MFU", UnitFormat.fixed(mfu * 100, decimals: 1) + "%")) }
-        if let kv = a.kvLayout {
-            var served =
-                "\(kv.ideal.sequences.saturatingMultiplied(by: a.layout.dp)) at \(UnitFormat.grouped(ExactInt(kv.sequenceTokens))) tokens"
-            if let e = kv.engine {
-                served += "; \(e.engine.rawValue): \(UnitFormat.grouped(e.tokens)) tokens, \(UnitFormat.fixed(e.concurrency, decimals: 2))x"
-            }
-            rows.append(("KV sequences", served))
-        }
-        if !a.rope.isEmpty {
-            rows.append(("RoPE", a.rope.map { "\($0.verdict.rawValue) (\($0.layers.rawValue) layers)" }.joined(separator: ", ")))
-        }
-        return rows
     }
 
     /// One section of the report model as a heading, a table and its notes.

@@ -13,7 +13,11 @@ enum ProfileText {
         let m = a.memory
         var parts: [String] = []
         parts.append((m.fits ? "fits: " : "does not fit: ") + "\(bytes(m.total)) of \(bytes(m.usable)) usable per device")
-        parts.append("max context " + (a.maxContext.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none"))
+        // At inference the longest context is one request's: a batch the search chose shares the memory.
+        let longest = a.oneRequest?.maxContext ?? a.maxContext
+        parts.append(
+            (a.oneRequest != nil ? "max context per request " : "max context ")
+                + (longest.map { UnitFormat.grouped(ExactInt($0)) + " tokens" } ?? "none"))
         if let tpot = a.time.tpot { parts.append("decode \(tpot.bound.rawValue)-bound") }
         if let step = a.time.step { parts.append("step \(step.bound.rawValue)-bound") }
         return parts.joined(separator: "; ")

@@ -16,6 +16,12 @@ public enum RoPEReport {
         case .atRisk:
             let names = failingCriteria.map { $0.name + ($0.derivedForScaling ? "" : " (not derived for this scaling)") }
             return "at_risk: literature criteria fail (" + names.joined(separator: ", ") + "); hard limits hold" + hardCap
+        case .feasible where !failingCriteria.isEmpty:
+            // Criteria fail, each a note: the catalogue documents the configuration, or none was derived for it.
+            let names = failingCriteria.map { $0.name + ($0.derivedForScaling ? "" : " (not derived for this scaling)") }
+            return "feasible: hard limits hold" + hardCap + "; literature criteria that fail are notes ("
+                + names.joined(separator: ", ") + ")"
+                + (a.evidence.documentsThisConfiguration ? ": the evidence documents this configuration" : "")
         case .feasible:
             return "feasible: hard limits hold" + hardCap + " and every criterion holds (tightest: \(a.binding))"
         }

@@ -4,12 +4,19 @@ import LCPlanPrecision
 
 /// The report for people: the verdict first, then short sections with aligned tables and scaled units.
 public enum TextReporter {
-    public static func render(_ report: Report, style: TextStyle = .plain) -> String {
+    /// `brief`: the verdict, the summary and the findings at warning level and above, nothing else.
+    public static func render(_ report: Report, style: TextStyle = .plain, brief: Bool = false) -> String {
         var out = style.bold("lcplan \(Report.toolVersion)") + " — \(report.file)\n"
         out += "Verdict: " + style.verdict(report.verdict, report.verdict.rawValue.uppercased()) + " — " + summary(report) + "\n"
         if let analysis = report.analysis { out += "  " + ProfileText.headline(analysis) + "\n" }
-        guard let spec = report.spec else {
+        guard report.spec != nil else {
             out += "\n" + section("Findings", style) + DiagnosticText.render(report.diagnostics, style: style)
+            return out
+        }
+        if let analysis = report.analysis { out += "\n" + render(AnswerSummary.section(analysis), style) }
+        if brief {
+            let acting = report.diagnostics.filter { $0.severity >= .warning }
+            if !acting.isEmpty { out += "\n" + section("Findings", style) + DiagnosticText.render(acting, style: style) }
             return out
         }
         for section in report.sections { out += "\n" + render(section, style) }

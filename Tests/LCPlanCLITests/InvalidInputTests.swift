@@ -23,13 +23,18 @@ struct InvalidInputTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let target = directory + "/report.json"
+        // An invalid spec's report is a whole document (verdict invalid, its findings), written like any
+        // other for the CI job that collects it, with exit status 2.
         let bad = try CLI.run(["plan", CLI.invalidFixtures[0], "--format", "json", "-o", target])
         #expect(bad.status == 2)
-        #expect(!FileManager.default.fileExists(atPath: target))
-        // An existing report is left untouched by a failed run, and replaced whole by a good one.
+        let written = try JSONDocument.parse(try String(contentsOfFile: target, encoding: .utf8))
+        #expect(written["verdict"]?.stringValue == "invalid")
+        #expect(try CLI.strictSchema("report").validate(written).isEmpty)
+        // So is an unreadable spec's, replacing the previous report whole.
         try "previous".write(toFile: target, atomically: true, encoding: .utf8)
-        _ = try CLI.run(["plan", CLI.invalidFixtures[0], "-o", target])
-        #expect(try String(contentsOfFile: target, encoding: .utf8) == "previous")
+        let missing = try CLI.run(["plan", directory + "/no-such-spec.yaml", "-o", target, "--format", "json"])
+        #expect(missing.status == 2)
+        #expect(try JSONDocument.parse(try String(contentsOfFile: target, encoding: .utf8))["verdict"]?.stringValue == "invalid")
         let good = try CLI.run(["plan", "examples/llama-3.1-8b-h200-128k.yaml", "--format", "json", "-o", target])
         #expect(good.status == 0 && good.stdout.isEmpty)
         let direct = try CLI.run(["plan", "examples/llama-3.1-8b-h200-128k.yaml", "--format", "json"])

@@ -57,7 +57,7 @@ struct FLOPTests {
     /// the matrix parameters of the layers. Llama-3.1-8B per layer: 2 x 4096^2 (Q, O) + 2 x 4096 x 1024 (K, V)
     /// + 3 x 4096 x 14336 (MLP) = 218,103,808.
     @Test func prefillClosedForm() throws {
-        let s = try #require(spec("llama-3.1-8b", "{context: 128k}"))
+        let s = try #require(spec("llama-3.1-8b", "{context: 128k, output_tokens: 0}"))
         let prefill = PhaseFLOPs(s).prefill
         let S = ExactInt(131_072), L = ExactInt(32)
         let expected =
@@ -123,7 +123,7 @@ struct ChunkedPrefillTests {
 
     @Test func fullConventionSumsTheChunks() throws {
         let text =
-            "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 10000, prefill_chunk: 4096}\nconventions: {attention_flops: full}\n"
+            "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 10000, output_tokens: 0, prefill_chunk: 4096}\nconventions: {attention_flops: full}\n"
         let spec = try #require(resolve(text))
         // Chunks of 4096, 4096, 1808: chunk i computes C_i x (past_i + C_i) pairs in each of 32 layers, 4 a d_h FLOPs each.
         let pairs = 4096 * 4096 + 4096 * 8192 + 1808 * 10000

@@ -18,6 +18,29 @@ struct ParameterCountTests {
         ("deepseek-v3", "671026419200"),
     ]
 
+    /// Qwen3, derived by hand from the shapes in models.md (and, for the 8B, its stated total 8,190,735,360):
+    /// embeddings and head untied, 151,936 x h each; per layer Q and O h x 128 n_heads each, K and V
+    /// h x 128 n_kv each, two RMSNorms of h and two per-head q/k norms of 128; the experts 3 h f_e each and
+    /// a router h x 128; a final norm h.
+    /// - 8B (h 4096, 32/8 heads, FFN 12288): layer 2(4096 x 4096) + 2(4096 x 1024) + 3(4096 x 12288) + 8192 + 256
+    ///   = 192,946,432; x 36 + 2 x 622,329,856 + 4096 = 8,190,735,360.
+    /// - 30B-A3B (h 2048, 32/4 heads, 128 experts of 768): layer 2(2048 x 4096) + 2(2048 x 512)
+    ///   + 128 x 3 x 2048 x 768 + 128 x 2048 + 4096 + 256 = 623,120,640; x 48 + 2 x 311,164,928 + 2048
+    ///   = 30,532,122,624.
+    /// - 235B-A22B (h 4096, 64/4 heads, 128 experts of 1536): layer 2(4096 x 8192) + 2(4096 x 512)
+    ///   + 128 x 3 x 4096 x 1536 + 128 x 4096 + 8192 + 256 = 2,487,755,008; x 94 + 2 x 622,329,856 + 4096
+    ///   = 235,093,634,560.
+    static let qwen3: [(String, String)] = [
+        ("qwen3-8b", "8190735360"), ("qwen3-30b-a3b", "30532122624"), ("qwen3-235b-a22b", "235093634560"),
+        ("llama-3.3-70b", "70553706496"),
+    ]
+
+    @Test(arguments: qwen3)
+    func newerModelsCountAsDerived(name: String, expected: String) throws {
+        let model = try #require(ModelCatalogue.named(name))
+        #expect(ParameterCount(model).total.description == expected)
+    }
+
     @Test(arguments: cases)
     func totalsMatchPublishedFigures(name: String, expected: String) throws {
         let model = try #require(ModelCatalogue.named(name))

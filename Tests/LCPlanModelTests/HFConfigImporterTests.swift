@@ -122,6 +122,27 @@ struct HFConfigImporterTests {
         #expect(model.ffn == 20480 && model.ffnKind == .plain && model.positions == .learned)
     }
 
+    /// Qwen3 is not Qwen2: no qkv biases, a per-head q/k norm, head_dim 128 whatever the width; the MoE
+    /// variant names its experts `num_experts` and its sparse step `decoder_sparse_step`.
+    @Test func qwen3ConfigsImport() throws {
+        let (dense, _) = try load("qwen3-8b.json")
+        #expect(dense.qkNorm && !dense.qkvBias && dense.headDim == 128 && dense.layers == 36 && dense.kvHeads == 8)
+        #expect(dense.moe == nil && dense.rope?.theta == "1000000" && dense.maxContext == 40960)
+        let (moe, _) = try load("qwen3-30b-a3b.json")
+        #expect(moe.qkNorm && !moe.qkvBias && moe.headDim == 128 && moe.hidden == 2048)
+        #expect(moe.moe?.experts == 128 && moe.moe?.active == 8 && moe.moe?.expertFfn == 768 && moe.moe?.every == 1)
+        #expect(moe.moe?.shared == 0 && moe.moe?.denseLayers == 0)
+    }
+
+    /// An architecture lcplan does not import is refused without naming a near one (qwen3_next is not qwen3).
+    @Test func unknownArchitectureIsRefusedWithoutAGuess() {
+        let result = HFConfigImporter.importConfig(
+            "{\"model_type\": \"qwen3_next\", \"hidden_size\": 2048, \"num_hidden_layers\": 48}", file: "c.json")
+        #expect(result.model == nil)
+        let finding = result.diagnostics.first { $0.rule == .hfConfigUnusable }
+        #expect(finding?.suggestion == nil && finding?.message.contains("did you mean") == false)
+    }
+
     @Test func unsupportedTypeIsAnError() throws {
         let text = try String(contentsOfFile: Fixtures.path("hf/bert.json"), encoding: .utf8)
         let result = HFConfigImporter.importConfig(text, file: "bert.json")

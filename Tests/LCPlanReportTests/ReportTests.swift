@@ -68,7 +68,8 @@ struct ReportTests {
             """)
         let a = try #require(r.analysis)
         #expect(a.search.searched.contains("batch") && a.spec.workload.batch > 1)
-        let line = TextReporter.render(r).split(separator: "\n").first { $0.hasPrefix("  batch ") }
+        let workload = try #require(TextReporter.render(r).components(separatedBy: "\nWorkload").last)
+        let line = workload.split(separator: "\n").first { $0.hasPrefix("  batch ") }
         #expect(line?.hasSuffix(" \(a.spec.workload.batch) (searched)") == true, "\(line ?? "")")
     }
 

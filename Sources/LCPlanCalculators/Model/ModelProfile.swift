@@ -136,7 +136,8 @@ public struct ModelProfile: Sendable {
         rope =
             analyseRoPE
             ? RoPEAnalysis.all(
-                model: model, context: spec.workload.context, settings: ropeSettings ?? RoPESettings(spec.conventions), file: spec.file)
+                model: model, context: spec.workload.context, settings: ropeSettings ?? RoPESettings(spec.conventions, checks: spec.checks),
+                file: spec.file)
             : []
     }
 

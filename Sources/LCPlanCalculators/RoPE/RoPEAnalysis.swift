@@ -20,15 +20,18 @@ public struct RoPESettings: Sendable, Equatable {
     /// Cosines the recommendation may spend scanning the Men windows for the smallest base (0: take the
     /// phase-modulation bounds alone). `lcplan rope` scans; `plan` reports do not.
     public var scanBudget: Int = 0
+    /// How failing literature criteria are raised (`checks.rope_criteria`).
+    public var criteria: RoPECriteriaLevel = .auto
 
     public init() {}
 
-    /// The settings a spec's `conventions` state.
-    public init(_ conventions: ConventionsSpec) {
+    /// The settings a spec's `conventions` and `checks` state.
+    public init(_ conventions: ConventionsSpec, checks: ChecksSpec = ChecksSpec()) {
         phaseFormat = conventions.ropePhaseDtype
         positionFormat = conventions.ropePositionDtype
         eps = conventions.ropeEps
         depth = conventions.ropeDepth
+        criteria = checks.ropeCriteria
     }
 
     /// The MPFR working precision that carries `digits` digits through the bound formulas, at least 256 bits.
@@ -239,7 +242,12 @@ public struct RoPEAnalysis: Sendable {
         hardMaxContext = hard.compactMap(\.maxContext).reduce(cap) { ExactInt.min($0, $1) }
         maxContext = limits.compactMap(\.maxContext).reduce(cap) { ExactInt.min($0, $1) }
         let failing = limits.filter { !$0.holds }
-        verdict = hard.contains { !$0.holds } ? .infeasible : (failing.isEmpty ? .feasible : .atRisk)
+        evidence = RoPEEvidence(
+            model: model.name, effectiveBase: effectiveBase.doubleValue, slowest: frequencies.slowest.doubleValue, rotaryDim: r,
+            context: context, published: model.publishedRoPE.flatMap { $0.rope == rope ? $0.context : nil })
+        let severity = Self.criterionSeverity(settings.criteria, documented: evidence.documentsThisConfiguration)
+        let actionable = failing.filter { $0.tier == .criterion && severity($0) == .warning }
+        verdict = hard.contains { !$0.holds } ? .infeasible : (actionable.isEmpty ? .feasible : .atRisk)
         feasible = verdict == .feasible
         var reasons = failing.map { (id: $0.id, text: $0.name) }
         if reasons.isEmpty {
@@ -260,31 +268,45 @@ public struct RoPEAnalysis: Sendable {
         } else {
             softmaxScaleMultiplier = wp.number(1)
         }
-        evidence = RoPEEvidence(
-            model: model.name, effectiveBase: effectiveBase.doubleValue, slowest: frequencies.slowest.doubleValue, rotaryDim: r,
-            context: context)
         recommendation = RoPERecommendation(
             context: context, rotaryDim: r, passThrough: passThroughPairs, base: base,
             trainedContext: trained, lowerBound: lower, ceiling: ceiling, precision: wp,
             totalBudget: settings.scanBudget, digits: settings.digits)
         diagnostics = Self.findings(
             model: model, context: context, limits: limits, settings: settings, scalingName: scalingName,
-            analysis: (effectiveBase, lower, ceiling, men), file: file, wp: wp, digits: settings.digits)
+            analysis: (effectiveBase, lower, ceiling, men), evidence: evidence, file: file, wp: wp, digits: settings.digits)
+    }
+
+    /// The severity of a failing literature criterion: under `auto` a note where the catalogue documents
+    /// this configuration working at the context (the criterion's premise is contradicted by a model that
+    /// works) or where the criterion was not derived for the scaling in use (it says nothing about it), a
+    /// warning otherwise: a warning means act.
+    static func criterionSeverity(_ level: RoPECriteriaLevel, documented: Bool) -> (RoPELimit) -> Severity {
+        { limit in
+            switch level {
+            case .warning: return .warning
+            case .note: return .note
+            case .auto: return documented || !limit.derivedForScaling ? .note : .warning
+            }
+        }
     }
 
     static func findings(
         model: ModelSpec, context: Int, limits: [RoPELimit], settings: RoPESettings, scalingName: String,
         analysis: (base: BigFloat, lower: BigFloat, ceiling: BigFloat, men: MenCriterion.Result?),
-        file: String, wp: WorkingPrecision, digits: Int
+        evidence: RoPEEvidence, file: String, wp: WorkingPrecision, digits: Int
     ) -> [Diagnostic] {
+        let severity = criterionSeverity(settings.criteria, documented: evidence.documentsThisConfiguration)
         var found: [Diagnostic] = []
         let location: SourceLocation? = file.isEmpty ? nil : SourceLocation(file: file)
         let d = min(digits, 12)
         let failing = Dictionary(limits.filter { !$0.holds }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         /// A criterion's finding names its source, its assumption, and whether it was derived for the scaling.
+        /// A note says why it is not a warning: the evidence, or the scaling the criterion was not derived for.
         func note(_ limit: RoPELimit) -> String {
             " [criterion: \(limit.source); assumes \(limit.assumption); "
                 + (limit.derivedForScaling ? "derived for \(scalingName)]" : "not derived for \(scalingName)]")
+                + (severity(limit) == .note && evidence.documentsThisConfiguration ? "; a note: \(evidence.sentence)" : "")
         }
         if let limit = failing["aliasing_bound_a"] ?? failing["depth_stability_bound_c"] {
             found.append(
@@ -292,7 +314,8 @@ public struct RoPEAnalysis: Sendable {
                     .ropeBaseTooSmall,
                     "effective RoPE base \(analysis.base.decimalString(digits: d)) is below the phase-modulation lower bound \(analysis.lower.decimalString(digits: d)) for \(UnitFormat.grouped(ExactInt(context))) tokens"
                         + note(limit),
-                    at: location, keyPath: "model.rope.theta", expected: "a base of at least \(analysis.lower.decimalString(digits: d))"))
+                    at: location, keyPath: "model.rope.theta", expected: "a base of at least \(analysis.lower.decimalString(digits: d))",
+                    severity: severity(limit)))
         }
         if let limit = failing["precision_ceiling_d"] {
             found.append(
@@ -301,7 +324,8 @@ public struct RoPEAnalysis: Sendable {
                     "effective RoPE base \(analysis.base.decimalString(digits: d)) is at or above the \(settings.phaseFormat.rawValue) precision ceiling \(analysis.ceiling.decimalString(digits: d))"
                         + note(limit),
                     at: location, keyPath: "model.rope.theta",
-                    expected: "a base below \(analysis.ceiling.decimalString(digits: d)), or phases in a wider format"))
+                    expected: "a base below \(analysis.ceiling.decimalString(digits: d)), or phases in a wider format",
+                    severity: severity(limit)))
         }
         if let limit = failing["men_criterion"], let men = analysis.men, let failure = men.firstFailure {
             found.append(
@@ -309,7 +333,7 @@ public struct RoPEAnalysis: Sendable {
                     .menCriterionFails,
                     "sum_j cos(m theta_j) is negative at m = \(failure) (\(String(format: "%.3e", men.failureValue ?? 0))), within the \(UnitFormat.grouped(ExactInt(context)))-token context"
                         + note(limit),
-                    at: location, keyPath: "model.rope.theta"))
+                    at: location, keyPath: "model.rope.theta", severity: severity(limit)))
         }
         if let limit = failing["liu_extrapolation"] {
             found.append(
@@ -317,7 +341,7 @@ public struct RoPEAnalysis: Sendable {
                     .liuExtrapolationLimit,
                     "the context \(UnitFormat.grouped(ExactInt(context))) is beyond the Liu et al. extrapolation limit of \(UnitFormat.grouped(limit.maxContext ?? .zero)) tokens"
                         + note(limit),
-                    at: location, keyPath: "model.rope.theta"))
+                    at: location, keyPath: "model.rope.theta", severity: severity(limit)))
         }
         if let rope = model.rope, let scaling = rope.scaling, scaling.type != .llama3, let original = scaling.originalContext {
             let covered = Double(original) * scaling.factor

@@ -25,6 +25,9 @@ public struct RoPEEvidence: Sendable {
     public let references: [Reference]
     /// One sentence for people, the same in the text report, the JSON and `lcplan rope`.
     public let sentence: String
+    /// A catalogue model with this very configuration (rotary dims, effective base and slowest frequency)
+    /// is documented to work at this context or beyond: literature criteria that fail here are contradicted.
+    public let documentsThisConfiguration: Bool
 
     struct Entry: Sendable {
         let model: String
@@ -42,14 +45,30 @@ public struct RoPEEvidence: Sendable {
             let frequencies = RoPEFrequencies(
                 rope, maxContext: model.maxContext, length: model.maxContext, precision: WorkingPrecision(bits: 128))
         else { return nil }
+        // A model whose every attention layer slides a window (Mistral 7B v0.1: 4,096 of 32,768) documents its
+        // rotary configuration at the window's distance only.
+        let allWindowed = model.attention.window != nil && !(model.attention.pattern?.contains(.global) ?? false)
+        let documented = allWindowed ? min(model.maxContext, model.attention.window ?? model.maxContext) : model.maxContext
         return Entry(
-            model: model.name, documentedContext: model.maxContext, rotaryDim: rope.rotaryDim,
+            model: model.name, documentedContext: documented, rotaryDim: rope.rotaryDim,
             effectiveBase: frequencies.effectiveBase.doubleValue, wavelength: 2 * Double.pi / frequencies.slowest.doubleValue)
     }
 
     /// Places a configuration (`model`, its effective base, slowest frequency and rotary dims) at `context` tokens.
-    init(model: String, effectiveBase: Double, slowest: Double, rotaryDim: Int, context: Int) {
+    /// `published`: the context the model's own config.json states for exactly this configuration, if any.
+    init(model: String, effectiveBase: Double, slowest: Double, rotaryDim: Int, context: Int, published: Int? = nil) {
         let wavelength = 2 * Double.pi / slowest
+        if let published, published >= context {
+            references = []
+            sentence =
+                "\(model)'s own config.json states \(UnitFormat.grouped(ExactInt(published))) tokens (max_position_embeddings) for this configuration"
+            documentsThisConfiguration = true
+            return
+        }
+        documentsThisConfiguration = Self.catalogue.contains {
+            $0.documentedContext >= context && $0.rotaryDim == rotaryDim && abs($0.effectiveBase / effectiveBase - 1) < 1e-9
+                && abs($0.wavelength / wavelength - 1) < 1e-9
+        }
         if let own = Self.catalogue.first(where: { $0.model == model }), own.documentedContext >= context,
             abs(own.effectiveBase / effectiveBase - 1) < 1e-9
         {

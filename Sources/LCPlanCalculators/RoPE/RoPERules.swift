@@ -11,7 +11,10 @@ extension Rule {
             threshold compounded over the layers (bound C) within the context. lcplan judges the effective base \
             (after scaling) against the exact-dimension forms and reports the summary forms beside them; eps and \
             the depth are stated assumptions (`conventions.rope_eps`, `conventions.rope_depth`). Raise the base, \
-            or extend it with a scaling method (llama3, yarn, ntk).
+            or extend it with a scaling method (llama3, yarn, ntk). \
+            A note, not a warning, where a catalogue model (or the model's own config.json) documents this \
+            configuration at the context, or where the criterion was not derived for the scaling in use; \
+            `checks.rope_criteria: warning` makes it a warning always.
             """,
         triggering: """
             version: 1
@@ -31,7 +34,10 @@ extension Rule {
         summary: "The RoPE base is at or above the precision ceiling of the format phases are formed in.",
         help: """
             Above eps_mach^(-r/(r-2)) the slowest pairs' per-position phase increments fall below one ulp of \
-            the phase format and positions stop being resolved. Form phases in fp32 (or fp64), or lower the base.
+            the phase format and positions stop being resolved. Form phases in fp32 (or fp64), or lower the base. \
+            A note, not a warning, where a catalogue model (or the model's own config.json) documents this \
+            configuration at the context, or where the criterion was not derived for the scaling in use; \
+            `checks.rope_criteria: warning` makes it a warning always.
             """,
         triggering: """
             version: 1
@@ -99,7 +105,10 @@ extension Rule {
         help: """
             Men et al. (arXiv 2405.14591) show that below this bound the model cannot attend more to similar \
             tokens than to random ones at that distance. The admissible bases are windows, not an interval: \
-            a larger base is not always better; `lcplan rope` recommends the smallest base that holds.
+            a larger base is not always better; `lcplan rope` recommends the smallest base that holds. \
+            A note, not a warning, where a catalogue model (or the model's own config.json) documents this \
+            configuration at the context, or where the criterion was not derived for the scaling in use; \
+            `checks.rope_criteria: warning` makes it a warning always.
             """,
         triggering: """
             version: 1
@@ -147,7 +156,10 @@ extension Rule {
             period in pretraining, and that a model tuned with base beta extrapolates to about \
             2 pi beta^(d_extra / r) tokens. The law was fitted for base (NTK-style) changes after pretraining; \
             the finding says whether it was derived for the scaling in use. Weigh it against the evidence line: \
-            models documented to work at this context.
+            models documented to work at this context. \
+            A note, not a warning, where a catalogue model (or the model's own config.json) documents this \
+            configuration at the context, or where the criterion was not derived for the scaling in use; \
+            `checks.rope_criteria: warning` makes it a warning always.
             """,
         triggering: """
             version: 1

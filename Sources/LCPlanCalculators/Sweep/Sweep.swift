@@ -149,7 +149,7 @@ public struct Sweep: Sendable {
                             rope, maxContext: spec.model.maxContext, length: spec.workload.context, precision: WorkingPrecision(bits: 128)
                         )?.effectiveBase.doubleValue
                 }
-                let settings = RoPESettings(spec.conventions)
+                let settings = RoPESettings(spec.conventions, checks: spec.checks)
                 let bounds = PhaseModulationBounds(
                     context: spec.workload.context, rotaryDim: rope.rotaryDim, eps: settings.eps,
                     depth: settings.depth ?? spec.model.layers,

@@ -11,8 +11,25 @@ import LCPlanPrecision
 /// 400 Gb/s ConnectX-7 (the DGX datasheets). PCIe and NVL boards go into servers of every kind and state none.
 /// Edge CPU figures are lower-confidence defaults.
 public enum DeviceCatalogue {
+    /// The names people type for a preset: the bare chip (`h100` is the SXM board, the one DGX and HGX
+    /// systems carry, and `a100` the 80 GB SXM board), the board with its memory, vendor spellings.
+    public static let aliases: [String: String] = [
+        "h100": "h100-sxm", "h100-sxm5": "h100-sxm", "h100-80gb": "h100-sxm", "h100-sxm-80gb": "h100-sxm",
+        "h100-sxm5-80gb": "h100-sxm", "h100-pcie-80gb": "h100-pcie",
+        "h200-sxm": "h200", "h200-141gb": "h200", "h200-sxm-141gb": "h200",
+        "a100": "a100-80gb", "a100-sxm": "a100-80gb", "a100-sxm4": "a100-80gb", "a100-sxm-80gb": "a100-80gb",
+        "a100-sxm4-80gb": "a100-80gb", "a100-sxm-40gb": "a100-40gb", "a100-sxm4-40gb": "a100-40gb",
+        "a100-pcie": "a100-pcie-80gb",
+        "b200-sxm": "b200", "b200-180gb": "b200", "mi300": "mi300x", "instinct-mi300x": "mi300x",
+        "l40s-48gb": "l40s", "rtx4090": "rtx-4090", "4090": "rtx-4090", "geforce-rtx-4090": "rtx-4090",
+        "raspberry-pi-5": "rpi5", "rpi-5": "rpi5", "pi5": "rpi5",
+        "m2": "apple-m2", "m3-max": "apple-m3-max",
+        "jetson-orin": "jetson-agx-orin-64gb", "agx-orin": "jetson-agx-orin-64gb", "orin": "jetson-agx-orin-64gb",
+        "jetson-agx-orin": "jetson-agx-orin-64gb",
+    ]
+
     public static func named(_ name: String) -> DeviceSpec? {
-        let key = name.lowercased()
+        let key = aliases[name.lowercased()] ?? name.lowercased()
         guard var device = all.first(where: { $0.name == key }) else { return nil }
         if device.kind == .gpu {
             device.architecture = key.hasPrefix("h100") || key.hasPrefix("h200") ? .hopper : key.hasPrefix("a100") ? .ampere : nil
@@ -133,6 +150,38 @@ public enum DeviceCatalogue {
                 bridge is stated in the spec
                 """,
             confidence: .checked),
+        DeviceSpec(
+            name: "b200", kind: .gpu, memory: gb(180), memoryBandwidth: gbps(8000),
+            peak: [.bf16: tf(2250), .fp16: tf(2250), .fp8: tf(4500), .fp4: tf(9000)],
+            intraNode: gbps(900), interNode: gbps(50), hostLink: gbps(64),
+            source: """
+                NVIDIA DGX B200 / HGX B200 datasheets, per GPU: 2.25 PFLOP/s BF16 and 4.5 FP8 dense (half the                 sparse figures), FP4 9 dense, 180 GB HBM3e, 8 TB/s, NVLink 5 1.8 TB/s bidirectional (900 GB/s per                 direction); between nodes 400 Gb/s per GPU (DGX B200: 8x ConnectX-7); memory the datasheet's                 decimal 180 GB (no driver-reported total in lcplan's sources: an assumption); host link PCIe Gen5 x16                 assumed; no measured kernel efficiencies on Blackwell in lcplan's sources: the generic defaults apply
+                """,
+            confidence: .stated),
+        DeviceSpec(
+            name: "mi300x", kind: .gpu, memory: gb(192), memoryBandwidth: gbps(5300),
+            peak: [.bf16: tf(1307.4), .fp16: tf(1307.4), .fp8: tf(2614.9)],
+            intraNode: gbps(448), hostLink: gbps(64),
+            source: """
+                AMD Instinct MI300X datasheet: 1,307.4 TFLOP/s BF16 and 2,614.9 FP8 dense, 192 GB HBM3, 5.3 TB/s;                 Infinity Fabric 896 GB/s aggregate peer-to-peer on the 8-GPU platform (448 GB/s per direction);                 memory the datasheet's decimal 192 GB (an assumption: no driver-reported total in lcplan's sources);                 no measured fraction of peak for vLLM or SGLang on ROCm in lcplan's sources: the generic defaults apply
+                """,
+            confidence: .stated),
+        DeviceSpec(
+            name: "l40s", kind: .gpu, memory: gb(48), memoryBandwidth: gbps(864),
+            peak: [.bf16: tf(362), .fp16: tf(362), .fp8: tf(733)],
+            intraNode: gbps(32), hostLink: gbps(32),
+            source: """
+                NVIDIA L40S datasheet: 362 TFLOP/s BF16 and 733 FP8 dense (half the sparse figures), 48 GB GDDR6                 (decimal, an assumption: no driver-reported total in lcplan's sources), 864 GB/s; no NVLink: peers                 and host over PCIe Gen4 x16, 32 GB/s per direction
+                """,
+            confidence: .stated),
+        DeviceSpec(
+            name: "rtx-4090", kind: .gpu, memory: gb(24), memoryBandwidth: gbps(1008),
+            peak: [.bf16: tf(165.2), .fp16: tf(165.2), .fp8: tf(330.3)],
+            intraNode: gbps(32), hostLink: gbps(32),
+            source: """
+                NVIDIA Ada Lovelace architecture whitepaper, appendix table (GeForce RTX 4090): 165.2 TFLOP/s BF16/FP16                 and 330.3 FP8 dense with FP32 accumulate (the rate frameworks run at; 330.3 BF16 with FP16 accumulate),                 24 GB GDDR6X (decimal, an assumption), 1,008 GB/s; no NVLink: peers and host over PCIe Gen4 x16
+                """,
+            confidence: .stated),
         DeviceSpec(
             name: "rpi5", kind: .cpu, memory: gb(8), memoryBandwidth: gbps(17), peak: [.fp32: gf(153.6)],
             source: """

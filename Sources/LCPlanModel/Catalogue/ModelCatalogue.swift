@@ -7,6 +7,9 @@ public enum ModelCatalogue {
         "mistral-7b": "mistral-7b-v0.1",
         "llama-3.1-8b-instruct": "llama-3.1-8b",
         "phi-3-mini": "phi-3-mini-128k",
+        "llama-3.3-70b-instruct": "llama-3.3-70b",
+        "qwen3-30b": "qwen3-30b-a3b",
+        "qwen3-235b": "qwen3-235b-a22b",
     ]
 
     public static func named(_ name: String) -> ModelSpec? {
@@ -33,6 +36,20 @@ public enum ModelCatalogue {
             source: source, confidence: confidence)
     }
 
+    /// A Qwen3 model (`qwen3`, `qwen3_moe`): head_dim 128 whatever the width, RMSNorm on each head's queries
+    /// and keys, no qkv bias, untied embeddings, rope_theta 1,000,000, max_position_embeddings 40,960; the
+    /// model cards give 32,768 tokens natively (and 131,072 with YaRN x4, which a spec adds under
+    /// `model.rope.scaling`), so 32,768 is the trained context.
+    private static func qwen3(
+        _ name: String, layers: Int, hidden: Int, heads: Int, kvHeads: Int, ffn: Int, moe: MoESpec?, source: String
+    ) -> ModelSpec {
+        ModelSpec(
+            name: name, layers: layers, hidden: hidden, heads: heads, kvHeads: kvHeads, headDim: 128, ffn: ffn,
+            vocab: 151936, qkNorm: true, maxContext: 40960, attention: AttentionSpec(kind: .gqa), moe: moe,
+            rope: RoPESpec(theta: "1000000", rotaryDim: 128, trainedContext: 32768),
+            source: source + "; 32,768 tokens natively (model card)", confidence: .quoted)
+    }
+
     public static let all: [ModelSpec] = [
         llamaLike(
             "llama-2-7b", layers: 32, hidden: 4096, heads: 32, kvHeads: 32, ffn: 11008, vocab: 32000,
@@ -51,6 +68,11 @@ public enum ModelCatalogue {
             "llama-3.1-70b", layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 128256,
             theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
             source: "meta-llama/Llama-3.1-70B config.json (shape checked)", confidence: .checked),
+        llamaLike(
+            "llama-3.3-70b", layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 128256,
+            theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
+            source: "meta-llama/Llama-3.3-70B-Instruct config.json (the architecture and RoPE scaling of Llama 3.1 70B)",
+            confidence: .quoted),
         llamaLike(
             "llama-3.1-405b", layers: 126, hidden: 16384, heads: 128, kvHeads: 8, ffn: 53248, vocab: 128256,
             theta: "500000", maxContext: 131072, scaling: llama3Scaling(factor: 8),
@@ -85,6 +107,17 @@ public enum ModelCatalogue {
             theta: "10000000", maxContext: 1_010_000, qkvBias: true,
             source: "Qwen/Qwen2.5-7B-Instruct-1M config.json (theta checked); served with dual-chunk attention",
             confidence: .checked),
+        qwen3(
+            "qwen3-8b", layers: 36, hidden: 4096, heads: 32, kvHeads: 8, ffn: 12288, moe: nil,
+            source: "Qwen/Qwen3-8B config.json"),
+        qwen3(
+            "qwen3-30b-a3b", layers: 48, hidden: 2048, heads: 32, kvHeads: 4, ffn: 6144,
+            moe: MoESpec(experts: 128, active: 8, expertFfn: 768),
+            source: "Qwen/Qwen3-30B-A3B config.json (every layer a mixture of experts; intermediate_size 6144 unused)"),
+        qwen3(
+            "qwen3-235b-a22b", layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288,
+            moe: MoESpec(experts: 128, active: 8, expertFfn: 1536),
+            source: "Qwen/Qwen3-235B-A22B config.json (every layer a mixture of experts)"),
         ModelSpec(
             name: "deepseek-v3", layers: 61, hidden: 7168, heads: 128, kvHeads: 128, headDim: 192, ffn: 18432,
             vocab: 129280, maxContext: 163840,

@@ -3,14 +3,14 @@ import Yams
 /// Turns a Hugging Face `config.json` into a `ModelSpec`.
 ///
 /// Key names follow the transformers configuration classes (`LlamaConfig`, `MistralConfig`,
-/// `MixtralConfig`, `Qwen2Config`, `DeepseekV3Config`, `Gemma2Config`, `Gemma3TextConfig`, `Phi3Config`,
+/// `MixtralConfig`, `Qwen2Config`, `Qwen3Config`, `Qwen3MoeConfig`, `DeepseekV3Config`, `Gemma2Config`, `Gemma3TextConfig`, `Phi3Config`,
 /// `GPT2Config`, `GPTNeoXConfig`, `OPTConfig`, `MambaConfig`) and the original state-spaces Mamba
 /// configs; both the older `rope_scaling.type` and the newer `rope_type` / `rope_parameters` spellings
 /// are read. Every key that is not used is listed in an LC113 note.
 public enum HFConfigImporter {
     public static let supportedTypes = [
-        "llama", "mistral", "mixtral", "qwen2", "deepseek_v2", "deepseek_v3", "gemma", "gemma2", "gemma3",
-        "gemma3_text", "phi3", "gpt2", "gpt_neox", "opt", "mamba",
+        "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "deepseek_v2", "deepseek_v3", "gemma", "gemma2",
+        "gemma3", "gemma3_text", "phi3", "gpt2", "gpt_neox", "opt", "mamba",
     ]
 
     public struct Result {
@@ -183,10 +183,13 @@ private struct ConfigKeys {
             return nil
         }
         guard HFConfigImporter.supportedTypes.contains(type) else {
-            let suggestion = NearestName.suggest(type, among: HFConfigImporter.supportedTypes)
+            // No "did you mean": a near name is another architecture (qwen3 is not qwen2: no qkv biases, a qk
+            // norm), and importing it as that one would count the wrong parameters.
             reader.report(
-                .hfConfigUnusable, "model_type '\(type)' is not supported", at: values["model_type"] ?? root,
-                expected: "one of " + HFConfigImporter.supportedTypes.joined(separator: ", "), suggestion: suggestion)
+                .hfConfigUnusable,
+                "model_type '\(type)' is an architecture lcplan does not import; describe the model in the spec instead (model: {layers: ..., hidden: ..., heads: ...}, `lcplan schema spec`)",
+                at: values["model_type"] ?? root,
+                expected: "one of " + HFConfigImporter.supportedTypes.joined(separator: ", "))
             return nil
         }
         if type == "gemma3", let text = values["text_config"], case .mapping(let inner) = text.node {
@@ -226,7 +229,8 @@ private struct ConfigKeys {
             headDim: headDim, ffn: ffn, activation: string(p + "hidden_act") ?? string(p + "hidden_activation") ?? "silu",
             vocab: vocab, tiedEmbeddings: bool(p + "tie_word_embeddings") ?? gemma,
             qkvBias: type == "qwen2" || (bool(p + "attention_bias") ?? false),
-            normsPerLayer: (type == "gemma2" || type.hasPrefix("gemma3")) ? 4 : 2, qkNorm: type.hasPrefix("gemma3"),
+            normsPerLayer: (type == "gemma2" || type.hasPrefix("gemma3")) ? 4 : 2,
+            qkNorm: type.hasPrefix("gemma3") || type.hasPrefix("qwen3"),
             maxContext: maxContext, source: "Hugging Face config.json (\(type))", confidence: .user)
         model.attention.kind = kvHeads == heads ? .mha : (kvHeads == 1 ? .mqa : .gqa)
 
@@ -247,12 +251,21 @@ private struct ConfigKeys {
         }
 
         // Mixture of experts.
-        if let experts = int(p + "num_local_experts", p + "n_routed_experts"), experts > 0 {
+        if let experts = int(p + "num_local_experts", p + "n_routed_experts", p + "num_experts"), experts > 0 {
             let active = int(p + "num_experts_per_tok") ?? 2
             model.moe = MoESpec(
                 experts: experts, active: active, shared: int(p + "n_shared_experts") ?? 0,
                 expertFfn: int(p + "moe_intermediate_size") ?? ffn, denseLayers: int(p + "first_k_dense_replace") ?? 0,
-                every: int(p + "moe_layer_freq") ?? 1, routerBias: string(p + "topk_method") == "noaux_tc")
+                every: int(p + "moe_layer_freq", p + "decoder_sparse_step") ?? 1,
+                routerBias: string(p + "topk_method") == "noaux_tc")
+            // Qwen3-MoE lists dense layers by index (`mlp_only_layers`, transformers' Qwen3MoeConfig); the
+            // released models leave it empty. A list of layers is no pattern lcplan can state.
+            if let dense = raw(p + "mlp_only_layers"), case .sequence(let items) = dense.node, !items.isEmpty {
+                reader.report(
+                    .hfConfigUnusable, "`mlp_only_layers` lists dense layers by index, which lcplan cannot describe",
+                    at: dense, expected: "an empty list (every layer a mixture of experts)")
+                return nil
+            }
         }
 
         // Multi-head latent attention.
@@ -287,6 +300,7 @@ private struct ConfigKeys {
         let scalingNode = raw(p + "rope_scaling") ?? parameters
         if let scalingNode { rope.scaling = scaling(scalingNode, originalDefault: original) }
         model.rope = rope
+        model.publishedRoPE = ModelSpec.PublishedRoPE(rope, context: maxContext)
         return model
     }
 

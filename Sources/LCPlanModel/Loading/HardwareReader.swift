@@ -130,6 +130,7 @@ struct HardwareReader {
     private func preset(named name: String, at value: YAMLValue) -> DeviceSpec? {
         UserPresetFile.resolve(
             name, kind: "device", builtIn: DeviceCatalogue.named(name), candidates: DeviceCatalogue.names,
+            aliases: DeviceCatalogue.aliases,
             library: library, expanding: expanding, at: value, into: reader
         ) { path in userPreset(path: path, name: name, at: value) }
     }

@@ -46,7 +46,7 @@ struct ModelReader {
     func preset(named name: String, at value: YAMLValue) -> ModelSpec? {
         UserPresetFile.resolve(
             name, kind: "model", builtIn: ModelCatalogue.named(name),
-            candidates: ModelCatalogue.names + ModelCatalogue.aliases.keys.sorted(), library: library,
+            candidates: ModelCatalogue.names, aliases: ModelCatalogue.aliases, library: library,
             expanding: expanding, at: value, into: reader
         ) { path in userPreset(path: path, name: name, at: value) }
     }
@@ -100,7 +100,8 @@ enum UserPresetFile {
     /// A built-in preset, else a user preset file (refusing one already being expanded, i.e. a cycle),
     /// else LC106 with the nearest name among the built-in and user presets.
     static func resolve<T>(
-        _ name: String, kind: String, builtIn: T?, candidates: [String], library: PresetLibrary, expanding: [String],
+        _ name: String, kind: String, builtIn: T?, candidates: [String], aliases: [String: String], library: PresetLibrary,
+        expanding: [String],
         at value: YAMLValue, into reader: SpecReader, load: (String) -> T?
     ) -> T? {
         // The `local` device measured by `lcplan calibrate` stands in for the built-in figures.
@@ -124,11 +125,17 @@ enum UserPresetFile {
             }
             return load(path)
         }
-        let suggestion = NearestName.suggest(name, among: candidates + library.userPresetNames)
-        let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+        // Aliases are matched too, and suggested under the preset they stand for, each preset once.
+        var suggestions: [String] = []
+        for found in NearestName.suggestions(name, among: candidates + aliases.keys.sorted() + library.userPresetNames, limit: 16) {
+            let preset = aliases[found] ?? found
+            if !suggestions.contains(preset) { suggestions.append(preset) }
+        }
+        suggestions = Array(suggestions.prefix(5))
         reader.report(
-            .unknownPreset, "unknown \(kind) preset '\(name)'\(hint)", at: value,
-            expected: "a \(kind) preset from `lcplan presets`, or a user preset file", suggestion: suggestion)
+            .unknownPreset, "unknown \(kind) preset '\(name)'\(NearestName.hint(suggestions))", at: value,
+            expected: "a \(kind) preset from `lcplan presets`, or a user preset file",
+            suggestion: suggestions.first)
         return nil
     }
 

@@ -12,11 +12,39 @@ public enum NearestName {
             best = (candidate, distance)
         }
         guard let (candidate, distance) = best else { return nil }
-        let limit = max(1, (max(lowered.count, candidate.count) + 2) / 3)
         if lowered.contains(candidate.lowercased()) || candidate.lowercased().contains(lowered), !lowered.isEmpty {
             return candidate
         }
-        return distance <= limit && distance < max(lowered.count, 1) ? candidate : nil
+        return isClose(lowered, candidate, distance) ? candidate : nil
+    }
+
+    /// Every plausible name for a misspelt preset, best first (at most `limit`): the candidates that begin
+    /// with what was typed (`h100` names h100-sxm and h100-pcie), else those the typed name begins with, else
+    /// the candidates within typo distance, nearest first. Ties keep the candidates' own order.
+    public static func suggestions(_ name: String, among candidates: [String], limit: Int = 5) -> [String] {
+        let lowered = name.lowercased()
+        guard !lowered.isEmpty else { return [] }
+        let prefixed = candidates.filter { $0.lowercased().hasPrefix(lowered) }
+        if !prefixed.isEmpty { return Array(prefixed.prefix(limit)) }
+        let stems = candidates.filter { lowered.hasPrefix($0.lowercased()) }.sorted { $0.count > $1.count }
+        if !stems.isEmpty { return Array(stems.prefix(limit)) }
+        let ranked = candidates.enumerated()
+            .map { (offset: $0.offset, name: $0.element, distance: editDistance(Array(lowered), Array($0.element.lowercased()))) }
+            .filter { isClose(lowered, $0.name, $0.distance) }
+            .sorted { ($0.distance, $0.offset) < ($1.distance, $1.offset) }
+        return Array(ranked.prefix(limit).map(\.name))
+    }
+
+    /// " (did you mean 'a' or 'b'?)", or nothing for no suggestion.
+    public static func hint(_ names: [String]) -> String {
+        guard let last = names.last else { return "" }
+        let quoted = names.dropLast().map { "'\($0)'" }
+        return " (did you mean " + (quoted.isEmpty ? "" : quoted.joined(separator: ", ") + " or ") + "'\(last)'?)"
+    }
+
+    private static func isClose(_ lowered: String, _ candidate: String, _ distance: Int) -> Bool {
+        let limit = max(1, (max(lowered.count, candidate.count) + 2) / 3)
+        return distance <= limit && distance < max(lowered.count, 1)
     }
 
     /// Optimal string alignment distance between two character arrays (capped inputs: 256 characters).

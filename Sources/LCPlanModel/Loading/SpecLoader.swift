@@ -183,6 +183,7 @@ public enum SpecLoader {
     private static func readChecks(_ fields: MappingReader, reader: SpecReader) -> ChecksSpec {
         var checks = ChecksSpec()
         if let severity = fields.choice("fail_on", Severity.self) { checks.failOn = severity }
+        if let level = fields.choice("rope_criteria", RoPECriteriaLevel.self) { checks.ropeCriteria = level }
         for item in fields.list("suppress") ?? [] {
             if case .mapping = item.node {
                 guard let entry = reader.mapping(item, SpecShapes.suppression) else { continue }

@@ -91,7 +91,7 @@ public final class SpecReader {
                     continue
                 }
                 let names = shape.fields.map(\.name)
-                let suggestion = NearestName.suggest(key, among: names)
+                let suggestion = KeySynonyms.field(for: key, in: shape) ?? NearestName.suggest(key, among: names)
                 let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
                 report(
                     .unknownKey, "unknown key '\(key)' in \(value.path.isEmpty ? "the spec" : "`\(value.path)`")\(hint)",
@@ -299,6 +299,7 @@ public struct MappingReader {
     public func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
         guard let (text, at) = scalar(key) else { return nil }
         if let match = E(rawValue: text.lowercased()) { return match }
+        if let spelled = E.self as? any AlternativeSpellings.Type, let match = spelled.value(spelled: text) as? E { return match }
         let names = E.allCases.map(\.rawValue)
         return reportChoice(text, names: names, at: at)
     }
@@ -334,4 +335,66 @@ public struct MappingReader {
 extension String {
     /// `131_072` as `131072`: YAML 1.1 allows underscores in numbers, and lcplan accepts them.
     var replacingUnderscores: String { String(filter { $0 != "_" }) }
+}
+
+/// Other spellings people write for a choice's values, accepted as the value they name: `bfloat16` (as
+/// PyTorch and Hugging Face configs spell it) for bf16, `serving` for inference.
+public protocol AlternativeSpellings {
+    /// Lower-case spelling to value.
+    static var alternativeSpellings: [String: Self] { get }
+}
+
+extension AlternativeSpellings {
+    static func value(spelled text: String) -> Any? { alternativeSpellings[text.lowercased()] }
+}
+
+extension NumberFormat: AlternativeSpellings {
+    /// PyTorch dtype names (`torch.bfloat16`, `float8_e4m3fn`), NumPy's and C's (`half`, `float`, `double`).
+    public static let alternativeSpellings: [String: NumberFormat] = [
+        "bfloat16": .bf16, "torch.bfloat16": .bf16, "float16": .fp16, "torch.float16": .fp16, "half": .fp16,
+        "float32": .fp32, "torch.float32": .fp32, "float": .fp32, "single": .fp32, "float64": .fp64, "double": .fp64,
+        "float8": .fp8, "e4m3": .fp8e4m3, "float8_e4m3fn": .fp8e4m3, "fp8_e4m3fn": .fp8e4m3, "e5m2": .fp8e5m2,
+        "float8_e5m2": .fp8e5m2, "int8_t": .int8, "i8": .int8, "i4": .int4,
+    ]
+}
+
+extension WorkloadMode: AlternativeSpellings {
+    /// Serving and generation are inference; fine-tuning and pre-training are training.
+    public static let alternativeSpellings: [String: WorkloadMode] = [
+        "serving": .inference, "serve": .inference, "infer": .inference, "generation": .inference,
+        "generate": .inference, "decode": .inference, "train": .training, "finetune": .training,
+        "fine-tune": .training, "fine-tuning": .training, "finetuning": .training, "pretrain": .training,
+        "pretraining": .training, "pre-training": .training, "sft": .training,
+    ]
+}
+
+/// The names other tools give lcplan's keys (vLLM's `max_tokens`, Hugging Face's `max_position_embeddings`,
+/// PyTorch's `batch_size`), so an unknown key is answered with the key that means the same, not the one
+/// spelt nearest (`max_tokens` is output_tokens, not prompt_tokens).
+enum KeySynonyms {
+    static let table: [String: String] = [
+        "max_tokens": "output_tokens", "max_new_tokens": "output_tokens", "output_len": "output_tokens",
+        "output_length": "output_tokens", "generate_tokens": "output_tokens", "decode_tokens": "output_tokens",
+        "new_tokens": "output_tokens", "input_tokens": "prompt_tokens", "input_len": "prompt_tokens",
+        "input_length": "prompt_tokens", "prompt_len": "prompt_tokens", "prompt_length": "prompt_tokens",
+        "seq_len": "context", "seqlen": "context", "sequence_length": "context", "max_seq_len": "context",
+        "max_model_len": "context", "context_length": "context", "context_len": "context", "ctx": "context",
+        "max_context_length": "context", "max_position_embeddings": "max_context",
+        "batch_size": "batch", "bs": "batch", "concurrency": "batch", "num_seqs": "batch", "max_num_seqs": "batch",
+        "gpus": "count", "num_gpus": "count", "n_gpus": "count", "gpu_count": "count", "devices": "count",
+        "num_devices": "count", "world_size": "count", "gpus_per_node": "per_node", "nproc_per_node": "per_node",
+        "gpu": "device", "accelerator": "device", "precision": "dtype", "torch_dtype": "dtype", "weights": "dtype",
+        "kv_dtype": "kv_cache", "kv_cache_dtype": "kv_cache", "tensor_parallel_size": "tp", "tensor_parallel": "tp",
+        "pipeline_parallel_size": "pp", "pipeline_parallel": "pp", "data_parallel_size": "dp",
+        "context_parallel_size": "cp", "expert_parallel_size": "ep", "num_layers": "layers",
+        "num_hidden_layers": "layers", "hidden_size": "hidden", "num_attention_heads": "heads",
+        "num_key_value_heads": "kv_heads", "intermediate_size": "ffn", "vocab_size": "vocab",
+        "rope_theta": "theta", "base": "theta", "rope_scaling": "scaling",
+    ]
+
+    /// The key of `shape` that `key` names in another tool, if `shape` has it.
+    static func field(for key: String, in shape: ObjectShape) -> String? {
+        guard let name = table[key.lowercased()], shape.field(name) != nil else { return nil }
+        return name
+    }
 }

@@ -4,15 +4,41 @@ struct WorkloadReader {
 
     static let trainingKeys = ["global_batch", "micro_batch", "optimizer", "zero", "recompute", "grad_dtype", "documents"]
 
+    /// `kv_cache:` as a mapping, or a format alone (`kv_cache: fp8`), short for `{dtype: fp8}`.
+    private func readKVCache(_ fields: MappingReader, dtype: NumberFormat) -> KVCacheSpec {
+        let cacheReader = KVCacheReader(reader: reader)
+        guard let written = fields.value("kv_cache") else { return cacheReader.read(nil, dtype: dtype) }
+        guard case .scalar = written.node, let text = written.scalarText?.trimmingWhitespace else {
+            return cacheReader.read(reader.mapping(written, SpecShapes.kvCache), dtype: dtype)
+        }
+        var kv = cacheReader.read(nil, dtype: dtype)
+        if let format = NumberFormat(rawValue: text.lowercased()) ?? NumberFormat.value(spelled: text) as? NumberFormat {
+            kv.dtype = format
+        } else {
+            let _: NumberFormat? = fields.reportChoice(text, names: NumberFormat.allCases.map(\.rawValue), at: written)
+        }
+        return kv
+    }
+
+    /// Generated tokens when `output_tokens` is not written: at inference a request answers, so
+    /// `WorkloadSpec.assumedOutputTokens` (an assumption the report states), at most half the context;
+    /// with `prompt_tokens` written, the rest of the context (at most the same). Training generates none.
+    static func defaultOutput(mode: WorkloadMode, context: Int, prompt: Int?) -> Int {
+        guard mode == .inference else { return 0 }
+        let assumed = min(WorkloadSpec.assumedOutputTokens, context / 2)
+        guard let prompt else { return assumed }
+        return max(0, min(context - prompt, WorkloadSpec.assumedOutputTokens))
+    }
+
     func read(_ fields: MappingReader) -> WorkloadSpec? {
         let mode = fields.choice("mode", WorkloadMode.self) ?? .inference
         let context = fields.required("context").flatMap { _ in fields.tokens("context") }
         let batch = fields.int("batch") ?? 1
-        let output = fields.tokens("output_tokens", minimum: 0) ?? 0
+        let outputGiven = fields.tokens("output_tokens", minimum: 0)
         let promptGiven = fields.tokens("prompt_tokens")
         let dtype = fields.choice("dtype", NumberFormat.self) ?? .bf16
         let chunk = fields.tokens("prefill_chunk")
-        let kv = KVCacheReader(reader: reader).read(fields.mapping("kv_cache"), dtype: dtype)
+        let kv = readKVCache(fields, dtype: dtype)
         var training: TrainingSpec? = nil
         if mode == .training {
             training = TrainingSpec(
@@ -36,6 +62,7 @@ struct WorkloadReader {
             }
         }
         guard let context else { return nil }
+        let output = outputGiven ?? Self.defaultOutput(mode: mode, context: context, prompt: promptGiven)
         if output > context, let at = fields.value("output_tokens") {
             reader.report(
                 .outOfRange, "output_tokens (\(output)) exceeds the context (\(context))", at: at,
@@ -54,9 +81,11 @@ struct WorkloadReader {
                 .outOfRange, "prefill_chunk (\(chunk)) exceeds the prompt (\(prompt) tokens)", at: at,
                 expected: "a chunk no longer than the prompt", severity: .warning)
         }
-        return WorkloadSpec(
+        var workload = WorkloadSpec(
             mode: mode, context: context, batch: batch, promptTokens: prompt, outputTokens: output,
             dtype: dtype, kvCache: kv, prefillChunk: chunk, training: training)
+        workload.outputAssumed = outputGiven == nil && mode == .inference
+        return workload
     }
 
     /// `workload.documents`: exactly one of distribution, histogram, lengths.

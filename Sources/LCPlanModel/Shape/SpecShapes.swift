@@ -249,13 +249,18 @@ public enum SpecShapes {
                 "Concurrent sequences over all replicas (default 1; serving with a throughput objective: chosen by the search when absent)."
             ),
             Field("prompt_tokens", .tokens, "Prompt length (default context - output_tokens)."),
-            Field("output_tokens", .tokens, "Generated tokens (default 0)."),
+            Field(
+                "output_tokens", .tokens,
+                "Generated tokens per request (default at inference 512, an assumption, at most half the context or the rest after prompt_tokens; 0 in training)."
+            ),
             Field("dtype", .choice(formats), "Weight and compute format (default bf16)."),
             Field(
                 "prefill_chunk", .tokens,
                 "Chunked-prefill step: tokens per prefill step over a replica's sequences (vLLM max_num_batched_tokens); searched when absent."
             ),
-            Field("kv_cache", .object(kvCache), "KV cache layout."),
+            Field(
+                "kv_cache", .either([.choice(formats), .object(kvCache)]),
+                "KV cache layout, or its element format alone (`kv_cache: fp8` is `{dtype: fp8}`)."),
             Field("global_batch", positive, "Training: sequences per step (default batch)."),
             Field("micro_batch", positive, "Training: sequences per micro-batch (default 1)."),
             Field("optimizer", .choice(Optimizer.allCases.map(\.rawValue)), "Training: optimizer (default adamw)."),
@@ -368,6 +373,10 @@ public enum SpecShapes {
                 "suppress", .list(.either([.text, .object(suppression)])),
                 "Rule ids to suppress, or {rule, key, reason} to suppress a rule at one key path."),
             Field("expect", .object(expect), "Assertions that must hold."),
+            Field(
+                "rope_criteria", .choice(RoPECriteriaLevel.allCases.map(\.rawValue)),
+                "Literature RoPE criteria (LC302, LC303, LC306, LC308) that fail: auto (default: a note where a catalogue model documents this configuration at the context, or the criterion was not derived for the scaling in use; a warning otherwise), warning (always) or note."
+            ),
         ])
 
     public static let conventions = ObjectShape(

@@ -33,6 +33,10 @@ public struct ModelSpec: Sendable, Equatable {
     /// Where the figures come from, and how sure we are of them.
     public var source: String
     public var confidence: Confidence
+    /// The rotary configuration a released model's own config.json publishes, and the context it states
+    /// (`max_position_embeddings`): evidence that this configuration works at that length. Set by the Hugging
+    /// Face importer; a spec that changes the rotary embedding no longer matches it.
+    public var publishedRoPE: PublishedRoPE? = nil
 
     public init(
         name: String, layers: Int, hidden: Int, heads: Int, kvHeads: Int, headDim: Int, ffn: Int,
@@ -66,6 +70,16 @@ public struct ModelSpec: Sendable, Equatable {
         self.rope = rope
         self.source = source
         self.confidence = confidence
+    }
+
+    /// A rotary configuration and the context its publisher states for it.
+    public struct PublishedRoPE: Sendable, Equatable {
+        public let rope: RoPESpec
+        public let context: Int
+        public init(_ rope: RoPESpec, context: Int) {
+            self.rope = rope
+            self.context = context
+        }
     }
 
     /// The kind of each layer, from `attention.pattern` repeated over the depth (all `global` when absent,

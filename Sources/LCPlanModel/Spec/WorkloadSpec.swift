@@ -48,6 +48,11 @@ public struct WorkloadSpec: Sendable, Equatable {
     public var batch: Int
     public var promptTokens: Int
     public var outputTokens: Int
+    /// `output_tokens` was not written: the serving default `assumedOutputTokens` (or less) stands in.
+    public var outputAssumed = false
+    /// Generated tokens per request when a serving spec does not say: 512, an assumption (answers to long
+    /// prompts run to hundreds of tokens; no source fixes a figure), stated in every report that uses it.
+    public static let assumedOutputTokens = 512
     /// Weight and compute format.
     public var dtype: NumberFormat
     public var kvCache: KVCacheSpec
@@ -200,6 +205,11 @@ public struct ConstraintsSpec: Sendable, Equatable {
     }
 }
 
+/// The severity of a literature RoPE criterion that fails (LC302, LC303, LC306, LC308): `auto` makes it a
+/// note where the catalogue documents the configuration working at the context, or where the criterion
+/// was not derived for the scaling in use, and a warning otherwise; `warning` always; `note` never more.
+public enum RoPECriteriaLevel: String, Sendable, CaseIterable { case auto, warning, note }
+
 public struct ChecksSpec: Sendable, Equatable {
     public var failOn: Severity
     /// Rule ids to suppress that the loader knows (its own and the layout rules).
@@ -211,6 +221,8 @@ public struct ChecksSpec: Sendable, Equatable {
     public var keySuppressions: [KeySuppression] = []
     /// Assertions (`checks.expect`).
     public var expect = ExpectSpec()
+    /// How the literature's RoPE criteria are raised (`checks.rope_criteria`).
+    public var ropeCriteria: RoPECriteriaLevel = .auto
 
     public init(failOn: Severity = .error, suppress: [String] = []) {
         self.failOn = failOn

@@ -37,6 +37,12 @@ public enum ReportDocument {
             F.choice("verdict", Verdict.self, "ok, warnings, infeasible or invalid.") { $0.verdict },
             F.string("lcplan_version") { _ in Report.toolVersion },
             F.string("file", "The spec as named on the command line.") { $0.file },
+            F.omittable("summary", AnswerSummary.summary.type, "The answer first (a resolved spec only).") { r in
+                r.analysis.map(AnswerSummary.summary.encode)
+            },
+            F.omittable("capacity", AnswerSummary.capacity.type, "Inference only.") { r in
+                r.analysis.flatMap { $0.spec.workload.mode == .inference ? AnswerSummary.capacity.encode($0) : nil }
+            },
             F.omittable("model", InputSections.model.type) { r in
                 r.spec.map { InputSections.model.encode(($0.model, r.parameters)) }
             },
