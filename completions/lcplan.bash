@@ -173,13 +173,13 @@ _lcplan() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    plan|check|rope|presets|import-hf|explain|schema|emit|diff|sweep|validate|calibrate|help)
+    plan|check|rope|presets|import-hf|explain|schema|emit|diff|sweep|validate|calibrate|init|help)
         # Offer subcommand argument completions
         "_lcplan_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'plan check rope presets import-hf explain schema emit diff sweep validate calibrate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'plan check rope presets import-hf explain schema emit diff sweep validate calibrate init help' -- "${cur}"))
         ;;
     esac
 }
@@ -187,8 +187,8 @@ _lcplan() {
 _lcplan_plan() {
     repeating_flags=()
     non_repeating_flags=(--timing --validate --brief --version -h --help)
-    repeating_options=(--presets)
-    non_repeating_options=(--format --output -o --fail-on --plot --color)
+    repeating_options=(--presets --set)
+    non_repeating_options=(--format --output -o --fail-on --plot --color --model --device --context --count)
     __lcplan_offer_flags_options 1
 
     # Offer option value completions
@@ -214,6 +214,21 @@ _lcplan_plan() {
         __lcplan_add_completions -W 'auto'$'\n''always'$'\n''never'
         return
         ;;
+    '--set')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--device')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--count')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -228,8 +243,8 @@ _lcplan_plan() {
 _lcplan_check() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=(--presets)
-    non_repeating_options=(--format --fail-on --output -o --color)
+    repeating_options=(--presets --set)
+    non_repeating_options=(--format --fail-on --output -o --color --model --device --context --count)
     __lcplan_offer_flags_options -1
 
     # Offer option value completions
@@ -250,6 +265,21 @@ _lcplan_check() {
         ;;
     '--color')
         __lcplan_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--set')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--device')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--count')
         return
         ;;
     esac
@@ -404,8 +434,8 @@ _lcplan_schema() {
 _lcplan_emit() {
     repeating_flags=()
     non_repeating_flags=(--aggregated --version -h --help)
-    repeating_options=(--presets)
-    non_repeating_options=(--engine --output -o --kv-connector --color)
+    repeating_options=(--presets --set)
+    non_repeating_options=(--engine --output -o --kv-connector --color --model --device --context --count)
     __lcplan_offer_flags_options 1
 
     # Offer option value completions
@@ -425,6 +455,21 @@ _lcplan_emit() {
         ;;
     '--color')
         __lcplan_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--set')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--device')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--count')
         return
         ;;
     esac
@@ -532,8 +577,8 @@ _lcplan_sweep() {
 _lcplan_validate() {
     repeating_flags=()
     non_repeating_flags=(--quiet --version -h --help)
-    repeating_options=(--presets)
-    non_repeating_options=(--format --threads --color)
+    repeating_options=(--presets --set)
+    non_repeating_options=(--format --threads --color --model --device --context --count)
     __lcplan_offer_flags_options 1
 
     # Offer option value completions
@@ -550,6 +595,21 @@ _lcplan_validate() {
         ;;
     '--color')
         __lcplan_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--set')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--device')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--count')
         return
         ;;
     esac
@@ -579,6 +639,38 @@ _lcplan_calibrate() {
         return
         ;;
     '--size')
+        return
+        ;;
+    esac
+}
+
+_lcplan_init() {
+    repeating_flags=()
+    non_repeating_flags=(--force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--model --device --context --count --mode --output -o)
+    __lcplan_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--model')
+        __lcplan_add_completions -W 'llama-2-7b'$'\n''llama-2-70b'$'\n''llama-3-8b'$'\n''llama-3.1-8b'$'\n''llama-3.1-70b'$'\n''llama-3.3-70b'$'\n''llama-3.1-405b'$'\n''llama-3.2-3b'$'\n''mistral-7b-v0.1'$'\n''mistral-7b-v0.2'$'\n''mixtral-8x7b'$'\n''qwen2.5-7b'$'\n''qwen2.5-7b-1m'$'\n''qwen3-8b'$'\n''qwen3-30b-a3b'$'\n''qwen3-235b-a22b'$'\n''deepseek-v3'$'\n''yi-6b-200k'$'\n''phi-3-mini-128k'$'\n''gemma-2-9b'$'\n''gemma-3-27b'$'\n''mamba-2.8b'$'\n''jamba-v0.1'
+        return
+        ;;
+    '--device')
+        __lcplan_add_completions -W 'h200'$'\n''h200-nvl'$'\n''h100-sxm'$'\n''h100-pcie'$'\n''a100-40gb'$'\n''a100-80gb'$'\n''a100-pcie-80gb'$'\n''b200'$'\n''mi300x'$'\n''l40s'$'\n''rtx-4090'$'\n''rpi5'$'\n''apple-m2'$'\n''apple-m2-cpu'$'\n''apple-m3-max'$'\n''apple-m3-max-cpu'$'\n''jetson-agx-orin-64gb'$'\n''x86-laptop'$'\n''local'
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--mode')
+        return
+        ;;
+    '--output'|'-o')
         return
         ;;
     esac

@@ -34,6 +34,7 @@ struct CheckCommand: ParsableCommand {
     var output: String?
 
     @OptionGroup var options: SpecOptions
+    @OptionGroup var settings: SpecSettings
 
     func validate() throws {
         if specs.isEmpty { throw ValidationError("give at least one spec file") }
@@ -44,7 +45,8 @@ struct CheckCommand: ParsableCommand {
         var reports: [Report] = []
         var status: Int32 = 0
         for path in specs {
-            let report = Report(file: path == "-" ? "<stdin>" : path, load: SpecLoader.load(path: path, library: options.library))
+            let (name, _, load) = try settings.load(path: path, library: options.library)
+            let report = Report(file: name, load: load)
             reports.append(report)
             let level = failOn ?? report.spec?.checks.failOn ?? .error
             status = max(status, report.exitStatus(failOn: level))

@@ -52,6 +52,7 @@ struct EmitCommand: ParsableCommand {
     var kvConnector = Emitter.defaultConnector
 
     @OptionGroup var options: SpecOptions
+    @OptionGroup var settings: SpecSettings
 
     func validate() throws {
         // The name goes into a single-quoted JSON string in the script.
@@ -61,7 +62,7 @@ struct EmitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (report, analysis) = try options.analysedReport(spec)
+        let (report, analysis) = try options.analysedReport(spec, settings: settings)
         guard analysis.search.status != .doesNotFit else {
             Output.standardError("lcplan emit: no layout of \(report.file) fits in device memory; nothing to launch\n")
             throw ExitCode(1)

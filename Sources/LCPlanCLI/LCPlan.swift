@@ -23,7 +23,7 @@ public struct LCPlan: ParsableCommand {
         subcommands: [
             PlanCommand.self, CheckCommand.self, RoPECommand.self, PresetsCommand.self, ImportHFCommand.self,
             ExplainCommand.self, SchemaCommand.self, EmitCommand.self, DiffCommand.self, SweepCommand.self, ValidateCommand.self,
-            CalibrateCommand.self,
+            CalibrateCommand.self, InitCommand.self,
         ],
         defaultSubcommand: PlanCommand.self)
 

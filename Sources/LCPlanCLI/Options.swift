@@ -24,8 +24,9 @@ struct SpecOptions: ParsableArguments {
 
     /// The report of the spec at `path` (`-`: standard input) with its analysis; invalid input prints its
     /// diagnostics on standard error and exits 2.
-    func analysedReport(_ path: String) throws -> (Report, Analysis) {
-        let report = Report(file: path == "-" ? "<stdin>" : path, load: SpecLoader.load(path: path, library: library))
+    func analysedReport(_ path: String, settings: SpecSettings) throws -> (Report, Analysis) {
+        let (name, _, load) = try settings.load(path: path, library: library)
+        let report = Report(file: name, load: load)
         guard let analysis = report.analysis else {
             Output.standardError(DiagnosticText.render(report.diagnostics, style: color.forStandardError))
             throw ExitCode(2)

@@ -32,9 +32,10 @@ struct PlanCommand: ParsableCommand {
             """)
 
     @Argument(
-        help: ArgumentHelp("The spec file (YAML or JSON), or - for standard input.", valueName: "spec"),
+        help: ArgumentHelp(
+            "The spec file (YAML or JSON), or - for standard input; none with --model, --device and --context.", valueName: "spec"),
         completion: .file(extensions: ["yaml", "yml", "json"]))
-    var spec: String
+    var spec: String?
 
     @Option(help: "Output format: text, json or markdown.")
     var format: PlanFormat = .text
@@ -69,6 +70,7 @@ struct PlanCommand: ParsableCommand {
     var brief = false
 
     @OptionGroup var options: SpecOptions
+    @OptionGroup var settings: SpecSettings
 
     /// `lcplan chek x.yaml` runs `plan` on a file named `chek`: when no such file exists and the word is
     /// close to a command's name, the finding names the command.
@@ -83,22 +85,21 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let name = spec == "-" ? "<stdin>" : spec
-        let directory = spec == "-" ? "." : LocalPath(spec).directory.text
-        let input = InputFile.read(spec)
-        let load: LoadResult
-        switch input {
-        case .failure(let diagnostic): load = LoadResult(spec: nil, diagnostics: [Self.misspeltCommand(spec) ?? diagnostic])
-        case .success(let text):
-            load = SpecLoader.load(text: text, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: options.library)
+        if spec == nil && !settings.statesSpec {
+            Output.standardError("lcplan: error: give a spec file, or --model, --device and --context\n")
+            throw ExitCode(2)
         }
+        let (name, source, loaded) = try settings.load(path: spec, library: options.library)
+        let directory = spec.map { $0 == "-" ? "." : LocalPath($0).directory.text } ?? "."
+        var load = loaded
+        if source == nil, let spec, let misspelt = Self.misspeltCommand(spec) { load = LoadResult(spec: nil, diagnostics: [misspelt]) }
         var report = Report(file: name, load: load, timing: timing)
         if validate, let analysis = report.analysis {
             let progress = Progress(quiet: false)
             report.validation = Validation.run(analysis, local: options.localDevice) { progress.update($0) }
             progress.finish()
         }
-        if let plot, let analysis = report.analysis, case .success(let source) = input {
+        if let plot, let analysis = report.analysis, let source {
             let context = analysis.spec.workload.context
             let values = Sweep.values(
                 from: max(min(1024, context), context / 32),
@@ -106,7 +107,8 @@ struct PlanCommand: ParsableCommand {
                 factor: 2, step: nil)
             let sweep = Sweep(
                 base: analysis, text: source, file: name, baseDirectory: directory.isEmpty ? "." : directory, library: options.library,
-                key: "workload.context", values: values)
+                key: "workload.context", values: values, overrides: try settings.overrides(withFile: spec != nil).map { ($0.key, $0.value) }
+            )
             let title = "\(analysis.spec.model.name) on \(analysis.spec.hardware.count) x \(analysis.spec.hardware.device.name): context"
             guard Output.write(SweepReport.svg(sweep, title: title), to: plot) else { throw ExitCode(2) }
         }

@@ -55,13 +55,14 @@ struct ValidateCommand: ParsableCommand {
     var quiet = false
 
     @OptionGroup var options: SpecOptions
+    @OptionGroup var settings: SpecSettings
 
     func validate() throws {
         if threads < 1 || threads > 256 { throw ValidationError("--threads must be from 1 to 256") }
     }
 
     func run() throws {
-        var (report, analysis) = try options.analysedReport(spec)
+        var (report, analysis) = try options.analysedReport(spec, settings: settings)
         let progress = Progress(quiet: quiet)
         report.validation = Validation.run(analysis, threads: threads, local: options.localDevice) { progress.update($0) }
         progress.finish()

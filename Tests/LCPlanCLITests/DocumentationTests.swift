@@ -4,7 +4,7 @@ import Testing
 /// README, man page and --help must not drift from the commands and examples that exist.
 struct DocumentationTests {
     static let commands = [
-        "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate", "calibrate",
+        "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate", "calibrate", "init",
     ]
 
     /// Citations stay in the repository: no source file points at `../shared`, which a clone does not have

@@ -71,3 +71,61 @@ struct FirstContactCommandTests {
         #expect(infeasible.stdout.contains("infeasible") && infeasible.status == 1)
     }
 }
+
+/// Issue 25, item 5: `--set`, plans from flags alone, `lcplan init`.
+struct ConvenienceTests {
+    /// A plan from flags equals the plan of the spec they state: an identity, section by section (the findings
+    /// differ only in where they point: the flag, or the file's line).
+    @Test func flagsStateTheSpec() throws {
+        let flags = try CLI.run(["plan", "--model", "llama-3.1-8b", "--device", "h100", "--context", "32k", "--format", "json"])
+        #expect(flags.status == 0, "\(flags.stderr)")
+        let spec = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h100-sxm}\nworkload: {context: 32k}\n"
+        let file = try CLI.run(["plan", "-", "--format", "json"], stdin: spec)
+        let a = try JSONDocument.parse(flags.stdout), b = try JSONDocument.parse(file.stdout)
+        for key in ["summary", "model", "hardware", "workload", "layout", "memory", "time", "kv_layout", "rope"] {
+            #expect(a[key].map { "\($0)" } == b[key].map { "\($0)" }, "\(key)")
+        }
+        let missing = try CLI.run(["plan", "--model", "llama-3.1-8b"])
+        #expect(missing.status == 2 && missing.stderr.contains("--device"))
+    }
+
+    /// `--set` changes one key, is checked like the spec, and a bad value is located at the flag.
+    @Test func setOverridesAKey() throws {
+        let example = "examples/llama-3.1-8b-h200-128k.yaml"
+        let set = try JSONDocument.parse(try CLI.run(["plan", example, "--format", "json", "--set", "workload.batch=2"]).stdout)
+        let edited = try CLI.read(example).replacingOccurrences(of: "  batch: 1\n", with: "  batch: 2\n")
+        let written = try JSONDocument.parse(try CLI.run(["plan", "-", "--format", "json"], stdin: edited).stdout)
+        #expect(set["memory"]?["total_bytes"].map { "\($0)" } == written["memory"]?["total_bytes"].map { "\($0)" })
+        #expect(set["workload"]?["batch"].map { "\($0)" } == written["workload"]?["batch"].map { "\($0)" })
+        let bad = try CLI.run(["check", example, "--set", "workload.batch=many"])
+        #expect(bad.status == 2 && bad.stdout.contains("--set workload.batch: error: [LC103]"), "\(bad.stdout)")
+        let unknown = try CLI.run(["plan", example, "--set", "workload.bach=2"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("did you mean 'workload.batch'"))
+        let noEquals = try CLI.run(["emit", example, "--engine", "vllm", "--set", "workload.batch"])
+        #expect(noEquals.status == 2)
+        // A value is one scalar, never YAML text: structure in it is a string that fails its check.
+        let injected = try CLI.run(["check", example, "--set", "hardware.device={preset: h100-sxm, memory: 1TB}"])
+        #expect(injected.status == 2 && injected.stdout.contains("LC106"))
+    }
+
+    /// `lcplan init` writes a spec that loads, names presets as the catalogue does, and never replaces a file.
+    @Test func initWritesASpecThatLoads() throws {
+        for mode in ["inference", "training"] {
+            let written = try CLI.run(["init", "--device", "a100", "--context", "64k", "--mode", mode, "--count", "8"])
+            #expect(written.status == 0)
+            #expect(written.stdout.contains("device: a100-80gb") && written.stdout.contains("context: 65536"))
+            let check = try CLI.run(["check", "-"], stdin: written.stdout)
+            #expect(check.status == 0, "\(mode): \(check.stdout)")
+        }
+        #expect(try CLI.run(["init", "--model", "llama-9"]).status == 2)
+        let directory = NSTemporaryDirectory() + "lcplan-init-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let target = directory + "/spec.yaml"
+        try "mine".write(toFile: target, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["init", "-o", target]).status == 2)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "mine")
+        #expect(try CLI.run(["init", "-o", target, "--force"]).status == 0)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("# An lcplan spec"))
+    }
+}

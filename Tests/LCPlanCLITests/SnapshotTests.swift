@@ -72,7 +72,7 @@ struct SnapshotTests {
     }
 
     static let commands = [
-        "", "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate", "calibrate",
+        "", "plan", "check", "rope", "presets", "import-hf", "explain", "schema", "emit", "diff", "sweep", "validate", "calibrate", "init",
     ]
 
     @Test(arguments: commands)

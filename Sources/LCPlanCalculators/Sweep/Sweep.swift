@@ -87,14 +87,19 @@ public struct Sweep: Sendable {
         ["hardware.", "plan.", "search.", "model."].contains { key.hasPrefix($0) } || key == "model"
     }
 
-    public init(base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [Int]) {
+    /// `overrides`: keys set on the command line (`--set`), applied to every point before the swept key.
+    public init(
+        base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [Int],
+        overrides: [(key: String, value: String)] = []
+    ) {
         self.init(
             base: base, text: text, file: file, baseDirectory: baseDirectory, library: library, key: key,
-            values: values.map(SweepValue.init))
+            values: values.map(SweepValue.init), overrides: overrides)
     }
 
     public init(
-        base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [SweepValue]
+        base: Analysis, text: String, file: String, baseDirectory: String, library: PresetLibrary, key: String, values: [SweepValue],
+        overrides: [(key: String, value: String)] = []
     ) {
         self.key = key
         categorical = values.contains { $0.number == nil }
@@ -104,7 +109,7 @@ public struct Sweep: Sendable {
         let ropeBase = base.rope.first.map { $0.effectiveBase.doubleValue }
         let contextKey = key == "workload.context"
         // A batch the search chose for the base spec stays, unless it is what is swept.
-        var fixed: [(key: String, value: String)] = []
+        var fixed = overrides.filter { $0.key != key }
         if base.search.searched.contains("batch") && key != "workload.batch" {
             fixed.append(("workload.batch", "\(base.spec.workload.batch)"))
         }

@@ -345,7 +345,7 @@ public protocol AlternativeSpellings {
 }
 
 extension AlternativeSpellings {
-    static func value(spelled text: String) -> Any? { alternativeSpellings[text.lowercased()] }
+    public static func value(spelled text: String) -> Any? { alternativeSpellings[text.lowercased()] }
 }
 
 extension NumberFormat: AlternativeSpellings {
