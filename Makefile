@@ -69,7 +69,7 @@ generate: man schemas completions docs
 
 man: build
 	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
-	{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } > man/lcplan.1
+	sh scripts/man.sh $(MAN_OUT) > man/lcplan.1
 
 SCHEMAS := spec report check rope presets diff sweep validation
 
@@ -104,7 +104,7 @@ install: $(if $(filter .build/release/lcplan,$(LCPLAN_BIN)),release)
 ## the code generates.
 check-generated: build
 	@$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
-	@{ cat $(MAN_OUT); [ -n "$$(tail -c1 $(MAN_OUT))" ] && echo; } | diff -u man/lcplan.1 - \
+	@sh scripts/man.sh $(MAN_OUT) | diff -u man/lcplan.1 - \
 	  || { echo "man/lcplan.1 is stale: run 'make generate'" >&2; exit 1; }
 	@for kind in $(SCHEMAS); do \
 	  .build/debug/lcplan schema $$kind | diff -u schemas/lcplan.$$kind.v1.schema.json - \

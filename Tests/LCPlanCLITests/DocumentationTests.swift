@@ -26,6 +26,16 @@ struct DocumentationTests {
         }
     }
 
+    /// The man page has the sections a reader looks for beside the generated ones, with lcplan's own exit
+    /// statuses rather than the generic one.
+    @Test func manPageHasItsOwnSections() throws {
+        let page = try CLI.read("man/lcplan.1")
+        for section in [".Sh ENVIRONMENT", ".Sh FILES", ".Sh \"EXIT STATUS\"", ".Sh EXAMPLES", "LCPLAN_PRESETS", "lcplan init"] {
+            #expect(page.contains(section), "\(section)")
+        }
+        #expect(!page.contains(".Ex -std"))
+    }
+
     @Test func readmeNamesEveryCommandAndExample() throws {
         let readme = try CLI.read("README.md")
         for command in Self.commands { #expect(readme.contains("lcplan \(command)"), "README shows lcplan \(command)") }

@@ -82,3 +82,74 @@ struct FirstContactTests {
         #expect(DeviceCatalogue.named("jetson-agx-orin-64gb") != nil)
     }
 }
+
+/// Issue 25, item 5: Hugging Face ids and model directories from the local cache, presets next to the
+/// spec or by path, and where an unknown preset was looked for.
+struct LocalSourcesTests {
+    /// A temporary directory tree, removed after `body`.
+    func withDirectory(_ body: (String) throws -> Void) throws {
+        let directory = NSTemporaryDirectory() + "lcplan-sources-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try body(directory)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(atPath: LocalPath(path).directory.text, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// huggingface_hub's cache layout: models--OWNER--NAME/refs/main names the snapshot holding config.json.
+    @Test func hubIDsResolveInTheLocalCache() throws {
+        try withDirectory { root in
+            let config = try String(contentsOfFile: Fixtures.path("hf/qwen3-8b.json"), encoding: .utf8)
+            let repository = root + "/hub/models--Qwen--Qwen3-8B"
+            try write("abc123\n", to: repository + "/refs/main")
+            try write(config, to: repository + "/snapshots/abc123/config.json")
+            try write("{\"model_type\": \"llama\"}", to: repository + "/snapshots/old999/config.json")
+            let cache = HubCache.from(environment: ["HF_HOME": root, "HOME": "/nonexistent"])
+            #expect(cache.root == root + "/hub" && cache.shown == "$HF_HOME/hub")
+            #expect(cache.config("Qwen/Qwen3-8B")?.path == repository + "/snapshots/abc123/config.json")
+            #expect(cache.config("Qwen/Qwen3-8B")?.shown == "hf:Qwen/Qwen3-8B@abc123/config.json")
+            let library = PresetLibrary(hubCache: cache)
+            let spec = "version: 1\nmodel: {hf_config: Qwen/Qwen3-8B}\nhardware: {device: h100}\nworkload: {context: 8k}\n"
+            let loaded = SpecLoader.load(text: spec, file: "s.yaml", baseDirectory: root, library: library)
+            #expect(loaded.spec?.model.layers == 36 && loaded.spec?.model.qkNorm == true, "\(loaded.diagnostics.map(\.message))")
+            // Not in the cache: an error that says where it looked and that lcplan does not download.
+            let missing = SpecLoader.load(
+                text: spec.replacingOccurrences(of: "Qwen3-8B", with: "Qwen3-9B"), file: "s.yaml", baseDirectory: root, library: library)
+            let finding = try #require(missing.diagnostics.first { $0.rule == .inputUnreadable })
+            #expect(finding.message.contains("$HF_HOME/hub/models--Qwen--Qwen3-9B") && finding.message.contains("never downloads"))
+            // A model directory holding config.json.
+            try write(config, to: root + "/models/qwen3/config.json")
+            let directory = SpecLoader.load(
+                text: spec.replacingOccurrences(of: "Qwen/Qwen3-8B", with: "models/qwen3"), file: "s.yaml", baseDirectory: root)
+            #expect(directory.spec?.model.layers == 36)
+        }
+        // The precedence huggingface_hub uses.
+        #expect(HubCache.from(environment: ["HF_HUB_CACHE": "/c", "HF_HOME": "/h"]).root == "/c")
+        #expect(HubCache.from(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/home/u"]).root == "/x/huggingface/hub")
+        #expect(HubCache.from(environment: ["HOME": "/home/u"]).shown == "~/.cache/huggingface/hub")
+        // Only OWNER/NAME reaches a path.
+        for id in ["../etc", "a/..", "a/b/c", "a", ".x/y", "a/b c"] { #expect(!HubCache.isHubID(id), "\(id)") }
+    }
+
+    /// A user preset next to the spec, or by a path relative to it; an unknown one lists where lcplan looked.
+    @Test func presetsNextToTheSpecOrByPath() throws {
+        try withDirectory { root in
+            try write("device: {preset: h100-sxm, name: bench-gpu, memory: 94GB}\n", to: root + "/presets/gpu.yaml")
+            try write("device: {preset: h200, name: near-gpu}\n", to: root + "/near.yaml")
+            func load(_ device: String) -> LoadResult {
+                SpecLoader.load(
+                    text: "version: 1\nmodel: llama-3.1-8b\nhardware: {device: \(device)}\nworkload: {context: 8k}\n",
+                    file: root + "/s.yaml", baseDirectory: root)
+            }
+            #expect(load("presets/gpu.yaml").spec?.hardware.device.name == "bench-gpu")
+            #expect(load("near").spec?.hardware.device.name == "near-gpu")
+            let unknown = try #require(load("far").diagnostics.first { $0.rule == .unknownPreset })
+            #expect(unknown.message.contains("looked in: built-in presets") && unknown.message.contains(root))
+            let badPath = try #require(load("presets/none.yaml").diagnostics.first { $0.rule == .unknownPreset })
+            #expect(badPath.message.contains(root + "/presets/none.yaml"))
+        }
+    }
+}

@@ -64,18 +64,36 @@ struct ModelReader {
         }
     }
 
+    /// `hf_config`: a config.json file, a model directory holding one, or a hub id (`Qwen/Qwen3-8B`) in the
+    /// local Hugging Face cache (`PresetLibrary.hubCache`); a hub id found nowhere says where it looked.
     private func importConfig(_ path: String, at value: YAMLValue) -> ModelSpec? {
-        let resolved =
-            LocalPath(baseDirectory).appending(path).text
+        var resolved = LocalPath(baseDirectory).appending(path).text
+        var shown = resolved
+        var status = stat()
+        let exists = stat(resolved, &status) == 0
+        if exists, FileKind(mode: status.st_mode) == .directory {
+            resolved = LocalPath(resolved).appending("config.json").text
+            shown = resolved
+        } else if !exists, HubCache.isHubID(path) {
+            guard let cache = library.hubCache, let found = cache.config(path) else {
+                let places = ["./" + path] + (library.hubCache.map { [$0.looked(path)] } ?? [])
+                reader.report(
+                    .inputUnreadable,
+                    "hf_config '\(path)' is neither a file, a model directory nor a model in the local Hugging Face cache (looked in: \(places.joined(separator: ", "))); lcplan never downloads: `huggingface-cli download \(path) config.json` fetches it",
+                    at: value, expected: "a config.json, a directory holding one, or OWNER/NAME in the Hugging Face cache")
+                return nil
+            }
+            (resolved, shown) = found
+        }
         let text: String
         switch InputFile.read(
-            resolved, displayName: resolved, keyPath: value.path,
+            resolved, displayName: shown, keyPath: value.path,
             referencedAt: value.location)
         {
         case .failure(let diagnostic): reader.report(diagnostic); return nil
         case .success(let read): text = read
         }
-        let result = HFConfigImporter.importConfig(text, file: resolved)
+        let result = HFConfigImporter.importConfig(text, file: shown)
         for diagnostic in result.diagnostics { reader.report(diagnostic) }
         return result.model
     }
@@ -132,8 +150,9 @@ enum UserPresetFile {
             if !suggestions.contains(preset) { suggestions.append(preset) }
         }
         suggestions = Array(suggestions.prefix(5))
+        let looked = "built-in presets, " + library.searched(name).joined(separator: ", ")
         reader.report(
-            .unknownPreset, "unknown \(kind) preset '\(name)'\(NearestName.hint(suggestions))", at: value,
+            .unknownPreset, "unknown \(kind) preset '\(name)'\(NearestName.hint(suggestions)); looked in: \(looked)", at: value,
             expected: "a \(kind) preset from `lcplan presets`, or a user preset file",
             suggestion: suggestions.first)
         return nil

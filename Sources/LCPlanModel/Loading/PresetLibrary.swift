@@ -12,11 +12,40 @@ public struct PresetLibrary: Sendable {
     /// report carries no home directory of the machine it ran on.
     public let shownDirectories: [String]
 
+    /// The Hugging Face cache `hf_config: OWNER/NAME` and `import-hf OWNER/NAME` read (nil: none).
+    public var hubCache: HubCache?
+
     public static let environmentVariable = "LCPLAN_PRESETS"
 
-    public init(directories: [String] = [], shown: [String]? = nil) {
+    public init(directories: [String] = [], shown: [String]? = nil, hubCache: HubCache? = nil) {
         self.directories = directories
         self.shownDirectories = shown ?? directories
+        self.hubCache = hubCache
+    }
+
+    /// Where a preset named by a path (`./presets/gpu.yaml`) is read from: the spec's directory.
+    public var relativeTo = "."
+
+    /// The library for a spec in `directory`: its directory searched last (presets next to the spec, never
+    /// shadowing the flags', the environment's or the calibrated `local`), and preset paths read from there.
+    public func forSpec(in directory: String) -> PresetLibrary {
+        var library = self
+        if !directories.contains(directory) {
+            library = PresetLibrary(directories: directories + [directory], shown: shownDirectories + [directory], hubCache: hubCache)
+        }
+        library.relativeTo = directory
+        return library
+    }
+
+    /// A preset named by a path (it holds a `/` or ends in .yaml, .yml or .json) rather than a name.
+    public static func isPath(_ name: String) -> Bool {
+        name.contains("/") || [".yaml", ".yml", ".json"].contains { name.hasSuffix($0) }
+    }
+
+    /// Where a preset lookup went, for the message when nothing holds it.
+    public func searched(_ name: String) -> [String] {
+        if Self.isPath(name) { return [LocalPath(relativeTo).appending(name).text] }
+        return shownDirectories
     }
 
     /// The library for the command line: explicit directories first, then the environment's, then the
@@ -27,7 +56,7 @@ public struct PresetLibrary: Sendable {
         let shownCalibration = configured ? "$XDG_CONFIG_HOME/lcplan/presets" : "$HOME/.config/lcplan/presets"
         return PresetLibrary(
             directories: flags + fromEnvironment + [calibrationDirectory(environment)],
-            shown: flags + fromEnvironment + [shownCalibration])
+            shown: flags + fromEnvironment + [shownCalibration], hubCache: HubCache.from(environment: environment))
     }
 
     /// A preset file's path as reports show it (`shownDirectories`).
@@ -47,7 +76,12 @@ public struct PresetLibrary: Sendable {
 
     /// The path of a user preset file with this name, if one exists.
     public func file(named name: String) -> String? {
-        guard !name.contains("/"), !name.isEmpty else { return nil }
+        guard !name.isEmpty else { return nil }
+        if Self.isPath(name) {
+            let path = LocalPath(relativeTo).appending(name).text
+            var status = stat()
+            return stat(path, &status) == 0 && FileKind(mode: status.st_mode) == .regular ? path : nil
+        }
         for directory in directories {
             for suffix in [".yaml", ".yml", ".json"] {
                 let path = directory + "/" + name + suffix

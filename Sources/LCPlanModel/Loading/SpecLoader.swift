@@ -33,6 +33,7 @@ public enum SpecLoader {
         library: PresetLibrary = PresetLibrary(), overrides: [(key: String, value: String)] = []
     ) -> LoadResult {
         let reader = SpecReader(file: file)
+        let library = library.forSpec(in: baseDirectory.isEmpty ? "." : baseDirectory)
         let root: YAMLValue
         switch YAMLDocument.parse(text, file: file) {
         case .failure(let diagnostic): return LoadResult(spec: nil, diagnostics: [diagnostic])
