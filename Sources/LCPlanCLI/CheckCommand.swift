@@ -55,11 +55,12 @@ struct CheckCommand: ParsableCommand {
         switch format {
         case .text:
             let style = options.color.style(toFile: output != nil)
-            text = reports.map { report in
+            let rendered = reports.map { report in
                 let findings = DiagnosticText.render(report.diagnostics, style: style)
                 let verdict = "\(report.file): " + style.verdict(report.verdict, report.verdict.rawValue)
                 return findings + verdict + "\n"
             }.joined()
+            text = LCPlan.wrapWidth(output: output).map { TextWrap.wrap(rendered, width: $0) } ?? rendered
         case .json:
             text = ReportDocument.check.encode((reports: reports, status: status)).serialized()
         case .sarif:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LCPlanModel
 import LCPlanPrecision
+import Synchronization
 
 /// The root command. `lcplan SPEC` runs `lcplan plan SPEC`.
 public struct LCPlan: ParsableCommand {
@@ -32,13 +33,30 @@ public struct LCPlan: ParsableCommand {
     /// settled here, clamped to 40-1000 columns (80 when neither says), before argument-parser reads it.
     static func saneTerminalWidth() {
         var width = 80
+        var given: Int? = nil
         if let text = getenv("COLUMNS").map({ String(cString: $0) }), let value = Int(text.trimmingCharacters(in: .whitespaces)) {
             width = value
+            given = value
         } else {
             var size = winsize()
-            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
+            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+                width = Int(size.ws_col)
+                given = width
+            }
         }
-        setenv("COLUMNS", String(min(max(width, 40), 1000)), 1)
+        let clamped = min(max(width, 40), 1000)
+        setenv("COLUMNS", String(clamped), 1)
+        reportWidth.withLock { $0 = given.map { _ in clamped } }
+    }
+
+    /// The width text reports on standard output wrap to: COLUMNS as the user set it, or the terminal's
+    /// (clamped to 40-1000); nil when neither says (a pipe with no COLUMNS: lines stay whole for tools).
+    static let reportWidth = Mutex<Int?>(nil)
+
+    /// The width for a text report written to `output` (nil or `-`: standard output); files are not wrapped.
+    static func wrapWidth(output: String?) -> Int? {
+        guard output == nil || output == "-" else { return nil }
+        return reportWidth.withLock { $0 }
     }
 
     /// Whether `arguments` parse as a command line, and the exit status a parse failure maps to (for the

@@ -114,7 +114,9 @@ struct PlanCommand: ParsableCommand {
         }
         let text: String
         switch format {
-        case .text: text = TextReporter.render(report, style: options.color.style(toFile: output != nil), brief: brief)
+        case .text:
+            let rendered = TextReporter.render(report, style: options.color.style(toFile: output != nil), brief: brief)
+            text = LCPlan.wrapWidth(output: output).map { TextWrap.wrap(rendered, width: $0) } ?? rendered
         case .json: text = ReportDocument.report.encode(report).serialized()
         case .markdown: text = MarkdownReporter.render(report, chart: report.analysis == nil ? nil : plot)
         }

@@ -156,10 +156,11 @@ struct RoPECommand: ParsableCommand {
             if !findings.isEmpty { Output.standardError(DiagnosticText.render(findings, style: options.color.forStandardError)) }
         case .text:
             let style = options.color.style(toFile: false)
-            Output.standardOutput(
+            let text =
                 "\(resolved.name) at \(UnitFormat.grouped(ExactInt(target))) tokens\n\n"
-                    + RoPEReport.text(analyses, style: style)
-                    + (findings.isEmpty ? "" : "\n" + DiagnosticText.render(findings, style: style)))
+                + RoPEReport.text(analyses, style: style)
+                + (findings.isEmpty ? "" : "\n" + DiagnosticText.render(findings, style: style))
+            Output.standardOutput(LCPlan.wrapWidth(output: nil).map { TextWrap.wrap(text, width: $0) } ?? text)
         }
         if analyses.contains(where: { $0.verdict == .infeasible }) { throw ExitCode(1) }
     }

@@ -42,6 +42,8 @@ enum CLI {
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory ?? packageRoot)
         var env = ProcessInfo.processInfo.environment
         env["LCPLAN_PRESETS"] = nil
+        // Reports wrap to COLUMNS: the tests' outputs must not depend on the shell that ran them.
+        env["COLUMNS"] = nil
         env["LCPLAN"] = binary
         for (key, value) in environment { env[key] = value }
         process.environment = env

@@ -1,4 +1,5 @@
 import Foundation
+import LCPlanReport
 import Testing
 
 /// Issue 25: the answer first (summary, --brief, JSON summary and capacity), warnings that mean act, and
@@ -127,5 +128,33 @@ struct ConvenienceTests {
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "mine")
         #expect(try CLI.run(["init", "-o", target, "--force"]).status == 0)
         #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("# An lcplan spec"))
+    }
+}
+
+/// Issue 25, item 4: text reports wrap to the terminal (COLUMNS), never wider, and lose no word.
+struct WrappingTests {
+    static func words(_ text: String) -> [Substring] { text.split(whereSeparator: { $0 == " " || $0 == "\n" }) }
+
+    @Test(arguments: [60, 100])
+    func reportsFitTheWidth(width: Int) throws {
+        let example = "examples/gemma-3-27b-vllm-h100.yaml"
+        let whole = try CLI.run([example, "--color", "never"])
+        let wrapped = try CLI.run([example, "--color", "never"], environment: ["COLUMNS": "\(width)"])
+        #expect(wrapped.status == whole.status)
+        let widest = wrapped.stdout.split(separator: "\n").map(\.count).max() ?? 0
+        #expect(widest <= width, "a line of \(widest) columns")
+        #expect((whole.stdout.split(separator: "\n").map(\.count).max() ?? 0) > width)
+        #expect(Self.words(wrapped.stdout) == Self.words(whole.stdout))
+        let check = try CLI.run(["check", example, "--set", "checks.rope_criteria=warning"], environment: ["COLUMNS": "\(width)"])
+        #expect((check.stdout.split(separator: "\n").map(\.count).max() ?? 0) <= width)
+    }
+
+    /// A table row continues under its value column; a word longer than the room is cut, not lost.
+    @Test func continuationHangsUnderTheValue() {
+        let row = "  storage      " + Array(repeating: "word", count: 30).joined(separator: " ")
+        let lines = TextWrap.wrap(row, width: 40).split(separator: "\n")
+        #expect(lines.count > 1 && lines.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 15)) && $0.count <= 40 })
+        let long = TextWrap.wrap(String(repeating: "x", count: 90), width: 40)
+        #expect(long.filter { $0 == "x" }.count == 90 && long.split(separator: "\n").allSatisfy { $0.count <= 40 })
     }
 }

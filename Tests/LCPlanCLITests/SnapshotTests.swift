@@ -82,6 +82,18 @@ struct SnapshotTests {
         Self.expectSnapshot(result.stdout, group: "help", name: command.isEmpty ? "lcplan" : command)
     }
 
+    /// The newcomer's three questions (issue 25), answered by scripts/newcomer.sh with the commands the README
+    /// shows (plan from flags, --set, --brief, the devices objective): the whole output is the snapshot.
+    @Test func newcomer() throws {
+        let result = try CLI.run(["scripts/newcomer.sh"], executable: "/bin/sh")
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        Self.expectSnapshot(result.stdout, group: "newcomer", name: "newcomer")
+        let readme = try CLI.read("README.md")
+        for usage in ["lcplan plan --model", "--set workload.batch=8", "--brief", "objective: throughput"] {
+            #expect(readme.contains(usage), "\(usage)")
+        }
+    }
+
     @Test func presetListing() throws {
         for format in ["text", "json"] {
             let result = try CLI.run(["presets", "--format", format])

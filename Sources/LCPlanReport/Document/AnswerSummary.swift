@@ -23,7 +23,7 @@ enum AnswerSummary {
         rows.append(
             ("fits", (m.fits ? "yes, " : "no: needs ") + "\(Bytes(m.total)) of \(Bytes(m.usable)) usable per device"))
         if training {
-            rows.append(("max context", a.maxContext.map { longest($0, a) + " per sequence" } ?? "none fits"))
+            rows.append(("max context", a.maxContext.map { longest($0, a, per: " per sequence") } ?? "none fits"))
             if let step = a.time.step {
                 var text = "\(Seconds(step.seconds)), \(UnitFormat.threeDigits(a.time.tokensPerSecond)) tokens/s"
                 if let mfu = a.time.mfu { text += ", MFU " + UnitFormat.fixed(mfu * 100, decimals: 1) + "%" }
@@ -46,9 +46,9 @@ enum AnswerSummary {
     }
 
     /// The longest context memory allows, with the model's own limit beside it when memory allows more.
-    static func longest(_ n: Int, _ a: Analysis) -> String {
+    static func longest(_ n: Int, _ a: Analysis, per: String = "") -> String {
         let model = a.spec.model.maxContext
-        return n > model ? "\(tokens(n)) tokens by memory (the model's max_context is \(tokens(model)))" : "\(tokens(n)) tokens"
+        return "\(tokens(n)) tokens\(per)" + (n > model ? " by memory (the model's max_context is \(tokens(model)))" : "")
     }
 
     /// How many requests at the target context fit at once, lcplan's count and the engine's.
