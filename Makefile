@@ -6,7 +6,7 @@ EXAMPLE ?= examples/llama-3.1-8b-h200-128k.yaml
 MAN_DATE := 2026-11-29
 MAN_OUT := .build/plugins/GenerateManual/outputs/lcplan/lcplan.1
 
-.PHONY: run test snapshots fuzz asan deps test-deps packages build install completions docs release generate man schemas check-generated format lint static bench bench-cpu clean
+.PHONY: run test snapshots fuzz asan deps test-deps packages build install completions docs release generate man schemas check-generated format lint static dist bench bench-cpu clean
 
 ## run: install what is missing, build (release), and print the report for an example spec.
 run: deps release
@@ -133,6 +133,20 @@ static: deps
 	cp .build-static/release/lcplan .build/static/lcplan
 	strip .build/static/lcplan
 	@file .build/static/lcplan
+
+## dist: a release archive, dist/lcplan-VERSION-linux-ARCH.tar.gz (the stripped, fully static binary with
+## GMP and MPFR inside, the man page, the completions, README), and dist/SHA256SUMS.
+dist: static
+	@set -e; version=$$(.build/static/lcplan --version | awk '{ print $$2 }'); arch=$$(uname -m); \
+	name=lcplan-$$version-linux-$$arch; stage=.build/dist/$$name; \
+	rm -rf .build/dist; mkdir -p $$stage/bin $$stage/share/man/man1 $$stage/share/completions dist; \
+	cp .build/static/lcplan $$stage/bin/lcplan; cp man/lcplan.1 $$stage/share/man/man1/; \
+	cp completions/lcplan.bash completions/_lcplan completions/lcplan.fish $$stage/share/completions/; \
+	cp README.md $$stage/; \
+	tar -C .build/dist --owner=0 --group=0 --numeric-owner --mtime='2026-01-01 00:00:00' --sort=name \
+	  -czf dist/$$name.tar.gz $$name; \
+	(cd dist && sha256sum $$name.tar.gz > SHA256SUMS); \
+	echo "dist/$$name.tar.gz"; cat dist/SHA256SUMS
 
 ## bench: median wall time of `lcplan plan` on every example, and layout evaluations per second (release build).
 bench: deps release

@@ -2,6 +2,17 @@
 import Foundation
 import PackageDescription
 
+/// The CPU the kernels are compiled for: on x86-64, AVX2 + FMA for the kernels (haswell) and AVX-512 for
+/// their wide variants (called only when the CPU reports avx512f); elsewhere (aarch64, Apple silicon) the
+/// compiler's default for the target, the wide variants never called.
+#if arch(x86_64)
+    let kernelCPU = ["-target-cpu", "haswell"]
+    let wideKernelCPU = ["-target-cpu", "skylake-avx512"]
+#else
+    let kernelCPU: [String] = []
+    let wideKernelCPU: [String] = []
+#endif
+
 let package = Package(
     name: "lcplan",
     products: [
@@ -34,10 +45,10 @@ let package = Package(
         // Zen 4 and Xeon included) so SIMD.addingProduct is an instruction, not a libcall (toolchain.md sec. 5).
         // The same kernels' AVX-512 variants, built for skylake-avx512 and called only when the CPU reports
         // avx512f at run time (a binary must still run on AVX2 machines).
-        .target(name: "LCPlanKernelsWide", swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"])]),
+        .target(name: "LCPlanKernelsWide", swiftSettings: [.unsafeFlags(["-Ounchecked"] + wideKernelCPU)]),
         .target(
             name: "LCPlanKernels", dependencies: ["LCPlanPrecision", "LCPlanKernelsWide"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]),
+            swiftSettings: [.unsafeFlags(["-Ounchecked"] + kernelCPU)]),
         // Validation: the kernels run on a scaled-down plan and compared with the calculators' predictions.
         .target(
             name: "LCPlanValidation", dependencies: ["LCPlanKernels", "LCPlanCalculators", "LCPlanModel", "LCPlanPrecision"],

@@ -250,7 +250,7 @@ _lcplan_check() {
     # Offer option value completions
     case "${prev}" in
     '--format')
-        __lcplan_add_completions -W 'text'$'\n''json'$'\n''sarif'
+        __lcplan_add_completions -W 'text'$'\n''json'$'\n''sarif'$'\n''github'$'\n''gitlab'$'\n''markdown'
         return
         ;;
     '--fail-on')

@@ -137,7 +137,7 @@ complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options 
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan plan" version' -l 'version' -d 'Show the version.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan plan" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan check" -ge 1' -fa '(set -l exts \'yaml\' \'yml\' \'json\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan check" format' -l 'format' -d 'Output format: text, json or sarif.' -rfka 'text json sarif'
+complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan check" format' -l 'format' -d 'Output format: text, json, sarif, github, gitlab or markdown.' -rfka 'text json sarif github gitlab markdown'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan check" fail-on' -l 'fail-on' -d 'Lowest severity that fails the check: note, warning or error (default: the spec\'s checks.fail_on, else error).' -rfka 'note warning error'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan check" o output' -l 'output' -s 'o' -d 'Write the findings to this file (atomically).' -rfka ''
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_flags_or_options "lcplan check"' -l 'presets' -d 'A directory of user preset files (NAME.yaml holding `model:` or `device:`); repeatable. Searched before $LCPLAN_PRESETS.' -rfka ''

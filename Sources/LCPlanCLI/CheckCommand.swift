@@ -2,7 +2,7 @@ import ArgumentParser
 import LCPlanModel
 import LCPlanReport
 
-enum CheckFormat: String, CaseIterable, ExpressibleByArgument { case text, json, sarif }
+enum CheckFormat: String, CaseIterable, ExpressibleByArgument { case text, json, sarif, github, gitlab, markdown }
 extension Severity: ExpressibleByArgument {}
 
 /// `lcplan check SPEC...`: diagnostics only, for CI.
@@ -13,7 +13,10 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Exit status: 2 if any spec is invalid; otherwise 1 if any finding is at or above the fail level \
             (--fail-on, else each spec's checks.fail_on, default error); otherwise 0. SARIF output (2.1.0) \
-            lets code-scanning services show findings on the spec's lines.
+            lets code-scanning services show findings on the spec's lines; github prints GitHub Actions \
+            annotations (::error file=...,line=...::); gitlab writes GitLab's Code Quality JSON; markdown a \
+            table of the specs (verdict, devices, fit, longest context, times, findings) for a pull-request \
+            comment.
             """)
 
     @Argument(
@@ -21,7 +24,7 @@ struct CheckCommand: ParsableCommand {
         completion: .file(extensions: ["yaml", "yml", "json"]))
     var specs: [String]
 
-    @Option(help: "Output format: text, json or sarif.")
+    @Option(help: "Output format: text, json, sarif, github, gitlab or markdown.")
     var format: CheckFormat = .text
 
     @Option(
@@ -65,8 +68,11 @@ struct CheckCommand: ParsableCommand {
             text = ReportDocument.check.encode((reports: reports, status: status)).serialized()
         case .sarif:
             text = SARIFReporter.render(reports).serialized()
+        case .github: text = GitHubAnnotations.render(reports)
+        case .gitlab: text = GitLabCodeQuality.render(reports).serialized()
+        case .markdown: text = CheckMarkdown.render(reports)
         }
-        guard Output.write(text, to: output) else { throw ExitCode(2) }
+        guard Output.write(text, to: output, workflowCommands: format == .github) else { throw ExitCode(2) }
         if status != 0 { throw ExitCode(status) }
     }
 }

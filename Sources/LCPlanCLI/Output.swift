@@ -16,8 +16,9 @@ public enum Output {
         _ = writeAll(STDERR_FILENO, DisplayText.neutralizingWorkflowCommands(text))
     }
 
-    static func standardOutput(_ text: String) {
-        guard let failure = writeAll(STDOUT_FILENO, DisplayText.neutralizingWorkflowCommands(text)) else { return }
+    static func standardOutput(_ text: String, workflowCommands: Bool = false) {
+        let safe = workflowCommands ? text : DisplayText.neutralizingWorkflowCommands(text)
+        guard let failure = writeAll(STDOUT_FILENO, safe) else { return }
         if failure != EPIPE {
             standardError("lcplan: error: cannot write to standard output: \(message(failure))\n")
         }
@@ -32,7 +33,11 @@ public enum Output {
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer -> Int in
                 guard let base = buffer.baseAddress else { return 0 }
-                return Glibc.write(descriptor, base + offset, buffer.count - offset)
+                #if canImport(Glibc)
+                    return Glibc.write(descriptor, base + offset, buffer.count - offset)
+                #else
+                    return Darwin.write(descriptor, base + offset, buffer.count - offset)
+                #endif
             }
             if written < 0 {
                 if errno == EINTR { continue }
@@ -50,12 +55,12 @@ public enum Output {
 
     /// Writes `text` to `path` (or standard output when nil). Returns false, after saying why on
     /// standard error, when the file cannot be written.
-    static func write(_ text: String, to path: String?) -> Bool {
+    static func write(_ text: String, to path: String?, workflowCommands: Bool = false) -> Bool {
         guard let path, path != "-" else {
-            standardOutput(text)
+            standardOutput(text, workflowCommands: workflowCommands)
             return true
         }
-        if let problem = OutputFile.write(text, to: path) {
+        if let problem = OutputFile.write(text, to: path, workflowCommands: workflowCommands) {
             standardError("lcplan: error: \(problem)\n")
             return false
         }

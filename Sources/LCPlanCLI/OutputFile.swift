@@ -1,6 +1,11 @@
-import Glibc
 import LCPlanModel
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes an output file (`-o`, `--plot`, `calibrate`) atomically and without harm to what the path
 /// names: the text goes to a new temporary file beside the target (mkstemp, mode 0600), then is renamed
@@ -19,13 +24,16 @@ import Synchronization
 /// SIGINT, SIGTERM and SIGHUP remove the temporary file before the process ends (`installSignalHandlers`).
 public enum OutputFile {
     /// Why the text could not be written, as one line for standard error; nil when it was.
-    public static func write(_ text: String, to path: String) -> String? {
+    /// `workflowCommands`: the text is GitHub workflow commands built with every value escaped
+    /// (`GitHubAnnotations`), whose lines must start with `::`; everything else is neutralized.
+    public static func write(_ text: String, to path: String, workflowCommands: Bool = false) -> String? {
         guard !path.isEmpty else { return "cannot write '': an empty file name" }
         let shown = DisplayText.escapingControls(path)
         switch target(of: path) {
         case .failure(let refusal): return "cannot write '\(shown)': \(refusal.reason)"
         case .success(let (target, existing)):
-            if let reason = replace(target, with: text, keeping: existing) { return "cannot write '\(shown)': \(reason)" }
+            let safe = workflowCommands ? text : DisplayText.neutralizingWorkflowCommands(text)
+            if let reason = replace(target, with: safe, keeping: existing) { return "cannot write '\(shown)': \(reason)" }
             var status = stat()
             if stat(target, &status) == 0 { _ = written.withLock { $0.insert(FileIdentity(status)) } }
             return nil
@@ -85,7 +93,7 @@ public enum OutputFile {
             unlink(temporary)
             return code == EFBIG ? "the file size limit (ulimit -f) is reached" : Output.message(code)
         }
-        if let failure = Output.writeAll(descriptor, DisplayText.neutralizingWorkflowCommands(text)) { return fail(failure) }
+        if let failure = Output.writeAll(descriptor, text) { return fail(failure) }
         if let existing {
             if getuid() == 0 { _ = fchown(descriptor, existing.st_uid, existing.st_gid) }
             if fchmod(descriptor, existing.st_mode & 0o7777) != 0 { return fail(errno) }

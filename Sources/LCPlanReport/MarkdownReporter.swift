@@ -61,7 +61,11 @@ public enum MarkdownReporter {
     }
 
     /// A rule id linked to its entry in the rule catalogue (docs/rules.md, generated from `lcplan explain`).
-    static func ruleLink(_ rule: Rule) -> String { "[\(rule.id)](docs/rules.md#\(rule.id.lowercased()))" }
+    /// The rule catalogue of this release, absolute: a report is read in the user's repository, where a
+    /// relative docs/rules.md does not exist.
+    public static let rulesURL = "https://github.com/lcplan/lcplan/blob/v\(Report.toolVersion)/docs/rules.md"
+
+    static func ruleLink(_ rule: Rule) -> String { "[\(rule.id)](\(rulesURL)#\(rule.id.lowercased()))" }
 
     /// Text (a name, a message, a cell) as inert GitHub-flavoured markdown on one line: HTML's `&`, `<` and
     /// `>` as entities (no tag, comment or autolink can open), `[`, `]` and backticks backslash-escaped (no

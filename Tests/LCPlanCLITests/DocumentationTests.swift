@@ -36,6 +36,23 @@ struct DocumentationTests {
         #expect(!page.contains(".Ex -std"))
     }
 
+    /// The README opens with Install and a quick start of at most ten lines, from download to an answer, whose
+    /// lcplan commands parse.
+    @Test func readmeOpensWithAShortQuickStart() throws {
+        let readme = try CLI.read("README.md")
+        let headings = readme.split(separator: "\n").filter { $0.hasPrefix("## ") }
+        #expect(headings.first == "## Install and quick start")
+        let section = try #require(readme.components(separatedBy: "## Install and quick start").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let lines = block.split(separator: "\n")
+        #expect(lines.count <= 10 && lines.first?.hasPrefix("curl") == true)
+        #expect(lines.contains { $0.contains("sha256sum -c") })
+        let plan = try #require(lines.first { $0.hasPrefix("lcplan plan --model") })
+        let arguments = plan.split(separator: "#").first!.split(separator: " ").dropFirst().map(String.init)
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0 && result.stdout.contains("Summary"), "\(result.stderr)")
+    }
+
     @Test func readmeNamesEveryCommandAndExample() throws {
         let readme = try CLI.read("README.md")
         for command in Self.commands { #expect(readme.contains("lcplan \(command)"), "README shows lcplan \(command)") }

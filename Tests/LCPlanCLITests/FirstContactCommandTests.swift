@@ -158,3 +158,41 @@ struct WrappingTests {
         #expect(long.filter { $0 == "x" }.count == 90 && long.split(separator: "\n").allSatisfy { $0.count <= 40 })
     }
 }
+
+/// Issue 25, item 8: the CI formats of `check`.
+struct CIFormatTests {
+    /// GitHub annotations: every line a workflow command lcplan wrote, input escaped as workflow-command data
+    /// (a `%` as %25), so nothing from a spec starts a command of its own.
+    @Test func githubAnnotationsEscapeInput() throws {
+        let spec = """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h200}
+            workload: {context: 8k}
+            checks: {suppress: ["50%,::error::x"]}
+            """
+        let result = try CLI.run(["check", "-", "--format", "github"], stdin: spec)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect(line.hasPrefix("::error file=") || line.hasPrefix("::warning file=") || line.hasPrefix("::notice file="), "\(line)")
+        }
+        let unknown = try #require(lines.first { $0.contains("LC117") })
+        #expect(unknown.hasPrefix("::warning file=<stdin>,line=5,col="))
+        #expect(unknown.contains("50%25,::error::x") && !unknown.contains("50%,"))
+    }
+
+    /// The markdown table: the marker first, a row per spec in order, the verdicts check gives.
+    @Test func markdownTableRowPerSpec() throws {
+        let specs = ["examples/llama-3.1-8b-h200-128k.yaml", "examples/llama-3.2-3b-edge-32k.yaml"]
+        let table = try CLI.run(["check"] + specs + ["--format", "markdown"])
+        let json = try JSONDocument.parse(try CLI.run(["check"] + specs + ["--format", "json"]).stdout)
+        #expect(table.status == Int32(json["exit_status"]?.int ?? -1))
+        #expect(table.stdout.hasPrefix("<!-- lcplan check -->\n"))
+        let rows = table.stdout.split(separator: "\n").filter { $0.hasPrefix("| `") }
+        #expect(rows.count == 2)
+        for (row, entry) in zip(rows, json["files"]?.array ?? []) {
+            #expect(row.contains("`\(entry["file"]?.string ?? "")`") && row.contains("| \(entry["verdict"]?.string ?? "") |"))
+        }
+    }
+}

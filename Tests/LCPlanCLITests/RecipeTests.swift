@@ -27,6 +27,21 @@ struct RecipeTests {
         return try CLI.run(["-e", "-c", script], environment: env, executable: "/bin/bash", directory: root.path)
     }
 
+    /// The scratch repository as git history: main holds good.yaml and bad.yaml; the branch checked out
+    /// changes good.yaml's context and adds new.yaml, as a pull request would.
+    static func pullRequest(in root: URL) throws {
+        let git = """
+            export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+            git init -q -b main . && git add specs && git commit -q -m base
+            git checkout -q -b change
+            sed -i 's/context: 32k/context: 16k/' specs/serving/good.yaml
+            cp specs/serving/good.yaml specs/serving/new.yaml
+            git add specs && git commit -q -m change
+            """
+        let result = try bash(git, in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
     @Test func githubWorkflowStepsRun() throws {
         let workflow = try Yams.load(yaml: try CLI.read("recipes/github/lcplan.yml")) as? [String: Any]
         let steps = ((workflow?["jobs"] as? [String: Any])?["lcplan"] as? [String: Any])?["steps"] as? [[String: Any]] ?? []
@@ -34,21 +49,37 @@ struct RecipeTests {
         let check = try #require(run("Check specs")), report = try #require(run("Markdown report"))
         let root = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try String(contentsOfFile: root.path + "/specs/serving/good.yaml", encoding: .utf8).contains("context: 32k"))
+        try Self.pullRequest(in: root)
         let output = root.appendingPathComponent("github-output")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let checked = try Self.bash(check, in: root, environment: ["GITHUB_OUTPUT": output.path])
         #expect(checked.status == 0, "\(checked.stderr)")
         // bad.yaml fails its assertions: the step records status 1 for the last step to fail the job with.
         #expect(try String(contentsOf: output, encoding: .utf8) == "status=1\n")
+        // Annotations: workflow commands at the start of lines, on the spec's lines.
+        #expect(checked.stdout.contains("::error file=specs/serving/bad.yaml,line="))
         let sarif = try JSONDocument.parse(try String(contentsOf: root.appendingPathComponent("lcplan.sarif"), encoding: .utf8))
         #expect(sarif["version"]?.string == "2.1.0")
-        let results = sarif["runs"]?[0]?["results"]?.array ?? []
-        #expect(results.count > 0)
-        let reported = try Self.bash(report, in: root)
+        #expect((sarif["runs"]?[0]?["results"]?.array ?? []).count > 0)
+        // The comment: the marker, a table of the changed specs only, and the diff of the one the base has.
+        let reported = try Self.bash(report, in: root, environment: ["LCPLAN_BASE": "main"])
         #expect(reported.status == 0, "\(reported.stderr)")
-        let markdown = try String(contentsOf: root.appendingPathComponent("lcplan-report.md"), encoding: .utf8)
-        #expect(markdown.contains("## lcplan: `specs/serving/bad.yaml`") && markdown.contains("## lcplan: `specs/serving/good.yaml`"))
-        #expect(steps.contains { ($0["uses"] as? String)?.hasPrefix("github/codeql-action/upload-sarif") == true })
+        let comment = try String(contentsOf: root.appendingPathComponent("lcplan-comment.md"), encoding: .utf8)
+        #expect(comment.hasPrefix("<!-- lcplan check -->"))
+        #expect(comment.contains("`specs/serving/good.yaml`") && comment.contains("`specs/serving/new.yaml`"))
+        #expect(!comment.contains("`specs/serving/bad.yaml`"))
+        #expect(comment.contains("## lcplan diff:") && comment.contains("→ `specs/serving/good.yaml`"))
+        #expect(comment.utf8.count < 65_536)
+        #expect(!FileManager.default.fileExists(atPath: root.path + "/specs/serving/.lcplan-base-good.yaml"))
+        // Current action majors; the comment is one edited comment, skipped (like the upload) from forks.
+        let uses = steps.compactMap { $0["uses"] as? String }
+        #expect(uses.contains("actions/checkout@v5") && uses.contains("github/codeql-action/upload-sarif@v4"))
+        let permissions = workflow?["permissions"] as? [String: Any]
+        #expect(permissions?["actions"] as? String == "read")
+        let comment_ = try #require(steps.first { $0["name"] as? String == "Comment on the pull request" })
+        #expect((comment_["if"] as? String)?.contains("head.repo.full_name == github.repository") == true)
+        #expect((comment_["run"] as? String)?.contains("PATCH") == true)
     }
 
     @Test func gitlabJobRuns() throws {
@@ -61,7 +92,18 @@ struct RecipeTests {
         #expect(result.status != 0, "\(result.stderr)")
         let json = try JSONDocument.parse(try String(contentsOf: root.appendingPathComponent("lcplan.json"), encoding: .utf8))
         #expect(json["exit_status"]?.int == 1 && json["files"]?.array?.count == 2)
-        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("lcplan.sarif").path))
+        let quality = try JSONDocument.parse(
+            try String(contentsOf: root.appendingPathComponent("gl-code-quality-report.json"), encoding: .utf8))
+        let issues = quality.array ?? []
+        #expect(!issues.isEmpty)
+        for issue in issues {
+            #expect(["info", "minor", "major", "critical", "blocker"].contains(issue["severity"]?.string ?? ""))
+            #expect(issue["location"]?["path"]?.string?.hasPrefix("specs/serving/") == true)
+            #expect((issue["fingerprint"]?.string?.count ?? 0) == 32)
+        }
+        #expect(Set(issues.compactMap { $0["fingerprint"]?.string }).count == issues.count)
+        let reports = (job?["artifacts"] as? [String: Any])?["reports"] as? [String: Any]
+        #expect(reports?["codequality"] as? String == "gl-code-quality-report.json")
     }
 
     @Test func preCommitHookRuns() throws {

@@ -1,5 +1,10 @@
-import Glibc
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads an input file (or standard input for `-`) as UTF-8 text, with the checks every input gets:
 /// it exists, is a regular file (a FIFO, device, socket or directory is refused before anything waits
@@ -64,7 +69,7 @@ public enum InputFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while bytes.count <= limit {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN && path == "-" {
@@ -88,4 +93,14 @@ public enum InputFile {
     static func describe(_ code: Int32) -> String {
         String(validatingCString: strerror(code))?.lowercased() ?? "error \(code)"
     }
+}
+
+/// read(2) by the C library's own name on Linux (Glibc) and macOS (Darwin): `read` alone would resolve to a
+/// method in some scopes.
+@inline(__always) func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        return Glibc.read(descriptor, buffer, count)
+    #else
+        return Darwin.read(descriptor, buffer, count)
+    #endif
 }

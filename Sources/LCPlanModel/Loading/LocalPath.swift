@@ -1,4 +1,8 @@
-import Glibc
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A path as the command line or a spec wrote it, handled by plain text rules (POSIX basename and
 /// dirname) rather than Foundation's path helpers, which trap on some short names on Linux (`h`, `.`,
