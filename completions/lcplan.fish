@@ -115,7 +115,7 @@ complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcpla
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'emit' -d 'Print the chosen plan as a launch script for a real engine.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'diff' -d 'Show what changed in the figures between two specs (for review).'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'sweep' -d 'Sweep one spec key over a range or a list: memory, times, tokens/s, RoPE zone, sequences served.'
-complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'validate' -d 'Validate a plan by running scaled-down reference kernels on this CPU.'
+complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'validate' -d 'Check lcplan\'s own figures for a plan against scaled-down reference kernels run on this CPU.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'calibrate' -d 'Measure this machine (matmul rates, attention kernel rate, memory bandwidth) and write the local preset.'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'init' -d 'Write a commented spec to start from (a built-in model and device, a context).'
 complete -c 'lcplan' -n '__lcplan_should_offer_completions_for_positional "lcplan" -eq 1' -fa 'help' -d 'Show subcommand help information.'

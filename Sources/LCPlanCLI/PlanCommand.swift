@@ -118,7 +118,14 @@ struct PlanCommand: ParsableCommand {
             let rendered = TextReporter.render(report, style: options.color.style(toFile: output != nil), brief: brief)
             text = LCPlan.wrapWidth(output: output).map { TextWrap.wrap(rendered, width: $0) } ?? rendered
         case .json: text = ReportDocument.report.encode(report).serialized()
-        case .markdown: text = MarkdownReporter.render(report, chart: report.analysis == nil ? nil : plot)
+        case .markdown:
+            // The chart's link is relative to where the markdown is written, not to the working directory.
+            let chart = plot.map { plot -> String in
+                guard let output, output != "-", !plot.hasPrefix("/") || output.hasPrefix("/") else { return plot }
+                let cwd = FileManager.default.currentDirectoryPath
+                return LocalPath(plot).relative(from: LocalPath(output).directory, workingDirectory: cwd).text
+            }
+            text = MarkdownReporter.render(report, chart: report.analysis == nil ? nil : chart)
         }
         let textOnTerminal = format == .text && (output == nil || output == "-")
         if !textOnTerminal && !report.diagnostics.isEmpty {

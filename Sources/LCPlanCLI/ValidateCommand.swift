@@ -27,9 +27,10 @@ final class Progress: @unchecked Sendable {
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Validate a plan by running scaled-down reference kernels on this CPU.",
+        abstract: "Check lcplan's own figures for a plan against scaled-down reference kernels run on this CPU.",
         discussion: """
-            The plan is scaled down to what runs here in seconds (a sequence of at most 2,048 tokens, at most 8 \
+            This checks lcplan's arithmetic (FLOPs, KV bytes, RoPE precision, attention numerics) on the plan, \
+            not whether the plan fits: that is lcplan plan's verdict. The plan is scaled down to what runs here in seconds (a sequence of at most 2,048 tokens, at most 8 \
             query heads with the model's GQA ratio, its head dimension, its sliding window scaled alike, its \
             context-parallel degree up to 8 and split), and reference kernels run on it: causal attention in fp64 \
             and a tiled online-softmax kernel in fp32 (both counting the pairs they execute), the context-parallel \

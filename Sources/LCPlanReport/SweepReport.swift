@@ -129,7 +129,7 @@ public enum SweepReport {
             SVGChart.Series(name: name, points: sweep.points.map { (Double($0.value), get($0)) })
         }
         let xs = sweep.points.map { Double($0.value) }
-        let logX = !sweep.categorical && (xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 20
+        let logX = !sweep.categorical && ((xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 20 || Self.isGeometric(xs))
         // A hardware key changes the capacity from point to point: drawn as series, not as rules.
         let capacityVaries = key.hasPrefix("hardware.")
         var panels: [SVGChart.Panel] = []
@@ -152,9 +152,19 @@ public enum SweepReport {
                 SVGChart.Rule(label: "usable (less headroom)", value: sweep.usableBytes / 1e9),
             ]
         }
-        if key == "workload.context", let maxContext = valid.first?.maxContext {
-            memory.vertical = [SVGChart.Rule(label: "max context \(label(key, Double(maxContext)))", value: Double(maxContext))]
+        // A context sweep marks the longest context that fits, the spec's own and the model's max_context.
+        var contexts: [SVGChart.Rule] = []
+        if key == "workload.context" {
+            if let maxContext = valid.first?.maxContext {
+                contexts.append(SVGChart.Rule(label: "max context \(label(key, Double(maxContext)))", value: Double(maxContext)))
+            }
+            contexts.append(SVGChart.Rule(label: "spec \(label(key, Double(sweep.specContext)))", value: Double(sweep.specContext)))
+            if sweep.modelContext != sweep.specContext {
+                contexts.append(
+                    SVGChart.Rule(label: "model max \(label(key, Double(sweep.modelContext)))", value: Double(sweep.modelContext)))
+            }
         }
+        memory.vertical = contexts
         panels.append(memory)
         let training = valid.first?.time?.step != nil
         var time = SVGChart.Panel(
@@ -166,6 +176,7 @@ public enum SweepReport {
                 ])
         time.format = { SVGChart.seconds($0) }
         time.fromZero = false
+        time.vertical = contexts
         panels.append(time)
         var rate = SVGChart.Panel(
             title: training ? "Training tokens per second" : "Decode tokens per second", unit: "tokens/s",
@@ -189,6 +200,20 @@ public enum SweepReport {
             sequences.logarithmic = false
             panels.append(sequences)
         }
+        // A panel each of whose series keeps one value over the sweep says a few numbers: written under the
+        // title, not drawn (memory always drawn: its capacity lines carry the verdict).
+        var constants: [String] = []
+        panels.removeAll { panel in
+            let values = panel.series.map { $0.points.compactMap(\.1).filter(\.isFinite) }
+            guard panel.title != "Memory per device", values.contains(where: { $0.count > 1 }),
+                values.allSatisfy({ v in v.allSatisfy { abs($0 - (v.first ?? 0)) <= 1e-9 * max(abs(v.first ?? 0), 1e-300) } })
+            else { return false }
+            let named = zip(panel.series, values).compactMap { series, v in
+                v.first.map { "\(series.name) \(panel.format($0))" }
+            }
+            constants.append("\(panel.title.components(separatedBy: " (").first ?? panel.title): " + named.joined(separator: ", "))
+            return true
+        }
         let names = sweep.points.map(\.label)
         var chart = SVGChart(
             title: title, xLabel: isTokens(key) && !sweep.categorical ? "\(key) (tokens)" : key,
@@ -197,8 +222,22 @@ public enum SweepReport {
                 let index = Int(x.rounded()) - 1
                 return names.indices.contains(index) ? names[index] : ""
             }, xLogarithmic: logX, panels: panels)
-        chart.xBinary = isTokens(key) && !sweep.categorical
+        // Powers of two on the axis for token counts and for any doubling sweep (batch 1, 2, 4, ... 64).
+        chart.xBinary = !sweep.categorical && (isTokens(key) || Self.isGeometric(xs, factor: 2))
         if sweep.categorical { chart.xCategories = names.count }
+        if !constants.isEmpty { chart.subtitle = "constant over the sweep: " + constants.joined(separator: "; ") }
         return chart.render()
+    }
+
+    /// Values growing by one factor (at least 1.5) from point to point: a doubling sweep, drawn on a
+    /// logarithmic axis so its points are evenly spaced. `factor` asks for that factor exactly.
+    static func isGeometric(_ xs: [Double], factor: Double? = nil) -> Bool {
+        guard xs.count >= 3, xs.allSatisfy({ $0 > 0 }) else { return false }
+        let ratios = zip(xs.dropFirst(), xs).map { $0 / $1 }
+        let first = ratios[0]
+        guard first >= 1.5, ratios.dropLast().allSatisfy({ abs($0 / first - 1) < 1e-6 }) else { return false }
+        // The last step may be shorter (the range's end is always included).
+        guard let last = ratios.last, last > 1, last <= first * (1 + 1e-6) else { return false }
+        return factor.map { abs(first - $0) < 1e-9 } ?? true
     }
 }

@@ -64,7 +64,12 @@ public enum ValidationOutput {
         guard let validation = report.validation else { return "" }
         let failed = validation.checks.filter { $0.status == .fail }.count
         var out = style.bold("lcplan validate") + " — \(report.file)\n"
-        out += failed == 0 ? "every check passed\n" : "\(failed) check\(failed == 1 ? "" : "s") failed\n"
+        // What validate checks is lcplan's arithmetic on this plan, not whether the plan fits: say so.
+        out +=
+            failed == 0
+            ? "lcplan's figures for this plan agree with reference kernels run here: every check passed\n"
+            : "lcplan's figures for this plan disagree with reference kernels run here: \(failed) check\(failed == 1 ? "" : "s") failed\n"
+        out += "(whether the plan fits and meets its constraints is lcplan plan's verdict)\n"
         return out + "\n" + TextReporter.render(ValidationReport.text(validation), style)
     }
 }

@@ -88,7 +88,7 @@ struct DisplayEscapingTests {
         for raw in ["<img", "<script"] { #expect(!result.stdout.contains(raw), "markdown carries \(raw)") }
         // Link, image, code-span and cell syntax from the name is escaped wherever it shows.
         // (lcplan's own links to its rule catalogue aside).
-        let text = result.stdout.replacing("](docs/rules.md#", with: "")
+        let text = result.stdout.replacing("](https://github.com/lcplan/lcplan/blob/v0.1.0/docs/rules.md#", with: "")
         for unescaped in ["](", "`c", "e`", "|cell"] {
             #expect(!Self.hasUnescaped(unescaped, in: text), "markdown carries an unescaped \(unescaped)")
         }

@@ -34,6 +34,9 @@ struct FirstContactCommandTests {
         let document = try JSONDocument.parse(try CLI.run(["plan", "-", "--format", "json"], stdin: open).stdout)
         let capacity = try #require(document["capacity"])
         #expect(capacity["batch_searched"].map { "\($0)" } == "bool(true)")
+        // layout.batch says what the search chose, as capacity.batch does; workload.batch is the spec's input.
+        #expect(document["layout"]?["batch"]?.int == capacity["batch"]?.int)
+        #expect((document["layout"]?["defaulted"]?.array ?? []).contains { $0.string == "batch" })
         let one = try #require(document["summary"]?["max_context"]?.doubleValue)
         let batch = try #require(document["memory"]?["max_context"]?.doubleValue)
         #expect(one >= batch)

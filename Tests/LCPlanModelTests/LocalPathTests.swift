@@ -25,4 +25,17 @@ struct LocalPathTests {
         #expect(LocalPath("examples").appending("/abs/c.json").text == "/abs/c.json")
         #expect(LocalPath("/").appending("c.json").text == "/c.json")
     }
+
+    /// A chart linked from a report written elsewhere: the path as seen from the report's directory.
+    @Test func relativeFromAnotherDirectory() {
+        func rel(_ path: String, _ from: String) -> String {
+            LocalPath(path).relative(from: LocalPath(from), workingDirectory: "/work/repo").text
+        }
+        #expect(rel("out/c.svg", "out") == "c.svg")
+        #expect(rel("out/c.svg", "reports") == "../out/c.svg")
+        #expect(rel("c.svg", ".") == "c.svg")
+        #expect(rel("/tmp/c.svg", "reports/pr") == "../../../../tmp/c.svg")
+        #expect(rel("out/c.svg", "/work/repo/out") == "c.svg")
+        #expect(rel("./out//c.svg", "out/.") == "c.svg")
+    }
 }

@@ -81,6 +81,45 @@ struct ReportTests {
         #expect(ReportDiff.format(12_345, "tokens") == "12,345")
     }
 
+    /// Time ticks read as people read times: zero is 0 s, not 0 ns; days and years, not millions of seconds.
+    @Test func timeTicksReadPlainly() {
+        #expect(SVGChart.seconds(0) == "0 s")
+        #expect(SVGChart.seconds(1e-3) == "1 ms")
+        #expect(SVGChart.seconds(1_000_000) == "11.6 d")  // 1e6 / 86,400
+        #expect(SVGChart.seconds(10_000) == "2.78 h")  // 1e4 / 3,600
+        #expect(SVGChart.seconds(1e9) == "31.7 y")  // 1e9 / (365.25 x 86,400)
+    }
+
+    /// Doubling sweeps are geometric (a logarithmic axis spaces them evenly); the range's end may be a
+    /// shorter last step; arithmetic and two-point ranges are not.
+    @Test func geometricSweepsAreRecognised() {
+        #expect(SweepReport.isGeometric([1, 2, 4, 8, 16]))
+        #expect(SweepReport.isGeometric([1, 2, 4, 8, 12]))
+        #expect(SweepReport.isGeometric([1, 2, 4, 8], factor: 2) && !SweepReport.isGeometric([1, 3, 9, 27], factor: 2))
+        #expect(!SweepReport.isGeometric([8, 16, 24, 32]))
+        #expect(!SweepReport.isGeometric([1, 2]))
+    }
+
+    /// A context sweep's chart marks the spec's own context and the model's max_context; a list of devices
+    /// draws dots with dot legends; a panel constant over the sweep is a line of text, not a flat chart.
+    @Test func sweepChartsMarkAndSimplify() throws {
+        let text = "version: 1\nmodel: llama-3.1-8b\nhardware: {device: h200}\nworkload: {context: 32k, output_tokens: 0}\n"
+        let load = SpecLoader.load(text: text, file: "t.yaml")
+        let base = Analysis(try #require(load.spec))
+        let contexts = Sweep(
+            base: base, text: text, file: "t.yaml", baseDirectory: ".", library: PresetLibrary(), key: "workload.context",
+            values: [8192, 16384, 32768, 65536, 131_072, 262_144])
+        let svg = SweepReport.svg(contexts, title: "t")
+        #expect(svg.contains(">spec 32k<") && svg.contains(">model max 128k<"))
+        let devices = Sweep(
+            base: base, text: text, file: "t.yaml", baseDirectory: ".", library: PresetLibrary(), key: "hardware.device",
+            values: ["h100-sxm", "h200", "b200"].map { SweepValue(text: $0, number: nil) })
+        let chart = SweepReport.svg(devices, title: "d")
+        #expect(!chart.contains("stroke-width=\"2\" stroke-dasharray") && !chart.contains("<path"))
+        #expect(chart.contains("constant over the sweep: RoPE base zone at each context: lower bound"))
+        #expect(!chart.contains(">RoPE base zone at each context (phase-modulation"))
+    }
+
     @Test func textReportLeadsWithTheVerdict() {
         let text = TextReporter.render(report(Self.base))
         let lines = text.split(separator: "\n")

@@ -49,6 +49,10 @@ public struct Sweep: Sendable {
     public let capacityBytes: Double
     /// The device's capacity, exact (for labels).
     public let capacity: ExactInt
+    /// The base spec's own context and the model's max_context (the trained or documented context), for
+    /// markers on a context sweep's charts.
+    public let specContext: Int
+    public let modelContext: Int
 
     /// At most this many points.
     public static let pointLimit = 10_000
@@ -106,6 +110,8 @@ public struct Sweep: Sendable {
         usableBytes = MemoryModel.usable(base.spec.hardware.device.memory.value, headroom: base.spec.constraints.memoryHeadroom).doubleValue
         capacity = base.spec.hardware.device.memory.value
         capacityBytes = capacity.doubleValue
+        specContext = base.spec.workload.context
+        modelContext = base.spec.model.maxContext
         let ropeBase = base.rope.first.map { $0.effectiveBase.doubleValue }
         let contextKey = key == "workload.context"
         // A batch the search chose for the base spec stays, unless it is what is swept.

@@ -50,6 +50,23 @@ public struct LocalPath: Sendable, Hashable, CustomStringConvertible {
         return LocalPath(text + "/" + relative).tidied
     }
 
+    /// This path as seen from `directory` (both taken from `workingDirectory` when relative): the common
+    /// leading components dropped, `..` for each of the directory's that remain (`out/chart.svg` from
+    /// `out` is `chart.svg`; from `reports` it is `../out/chart.svg`). Textual: a `..` or a symbolic link in
+    /// either path is taken as written.
+    public func relative(from directory: LocalPath, workingDirectory: String) -> LocalPath {
+        func absolute(_ p: LocalPath) -> [Substring] {
+            let full = p.text.hasPrefix("/") ? p : LocalPath(workingDirectory).appending(p.text)
+            return full.tidied.text.split(separator: "/")
+        }
+        let target = absolute(self), base = absolute(directory)
+        var common = 0
+        while common < target.count, common < base.count, target[common] == base[common] { common += 1 }
+        let up = Array(repeating: "..", count: base.count - common)
+        let parts = up + target[common...].map(String.init)
+        return LocalPath(parts.isEmpty ? "." : parts.joined(separator: "/"))
+    }
+
     /// The path without `.` components and repeated slashes (`./a//b/.` is `a/b`; `.` stays `.`).
     public var tidied: LocalPath {
         let absolute = text.hasPrefix("/")

@@ -44,6 +44,8 @@ struct SVGChart {
     /// between them: the values are names, not a scale.
     var xCategories: Int? = nil
     var panels: [Panel]
+    /// A line under the title (what the panels left out).
+    var subtitle: String? = nil
 
     static let width = 960.0, panelHeight = 280.0, left = 96.0, right = 200.0, top = 56.0, gap = 72.0
 
@@ -56,6 +58,10 @@ struct SVGChart {
         out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         out +=
             "<text x=\"\(Self.f(Self.width / 2))\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(Self.escape(title))</text>\n"
+        if let subtitle {
+            out +=
+                "<text x=\"\(Self.f(Self.width / 2))\" y=\"46\" text-anchor=\"middle\" font-size=\"12\">\(Self.escape(subtitle))</text>\n"
+        }
         let xs = panels.flatMap { $0.series.flatMap { $0.points.map(\.0) } }.filter(\.isFinite)
         guard let xMin = xs.min(), let xMax = xs.max() else { return out + "</svg>\n" }
         var xAxis = Axis(low: xMin, high: xMax, logarithmic: xLogarithmic, fromZero: false)
@@ -144,8 +150,11 @@ struct SVGChart {
         }
         for (index, item) in legend.enumerated() {
             let y = y0 + 40 + Double(index) * 18, x = Self.left + plotWidth + 14
+            // Categories are drawn as dots, so their legend shows a dot; lines show a line.
             out +=
-                "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(x + 28))\" y2=\"\(Self.f(y))\" stroke=\"\(item.1)\" stroke-width=\"2\"\(item.2.isEmpty ? "" : " stroke-dasharray=\"\(item.2)\"")/>\n"
+                xCategories != nil
+                ? "<circle cx=\"\(Self.f(x + 14))\" cy=\"\(Self.f(y))\" r=\"4\" fill=\"\(item.1)\"/>\n"
+                : "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(x + 28))\" y2=\"\(Self.f(y))\" stroke=\"\(item.1)\" stroke-width=\"2\"\(item.2.isEmpty ? "" : " stroke-dasharray=\"\(item.2)\"")/>\n"
             out += "<text x=\"\(Self.f(x + 34))\" y=\"\(Self.f(y + 4))\">\(Self.escape(item.0))</text>\n"
         }
         return out + "</g>\n"
@@ -241,9 +250,14 @@ struct SVGChart {
         return parts.count > 1 ? digits + " " + parts[1] : digits
     }
 
-    /// A time tick: `1 ms`, `10 s`, `1000 s` (decades read plainly, not as 16.7 min).
+    /// A time tick: `0 s`, `1 ms`, `10 s`, `1000 s`; beyond, in the unit people read such times in
+    /// (`2.78 h`, `11.6 d`, `31.7 y`), never a seven-digit count of seconds.
     static func seconds(_ v: Double) -> String {
+        if v == 0 { return "0 s" }
         if v >= 1e15 { return number(v) + " s" }
+        if v >= 365.25 * 86_400 { return number(v / (365.25 * 86_400)) + " y" }
+        if v >= 86_400 * 2 { return number(v / 86_400) + " d" }
+        if v >= 3600 * 2 { return number(v / 3600) + " h" }
         if v >= 1000 { return UnitFormat.grouped(ExactInt(Int(v.rounded()))) + " s" }
         if v >= 1 { return number(v) + " s" }
         if v >= 1e-3 { return number(v * 1e3) + " ms" }

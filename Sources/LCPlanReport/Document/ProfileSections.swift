@@ -118,6 +118,10 @@ enum ProfileSections {
                 $0.0.layout.prefillChunk.map(JSONValue.int)
             },
             F.count("devices") { $0.0.layout.devices },
+            F.omittable(
+                "batch", .count,
+                "Serving: the sequences the layout serves at once over all replicas (the spec's batch, or the one the throughput search chose: see defaulted)."
+            ) { $0.0.spec.workload.mode == .inference ? .int($0.0.spec.workload.batch) : nil },
             F.field("defaulted", .array(.string), "Plan keys the spec left open (the search chose them).") {
                 .array($0.0.defaulted.map(JSONValue.string))
             },
