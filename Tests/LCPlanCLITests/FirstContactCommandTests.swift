@@ -45,6 +45,19 @@ struct FirstContactCommandTests {
         #expect(ttft <= batchTTFT)
     }
 
+    /// Capacity is its own section: the concurrent requests JSON's capacity gives, the batch served, the
+    /// per-request and the aggregate rates, each labelled.
+    @Test func capacitySectionAgreesWithJSON() throws {
+        let example = "examples/gemma-3-27b-vllm-h100.yaml"
+        let text = try CLI.run([example, "--color", "never"]).stdout
+        let capacity = try #require(text.components(separatedBy: "\nCapacity  ").dropFirst().first?.components(separatedBy: "\n\n").first)
+        let json = try JSONDocument.parse(try CLI.run(["plan", example, "--format", "json"]).stdout)
+        let concurrent = try #require(json["capacity"]?["concurrent_requests"]?.int)
+        #expect(capacity.contains("  concurrent    \(concurrent) ("))
+        #expect(capacity.contains("  batch served  \(json["capacity"]?["batch"]?.int ?? -1), as the spec writes it"))
+        #expect(capacity.contains("tokens/s each") && capacity.contains("  in all "))
+    }
+
     /// --brief prints the verdict and the summary, no sections; the summary opens the full report too.
     @Test func briefIsTheAnswerAlone() throws {
         let brief = try CLI.run(["plan", "-", "--brief"], stdin: Self.single)

@@ -71,6 +71,36 @@ enum AnswerSummary {
         return text
     }
 
+    /// Inference: how many requests fit at once and what the batch served sees, each figure labelled per
+    /// request or in all.
+    static func capacitySection(_ a: Analysis) -> ReportSection? {
+        guard a.spec.workload.mode == .inference, let kv = a.kvLayout else { return nil }
+        var section = ReportSection("Capacity", "requests at \(tokens(kv.sequenceTokens)) tokens")
+        let replicas = max(a.layout.dp, 1), perReplica = kv.ideal.sequences
+        var concurrent =
+            "\(UnitFormat.grouped(ExactInt(perReplica.saturatingMultiplied(by: replicas)))) (\(perReplica) per replica x \(replicas) replica\(replicas == 1 ? "" : "s")), lcplan's count"
+        if let e = kv.engine {
+            concurrent +=
+                "; \(e.engine.rawValue) admits \(UnitFormat.grouped(e.tokens)) tokens, \(UnitFormat.fixed(e.concurrency, decimals: 2))x"
+        }
+        section.add("concurrent", concurrent)
+        let batch = a.spec.workload.batch
+        section.add(
+            "batch served",
+            "\(batch)" + (a.batchSearched ? ", searched for the best throughput" : ", as the spec writes it"))
+        let t = a.time
+        if let step = t.interTokenSeconds {
+            var each = "TPOT \(Seconds(step))" + (t.batchStep != nil ? " with continuous batching" : "")
+            if let alone = a.oneRequest?.tpot { each += " (\(Seconds(alone)) alone)" }
+            each += ", \(UnitFormat.threeDigits(1 / max(step, 1e-300))) tokens/s each"
+            section.add("per request", each)
+        }
+        var all = "\(UnitFormat.threeDigits(t.tokensPerSecond)) tokens/s decoding"
+        if let served = t.servedTokensPerSecond { all += ", \(UnitFormat.threeDigits(served)) sustained with prefill" }
+        section.add("in all", all)
+        return section
+    }
+
     static func section(_ a: Analysis) -> ReportSection {
         var section = ReportSection("Summary")
         for (label, value) in rows(a) { section.add(label, value) }

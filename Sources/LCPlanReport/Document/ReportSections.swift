@@ -7,6 +7,7 @@ enum ReportSections {
     static func build(spec: Spec?, analysis: Analysis?, timing: Bool = false) -> [ReportSection] {
         guard let spec else { return [] }
         var sections = [TextReporter.model(spec.model)]
+        if let analysis, let capacity = AnswerSummary.capacitySection(analysis) { sections.insert(capacity, at: 0) }
         if let parameters = analysis?.parameters { sections.append(TextReporter.parameters(parameters)) }
         sections.append(TextReporter.hardware(spec.hardware))
         sections.append(TextReporter.workload(spec, analysis))
