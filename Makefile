@@ -39,9 +39,10 @@ asan: deps
 deps:
 	@$(MAKE) --no-print-directory packages PACKAGES="libgmp-dev libmpfr-dev"
 
-## test-deps: deps, and the SVG renderer the chart test draws with (librsvg2-bin: rsvg-convert).
+## test-deps: deps, the SVG renderer the chart test draws with (librsvg2-bin: rsvg-convert) and shellcheck
+## (every emitted script is checked with it).
 test-deps:
-	@$(MAKE) --no-print-directory packages PACKAGES="libgmp-dev libmpfr-dev librsvg2-bin"
+	@$(MAKE) --no-print-directory packages PACKAGES="libgmp-dev libmpfr-dev librsvg2-bin shellcheck"
 
 packages:
 	@missing=""; \

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LCPlanCalculators
 import LCPlanModel
 import LCPlanReport
 
@@ -62,7 +63,26 @@ struct EmitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (report, analysis) = try options.analysedReport(spec, settings: settings)
+        var (report, analysis) = try options.analysedReport(spec, settings: settings)
+        // The best layout the engine can run: the same search within its start-up rules, as
+        // `search.enforce: [engine]` asks (the unrestricted choice may be one the engine refuses).
+        var restricted: String? = nil
+        // A training engine for a serving plan (or the reverse) is refused by the emitter with that reason; a
+        // search that finds nothing the engine runs leaves the report's layout, whose problems are listed.
+        let kindMatches = engine.serves == (analysis.spec.workload.mode == .inference)
+        if kindMatches, let rules = EngineRules(rawValue: engine.rawValue), var spec = report.spec,
+            !spec.search.enforce.contains(rules)
+        {
+            spec.search.enforce.append(rules)
+            let within = Analysis(spec)
+            if within.search.chosen != nil, within.search.status != .doesNotFit {
+                if within.layout != analysis.layout {
+                    restricted =
+                        "lcplan plan chooses \(analysis.spec.workload.training != nil ? analysis.layout.trainingSummary : analysis.layout.summary), which \(engine.version) cannot run as planned"
+                }
+                analysis = within
+            }
+        }
         guard analysis.search.status != .doesNotFit else {
             Output.standardError("lcplan emit: no layout of \(report.file) fits in device memory; nothing to launch\n")
             throw ExitCode(1)
@@ -72,7 +92,19 @@ struct EmitCommand: ParsableCommand {
             Output.standardError(
                 "lcplan emit: \(engine.version) cannot run this plan:\n" + reasons.map { "  - \($0)\n" }.joined())
             throw ExitCode(1)
-        case .script(let text):
+        case .script(var text):
+            if let restricted {
+                // After the header's layout line: why this layout is not the report's.
+                var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let at = lines.firstIndex { $0.hasPrefix("# Layout:") }.map { $0 + 1 } ?? 1
+                lines.insert(
+                    "# "
+                        + ShellWord.commentText(
+                            "Searched within \(engine.version)'s start-up rules (as search.enforce: [\(engine.rawValue)] does): \(restricted)."
+                        ),
+                    at: at)
+                text = lines.joined(separator: "\n")
+            }
             guard Output.write(text, to: output) else { throw ExitCode(2) }
         }
     }

@@ -11,12 +11,16 @@ struct EmitTests {
         "--decode-context-parallel-size", "--prefill-context-parallel-size", "--max-model-len", "--dtype", "--quantization",
         "--kv-cache-dtype", "--block-size", "--gpu-memory-utilization", "--max-num-seqs", "--max-num-batched-tokens",
         "--enable-chunked-prefill", "--enable-prefix-caching", "--hf-overrides", "--kv-transfer-config",
+        // engines.md part 2, 2.1: the mp backend's multi-node flags.
+        "--nnodes", "--node-rank", "--master-addr", "--master-port", "--headless",
     ]
     /// engines.md 2.1 (SGLang 0.5.23 `python -m sglang.launch_server` flags).
     static let sglang: Set<String> = [
         "--model-path", "--tp-size", "--pp-size", "--dp-size", "--attn-dp-size", "--ep-size", "--attn-cp-size", "--dcp-size",
         "--context-length", "--dtype", "--quantization", "--kv-cache-dtype", "--page-size", "--mem-fraction-static",
         "--chunked-prefill-size", "--max-prefill-tokens", "--max-running-requests", "--max-total-tokens",
+        // engines.md part 2, 3.1: multi-node flags.
+        "--nnodes", "--node-rank", "--dist-init-addr",
     ]
     /// engines.md 3.1 (`trtllm-serve` flags) and 3.2 (the `--extra_llm_api_options` YAML keys, top level
     /// and under kv_cache_config / cp_config).
@@ -30,7 +34,8 @@ struct EmitTests {
     ]
     /// engines.md part 2, 1.1 (Megatron-LM core_v0.19.0 flags), and torchrun's process grid.
     static let megatron: Set<String> = [
-        "--nproc_per_node", "--nnodes", "--tensor-model-parallel-size", "--pipeline-model-parallel-size",
+        "--nproc_per_node", "--nnodes", "--node_rank", "--master_addr", "--master_port", "--tensor-model-parallel-size",
+        "--pipeline-model-parallel-size",
         "--num-virtual-stages-per-pipeline-rank", "--decoder-first-pipeline-num-layers", "--decoder-last-pipeline-num-layers",
         "--context-parallel-size", "--cp-comm-type", "--hierarchical-context-parallel-sizes", "--sequence-parallel",
         "--expert-model-parallel-size",

@@ -94,7 +94,14 @@ struct EngineScript {
     /// argument (`prefill` or `decode`). The pools take the devices in order (the prefill pool first); a pool
     /// that shares a node with the other gets its devices there as `CUDA_VISIBLE_DEVICES` (unless already
     /// set).
-    mutating func servers(_ servers: [Server], build: (Server) -> (program: String, arguments: [(String, String?)])) {
+    mutating func servers(
+        _ servers: [Server], multiNode: MultiNode? = nil, build: (Server) -> (program: String, arguments: [(String, String?)])
+    ) {
+        if servers.count == 1, let server = servers.first, let multiNode, server.layout.devices > perNode {
+            let (program, arguments) = build(server)
+            launchAcrossNodes(multiNode, nodes: (server.layout.devices + perNode - 1) / perNode, program: program, arguments: arguments)
+            return
+        }
         for server in servers where server.layout.devices > perNode {
             comment(
                 (server.pool.map { "The \($0.rawValue) pool's server" } ?? "The server")
@@ -152,6 +159,84 @@ struct EngineScript {
         raw("    exit 2")
         raw("    ;;")
         raw("esac")
+    }
+
+    /// The preamble of a script run once on every node of a multi-node job (engines.md part 2, 0.1): the
+    /// node count, this node's rank and node 0's address and port from the generic variables (NNODES,
+    /// NODE_RANK, MASTER_ADDR, MASTER_PORT) or SLURM's inside an `srun` step (SLURM_NNODES, SLURM_NODEID,
+    /// the allocation's first host), each checked: the script stops with a message when one is missing,
+    /// when the node count is not the plan's, or when the rank is not 0 to nodes - 1.
+    mutating func nodes(_ count: Int, port: Int) {
+        comment(
+            "Run this script once on every one of the \(count) nodes, e.g. `srun --nodes=\(count) --ntasks-per-node=1 sh SCRIPT` inside an allocation, or by hand with NNODES, NODE_RANK, MASTER_ADDR (node 0's address) and MASTER_PORT set."
+        )
+        raw("NNODES=\"${NNODES:-${SLURM_NNODES:-}}\"")
+        raw("NODE_RANK=\"${NODE_RANK:-${SLURM_NODEID:-}}\"")
+        raw("if [ -z \"${MASTER_ADDR:-}\" ] && [ -n \"${SLURM_JOB_NODELIST:-}\" ]; then")
+        raw("    MASTER_ADDR=\"$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\"")
+        raw("fi")
+        raw("MASTER_PORT=\"${MASTER_PORT:-\(port)}\"")
+        // No apostrophe in a ${VAR:?message}: inside double quotes its meaning differs between shells.
+        raw(": \"${NNODES:?set NNODES to \(count), the node count of the plan (or run inside an srun step)}\"")
+        raw(": \"${NODE_RANK:?set NODE_RANK to the index of this node, 0 to \(count - 1) (or run inside an srun step)}\"")
+        raw(": \"${MASTER_ADDR:?set MASTER_ADDR to the address of node 0 (or run inside a SLURM allocation)}\"")
+        raw("if [ \"$NNODES\" != \(count) ]; then")
+        raw("    echo \"lcplan: this plan runs on \(count) nodes; NNODES is $NNODES\" >&2")
+        raw("    exit 2")
+        raw("fi")
+        raw("case \"$NODE_RANK\" in")
+        raw("    ''|*[!0-9]*) echo \"lcplan: NODE_RANK must be 0 to \(count - 1), not $NODE_RANK\" >&2; exit 2 ;;")
+        raw("esac")
+        raw("if [ \"$NODE_RANK\" -ge \(count) ]; then")
+        raw("    echo \"lcplan: NODE_RANK must be 0 to \(count - 1), not $NODE_RANK\" >&2")
+        raw("    exit 2")
+        raw("fi")
+    }
+
+    /// How a serving engine forms one server over several nodes (engines.md part 2): vLLM 0.33's mp backend,
+    /// one `vllm serve` per node with the node flags, `--headless` on every node but 0 (2.3 A, 2.5); SGLang
+    /// 0.5.23, the same `launch_server` on every node with its rank and node 0's `--dist-init-addr` (3.5).
+    enum MultiNode {
+        case vllm, sglang
+        /// Whole replicas on every node, `count` per node: each node runs its own server of them and a router
+        /// in front spreads requests over the nodes (SGLang: multi-node data parallelism is not accepted).
+        case replicasPerNode(Int)
+    }
+
+    mutating func launchAcrossNodes(_ form: MultiNode, nodes count: Int, program: String, arguments: [(String, String?)]) {
+        switch form {
+        case .vllm:
+            nodes(count, port: 29501)
+            let flags: [(String, String?)] = [
+                ("--nnodes", "\(count)"), ("--node-rank", ShellWord.nodeRank), ("--master-addr", ShellWord.masterAddress),
+                ("--master-port", ShellWord.masterPort),
+            ]
+            let all = Self.inserting(flags, into: arguments)
+            comment("Node 0 serves the API; the other nodes run vLLM's workers headless.")
+            raw("if [ \"$NODE_RANK\" -eq 0 ]; then")
+            command(program, all, indent: "    ")
+            raw("else")
+            command(program, Self.inserting([("--headless", nil)], into: all), indent: "    ")
+            raw("fi")
+        case .replicasPerNode(let replicas):
+            comment(
+                "Run this script once on every one of the \(count) nodes: each starts its own server of \(replicas) replica\(replicas == 1 ? "" : "s") on that node's devices. A router in front that spreads requests over the \(count) servers is not part of the engine's server and is not started here."
+            )
+            command(program, arguments)
+        case .sglang:
+            nodes(count, port: 20000)
+            comment("Every node runs the same server with its own rank; only node 0 serves HTTP (keep MASTER_PORT apart from --port).")
+            let flags: [(String, String?)] = [
+                ("--nnodes", "\(count)"), ("--node-rank", ShellWord.nodeRank), ("--dist-init-addr", ShellWord.masterEndpoint),
+            ]
+            command(program, Self.inserting(flags, into: arguments))
+        }
+    }
+
+    /// The arguments with `extra` inserted before the pass-through `"$@"` (which stays last).
+    static func inserting(_ extra: [(String, String?)], into arguments: [(String, String?)]) -> [(String, String?)] {
+        guard let last = arguments.last, last.0 == ShellWord.passThrough else { return arguments + extra }
+        return arguments.dropLast() + extra + [last]
     }
 
     var text: String { lines.joined(separator: "\n") + "\n" }

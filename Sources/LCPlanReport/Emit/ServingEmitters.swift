@@ -15,6 +15,13 @@ enum ServingEmitters {
         let servers = Server.all(a, pools: pools)
         var problems = servers.flatMap { $0.problems(a, .vllm) }
         let kvCacheDtype = kvFlag(w.kvCache.dtype, weights: w.dtype, fp8: "fp8", engine: "vLLM", problems: &problems)
+        // --nnodes: the world (DP x PP x TP x PCP) must divide evenly over the nodes (engines.md part 2, 2.2).
+        let perNode = max(a.spec.hardware.perNode, 1)
+        if servers.count == 1, let l = servers.first?.layout, l.devices > perNode, l.devices % ((l.devices + perNode - 1) / perNode) != 0 {
+            problems.append(
+                "vLLM spreads one server's \(l.devices) ranks evenly over its nodes; \((l.devices + perNode - 1) / perNode) nodes of \(perNode) do not divide them"
+            )
+        }
         guard problems.isEmpty else { return .unsupported(problems) }
         var s = EngineScript(engine: .vllm, analysis: a, pools: pools)
         for server in servers {
@@ -45,7 +52,7 @@ enum ServingEmitters {
         // With `serving.engine: vllm` the knobs whose accounting the report reproduced; otherwise the plan's.
         let serving = a.spec.serving.engine == .vllm ? a.spec.serving : nil
         let engine = a.kvLayout?.engine
-        s.servers(servers) { server in
+        s.servers(servers, multiNode: .vllm) { server in
             let l = server.layout, groups = l.attentionDP
             var args: [(String, String?)] = [
                 ("--tensor-parallel-size", "\(l.attentionTP)"), ("--pipeline-parallel-size", "\(l.pp)"),
@@ -86,6 +93,27 @@ enum ServingEmitters {
         let servers = Server.all(a, pools: pools)
         var problems = servers.flatMap { $0.problems(a, .sglang) }
         let kvCacheDtype = kvFlag(w.kvCache.dtype, weights: w.dtype, fp8: "fp8_e4m3", engine: "SGLang", problems: &problems)
+        // A multi-node server is one replica, its tp x pp divisible by the nodes (engines.md part 2, 3.2); SGLang
+        // rejects data-parallel replicas across nodes, so replicas that each fit a node run as one server per
+        // node with that node's replicas.
+        let perNode = max(a.spec.hardware.perNode, 1)
+        var multiNode = EngineScript.MultiNode.sglang
+        var localReplicas: Int? = nil
+        if servers.count == 1, let l = servers.first?.layout, l.devices > perNode {
+            let nodes = (l.devices + perNode - 1) / perNode, replica = l.devices / max(l.dp, 1)
+            if l.dp > 1 {
+                if replica <= perNode, perNode % replica == 0, l.devices % perNode == 0 {
+                    localReplicas = perNode / replica
+                    multiNode = .replicasPerNode(perNode / replica)
+                } else {
+                    problems.append(
+                        "SGLang 0.5.23 rejects data-parallel replicas across nodes (use attention DP, --attn-dp-size); the plan's dp \(l.dp) replicas of \(replica) devices do not fill whole nodes of \(perNode)"
+                    )
+                }
+            } else if (l.tp * l.pp) % nodes != 0 {
+                problems.append("SGLang needs tp x pp (\(l.tp * l.pp)) divisible by the \(nodes) nodes")
+            }
+        }
         guard problems.isEmpty else { return .unsupported(problems) }
         var s = EngineScript(engine: .sglang, analysis: a, pools: pools)
         if pools != nil {
@@ -97,10 +125,11 @@ enum ServingEmitters {
         // With `serving.engine: sglang` the knobs whose accounting the report reproduced; otherwise the plan's.
         let serving = a.spec.serving.engine == .sglang ? a.spec.serving : nil
         let page = serving != nil ? a.kvLayout?.engine?.blockSize ?? w.kvCache.blockTokens : w.kvCache.blockTokens
-        s.servers(servers) { server in
+        s.servers(servers, multiNode: multiNode) { server in
             let l = server.layout
             var args: [(String, String?)] = [("--model-path", ShellWord.model), ("--tp-size", "\(l.tp)"), ("--pp-size", "\(l.pp)")]
-            if l.dp > 1 { args.append(("--dp-size", "\(l.dp)")) }
+            let replicas = servers.count == 1 ? localReplicas ?? l.dp : l.dp
+            if replicas > 1 { args.append(("--dp-size", "\(replicas)")) }
             // 0.5.23 spells attention data parallelism --attn-dp-size (--enable-dp-attention is deprecated; engines.md 2).
             if l.attentionDP > 1 { args.append(("--attn-dp-size", "\(l.attentionDP)")) }
             args += [("--context-length", "\(w.context)"), ("--dtype", torchDtype(w.dtype))]

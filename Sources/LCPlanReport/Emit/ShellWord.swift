@@ -12,6 +12,12 @@ public enum ShellWord {
     /// arguments passed through. Only these are written unquoted with a `$`.
     public static let model = "\"$MODEL\""
     public static let passThrough = "\"$@\""
+    /// A multi-node script's own variables, set by its preamble (`EngineScript.nodes`) from the scheduler's.
+    public static let nodeRank = "\"$NODE_RANK\""
+    public static let masterAddress = "\"$MASTER_ADDR\""
+    public static let masterPort = "\"$MASTER_PORT\""
+    public static let masterEndpoint = "\"$MASTER_ADDR:$MASTER_PORT\""
+    static let references: Set<String> = [model, passThrough, nodeRank, masterAddress, masterPort, masterEndpoint]
 
     /// Characters that stand for themselves anywhere in an unquoted word of a POSIX shell (no expansion,
     /// globbing, splitting or operator): a word made only of them is written bare, as engines' flags
@@ -21,7 +27,7 @@ public enum ShellWord {
     /// `text` as one shell word: bare when every character is plain, else single-quoted; the two
     /// references above pass through as written.
     public static func quoted(_ text: String) -> String {
-        if text == model || text == passThrough { return text }
+        if references.contains(text) { return text }
         if !text.isEmpty, text.unicodeScalars.allSatisfy({ bare.contains($0) }) { return text }
         return "'" + text.replacing("'", with: "'\\''") + "'"
     }

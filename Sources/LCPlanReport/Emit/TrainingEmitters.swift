@@ -37,7 +37,7 @@ enum TrainingEmitters {
         var s = EngineScript(engine: .megatron, analysis: a)
         s.comment("Data, tokenizer, optimizer and checkpoint arguments are the run's own: pass them after this script's name.")
         if l.tp > 1 || l.cp > 1 { s.export("CUDA_DEVICE_MAX_CONNECTIONS", "1") }
-        var args: [(String, String?)] = launch(a)
+        var args: [(String, String?)] = launch(a, &s)
         args.append(("pretrain_gpt.py", nil))
         args += [
             ("--num-layers", "\(m.layers)"), ("--hidden-size", "\(m.hidden)"),
@@ -169,12 +169,16 @@ enum TrainingEmitters {
             toml.append("pipeline_parallel_microbatch_size = \(l.microBatch)")
         }
         toml.append("context_parallel_degree = \(l.cp)")
-        if l.cp > 1 { toml.append("context_parallel_rotate_method = \"allgather\"") }
+        if l.cp > 1 {
+            // PyTorch's names are the other way round from lcplan's: "alltoall" passes K/V shards to the next
+            // rank (the ring), "allgather" gathers every rank's K/V at once (engines.md part 2, 6.1).
+            toml.append("context_parallel_rotate_method = \"\(l.cpKind == .allgather ? "allgather" : "alltoall")\"")
+        }
         if l.ep > 1 { toml += ["expert_parallel_degree = \(l.ep)", "expert_tensor_parallel_degree = \(l.etp)"] }
         toml += ["", "[activation_checkpoint]", "mode = \"\(l.recompute.rawValue)\""]
         if l.recompute == .selective { toml.append("selective_ac_option = \"op\"") }
         s.file("lcplan-torchtitan.toml", toml)
-        var args = launch(a)
+        var args = launch(a, &s)
         args += [("-m", "torchtitan.train"), ("--job.config_file", "lcplan-torchtitan.toml"), (ShellWord.passThrough, nil)]
         s.command("torchrun", args)
         return .script(s.text)
@@ -211,10 +215,19 @@ enum TrainingEmitters {
         return .script(s.text)
     }
 
-    /// torchrun's process grid: devices per node and nodes.
-    static func launch(_ a: Analysis) -> [(String, String?)] {
+    /// torchrun's process grid: devices per node and nodes. Over several nodes, the static rendezvous
+    /// (torchrun's default, engines.md part 2, 1.2): the same node count, workers per node and master
+    /// address and port on every node, and each node's own rank, from the script's node preamble; torchrun
+    /// reads none of NNODES, NODE_RANK, MASTER_ADDR or MASTER_PORT itself, so they are passed as flags.
+    static func launch(_ a: Analysis, _ s: inout EngineScript) -> [(String, String?)] {
         let devices = a.layout.devices, perNode = min(a.spec.hardware.perNode, devices)
-        return [("--nproc_per_node", "\(perNode)"), ("--nnodes", "\((devices + perNode - 1) / perNode)")]
+        let nodes = (devices + perNode - 1) / perNode
+        guard nodes > 1 else { return [("--nproc_per_node", "\(perNode)"), ("--nnodes", "1")] }
+        s.nodes(nodes, port: 29500)
+        return [
+            ("--nproc_per_node", "\(perNode)"), ("--nnodes", "\(nodes)"), ("--node_rank", ShellWord.nodeRank),
+            ("--master_addr", ShellWord.masterAddress), ("--master_port", ShellWord.masterPort),
+        ]
     }
 
     /// Model features the framework's flags in engines.md cannot express.
