@@ -73,7 +73,7 @@ struct EmitCommand: ParsableCommand {
         if kindMatches, let rules = EngineRules(rawValue: engine.rawValue), var spec = report.spec,
             !spec.search.enforce.contains(rules)
         {
-            spec.search.enforce.append(rules)
+            spec.enforce(rules)
             let within = Analysis(spec)
             if within.search.chosen != nil, within.search.status != .doesNotFit {
                 if within.layout != analysis.layout {

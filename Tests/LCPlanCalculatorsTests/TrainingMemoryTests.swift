@@ -79,3 +79,42 @@ struct TrainingMemoryTests {
         #expect(states * 2 - n1 * 15 < ExactInt(4) && states * 2 >= n1 * 15)
     }
 }
+
+/// Issue 24, item 3: under `search.enforce: [megatron]` model states are what Megatron-LM allocates with --bf16:
+/// fp32 main gradients (K10: 18 bytes per parameter; 6 + 12/d with the distributed optimizer, d = dp x cp).
+struct MegatronAccountingTests {
+    static func states(_ plan: String, enforce: Bool, gradDtype: String? = nil) throws -> (p: ExactInt, memory: MemoryBreakdown) {
+        let text = """
+            version: 1
+            model: llama-3.1-8b
+            hardware: {device: h100-sxm, count: 8}
+            workload: {mode: training, context: 8k, global_batch: 64\(gradDtype.map { ", grad_dtype: \($0)" } ?? "")}
+            plan: \(plan)
+            \(enforce ? "search: {enforce: [megatron]}" : "")
+            """
+        let analysis = Analysis(try #require(resolve(text)))
+        return (analysis.memory.parametersPerDevice, analysis.memory.device)
+    }
+
+    /// tp 2, dp 4, the distributed optimizer (zero 1): p parameters per device hold 2p bytes of bf16 weights, 4p of
+    /// fp32 main gradients and 12p / 4 of fp32 master weights and Adam moments: (6 + 12/4) p in all.
+    @Test func distributedOptimizerIsSixPlusTwelveOverD() throws {
+        let plan = "{tp: 2, pp: 1, cp: 1, dp: 4, zero: 1, recompute: full, micro_batch: 1}"
+        let (p, m) = try Self.states(plan, enforce: true)
+        #expect(m.weights == ExactInt(2) * p && m.gradients == ExactInt(4) * p)
+        #expect(m.optimizer == (ExactInt(12) * p).ceilDiv(ExactInt(4)))
+        #expect(m.weights + m.gradients + m.optimizer == ExactInt(6) * p + (ExactInt(12) * p).ceilDiv(ExactInt(4)))
+        // Without the engine: bf16 gradients, as the spec's default says.
+        let (q, plain) = try Self.states(plan, enforce: false)
+        #expect(q == p && plain.gradients == ExactInt(2) * p)
+        // A grad_dtype the spec writes stands.
+        let (_, written) = try Self.states(plan, enforce: true, gradDtype: "bf16")
+        #expect(written.gradients == ExactInt(2) * p)
+    }
+
+    /// Without the distributed optimizer (zero 0): 18 bytes per parameter, 2 + 4 + 4 + 4 + 4.
+    @Test func plainOptimizerIsEighteen() throws {
+        let (p, m) = try Self.states("{tp: 2, pp: 1, cp: 1, dp: 4, zero: 0, recompute: full, micro_batch: 1}", enforce: true)
+        #expect(m.weights + m.gradients + m.optimizer == ExactInt(18) * p)
+    }
+}

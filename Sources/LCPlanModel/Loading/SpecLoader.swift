@@ -104,6 +104,7 @@ public enum SpecLoader {
             file: file, model: model, hardware: hardware, workload: workload, plan: plan,
             constraints: constraints, checks: checks, conventions: conventions)
         spec.search = search
+        for rules in search.enforce { spec.enforce(rules) }
         spec.serving = serving
         spec.keyLocations = reader.keyLocations
         return LoadResult(spec: reader.diagnostics.hasErrors ? nil : spec, diagnostics: reader.diagnostics)

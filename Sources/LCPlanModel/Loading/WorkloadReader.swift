@@ -46,6 +46,7 @@ struct WorkloadReader {
                 optimizer: fields.choice("optimizer", Optimizer.self) ?? .adamw, zero: fields.int("zero") ?? 0,
                 recompute: fields.choice("recompute", Recompute.self) ?? .none,
                 gradDtype: fields.choice("grad_dtype", NumberFormat.self) ?? .bf16)
+            training?.gradDtypeWritten = fields.has("grad_dtype")
             if let documents = fields.mapping("documents") { training?.documents = readDocuments(documents, context: context) }
             if let training, training.globalBatch % training.microBatch != 0, let at = fields.value("micro_batch") {
                 reader.report(

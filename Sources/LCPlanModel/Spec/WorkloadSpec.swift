@@ -83,6 +83,8 @@ public struct TrainingSpec: Sendable, Equatable {
     public var zero: Int
     public var recompute: Recompute
     public var gradDtype: NumberFormat
+    /// `grad_dtype` was written in the spec (an engine's accounting does not replace it).
+    public var gradDtypeWritten = false
     /// Variable-length documents packed into the step's sequences, when the spec gives them.
     public var documents: DocumentSpec?
 
@@ -291,5 +293,22 @@ public struct Spec: Sendable, Equatable {
         self.constraints = constraints
         self.checks = checks
         self.conventions = conventions
+    }
+}
+
+extension Spec {
+    /// The search also satisfies `rules`' start-up rules (`search.enforce`), and memory is costed as that
+    /// engine allocates it: Megatron-LM with `--bf16` (and its fp8 recipe, whose parameters are bf16) keeps
+    /// fp32 main gradients whatever the optimizer (`validate_args` turns on accumulate-allreduce-grads-in-fp32;
+    /// Megatron-LM core_v0.19.0 `megatron/training/arguments.py` and `docs/user-guide/features/dist_optimizer.md`:
+    /// 18 bytes per parameter, 6 + 12/d with the distributed optimizer), unless the spec writes grad_dtype.
+    public mutating func enforce(_ rules: EngineRules) {
+        if !search.enforce.contains(rules) { search.enforce.append(rules) }
+        if rules == .megatron, var training = workload.training, !training.gradDtypeWritten,
+            [.bf16, .fp8, .fp8e4m3, .fp8e5m2].contains(workload.dtype)
+        {
+            training.gradDtype = .fp32
+            workload.training = training
+        }
     }
 }
