@@ -138,16 +138,8 @@ static: deps
 ## dist: a release archive, dist/lcplan-VERSION-linux-ARCH.tar.gz (the stripped, fully static binary with
 ## GMP and MPFR inside, the man page, the completions, README), and dist/SHA256SUMS.
 dist: static
-	@set -e; version=$$(.build/static/lcplan --version | awk '{ print $$2 }'); arch=$$(uname -m); \
-	name=lcplan-$$version-linux-$$arch; stage=.build/dist/$$name; \
-	rm -rf .build/dist; mkdir -p $$stage/bin $$stage/share/man/man1 $$stage/share/completions dist; \
-	cp .build/static/lcplan $$stage/bin/lcplan; cp man/lcplan.1 $$stage/share/man/man1/; \
-	cp completions/lcplan.bash completions/_lcplan completions/lcplan.fish $$stage/share/completions/; \
-	cp README.md $$stage/; \
-	tar -C .build/dist --owner=0 --group=0 --numeric-owner --mtime='2026-01-01 00:00:00' --sort=name \
-	  -czf dist/$$name.tar.gz $$name; \
-	(cd dist && sha256sum $$name.tar.gz > SHA256SUMS); \
-	echo "dist/$$name.tar.gz"; cat dist/SHA256SUMS
+	sh scripts/dist.sh .build/static/lcplan dist
+	@cat dist/SHA256SUMS
 
 ## bench: median wall time of `lcplan plan` on every example, and layout evaluations per second (release build).
 bench: deps release

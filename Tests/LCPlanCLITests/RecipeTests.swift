@@ -106,6 +106,33 @@ struct RecipeTests {
         #expect(reports?["codequality"] as? String == "gl-code-quality-report.json")
     }
 
+    /// `make dist`'s packing (scripts/dist.sh) on the built binary: the archive holds the binary, the man page,
+    /// the completions and the README under lcplan-VERSION-linux-ARCH/, SHA256SUMS verifies it, and packing the
+    /// same binary twice gives the same bytes. (`make dist` packs the stripped static binary the same way.)
+    @Test func distributionArchiveIsCompleteAndReproducible() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lcplan-dist-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var archives: [Data] = []
+        for run in ["a", "b"] {
+            let out = root.appendingPathComponent(run).path
+            let packed = try CLI.run([CLI.path("scripts/dist.sh"), CLI.binary, out], executable: "/bin/sh")
+            #expect(packed.status == 0, "\(packed.stderr)")
+            let listing = try CLI.run(["-c", "cd \(out) && sha256sum -c SHA256SUMS && tar -tzf lcplan-*.tar.gz"], executable: "/bin/sh")
+            #expect(listing.status == 0, "\(listing.stderr)")
+            let files = Set(listing.stdout.split(separator: "\n").map { String($0.split(separator: "/", maxSplits: 1).last ?? "") })
+            for file in [
+                "bin/lcplan", "share/man/man1/lcplan.1", "share/completions/lcplan.bash", "share/completions/_lcplan",
+                "share/completions/lcplan.fish", "README.md",
+            ] {
+                #expect(files.contains(file), "the archive lacks \(file)")
+            }
+            #expect(listing.stdout.hasPrefix("lcplan-0.1.0-linux-") || listing.stdout.contains("\nlcplan-0.1.0-linux-"))
+            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".tar.gz") })
+            archives.append(try Data(contentsOf: URL(fileURLWithPath: out + "/" + name)))
+        }
+        #expect(archives.count == 2 && archives[0] == archives[1], "the same binary packs to the same bytes")
+    }
+
     @Test func preCommitHookRuns() throws {
         let hooks = try #require(try Yams.load(yaml: try CLI.read(".pre-commit-hooks.yaml")) as? [[String: Any]])
         let hook = try #require(hooks.first { $0["id"] as? String == "lcplan-check" })
