@@ -47,6 +47,8 @@ struct EmitTests {
         "--untie-embeddings-and-output-weights", "--swiglu", "--normalization", "--disable-bias-linear", "--num-experts",
         "--moe-router-topk", "--moe-ffn-hidden-size", "--multi-latent-attention", "--q-lora-rank", "--kv-lora-rank",
         "--qk-head-dim", "--qk-pos-emb-head-dim", "--v-head-dim",
+        // engines.md part 2, 5.1: the overlap and dispatcher flags.
+        "--overlap-grad-reduce", "--overlap-param-gather", "--moe-token-dispatcher-type",
     ]
     /// engines.md part 2, 2.1 (torchtitan v0.2.2 TOML keys, as section.key).
     static let torchtitan: Set<String> = [

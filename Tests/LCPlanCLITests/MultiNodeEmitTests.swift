@@ -130,6 +130,18 @@ struct MultiNodeEmitTests {
         #expect(Self.value(lines, "--nnodes") == "2048" && Self.value(lines, "--node_rank") == "2047")
     }
 
+    /// Issue 24: the overlaps the plan costs are the flags the script sets. Data parallelism over 2 nodes with
+    /// the distributed optimizer: gradient reduction overlapped with backward, parameter all-gather with forward.
+    @Test func megatronSetsTheOverlapsThePlanCosts() throws {
+        let script = try Self.emit(Self.training, "megatron")
+        for flag in ["--use-distributed-optimizer", "--overlap-grad-reduce", "--overlap-param-gather"] {
+            #expect(script.contains("  \(flag) \\"), "\(flag)")
+        }
+        let single = Self.training.replacingOccurrences(of: "count: 16", with: "count: 8")
+            .replacingOccurrences(of: "dp: 2, zero: 1", with: "dp: 1, zero: 0")
+        #expect(!(try Self.emit(single, "megatron")).contains("--overlap-grad-reduce"))
+    }
+
     /// torchrun's static rendezvous: the same node count, workers per node and master on every node, each
     /// node its own rank; under SLURM the rank is SLURM_NODEID and the master the allocation's first host.
     @Test(arguments: ["megatron", "torchtitan"])

@@ -95,8 +95,19 @@ enum TrainingEmitters {
         }
         // The user guide asks for sequence parallelism whenever TP and EP combine.
         if l.tp > 1 && (l.sequenceParallel || l.ep > 1) { args.append(("--sequence-parallel", nil)) }
-        if l.ep > 1 { args += [("--expert-model-parallel-size", "\(l.ep)"), ("--expert-tensor-parallel-size", "\(l.etp)")] }
+        if l.ep > 1 {
+            args += [("--expert-model-parallel-size", "\(l.ep)"), ("--expert-tensor-parallel-size", "\(l.etp)")]
+            // The expert dispatch the plan costs is an all-to-all (engines.md part 2, 5.1: the usual EP choice).
+            args.append(("--moe-token-dispatcher-type", "alltoall"))
+        }
         if l.zero == 1 { args.append(("--use-distributed-optimizer", nil)) }
+        // The plan hides the data-parallel gradient reduction behind the backward pass, and the distributed
+        // optimizer's parameter all-gather behind the forward: the flags that do so (engines.md part 2, 5.1;
+        // --overlap-param-gather needs the distributed optimizer and --overlap-grad-reduce).
+        if l.dp * l.cp > 1 {
+            args.append(("--overlap-grad-reduce", nil))
+            if l.zero == 1 { args.append(("--overlap-param-gather", nil)) }
+        }
         switch l.recompute {
         case .full:
             args += [("--recompute-granularity", "full"), ("--recompute-method", "uniform"), ("--recompute-num-layers", "1")]
