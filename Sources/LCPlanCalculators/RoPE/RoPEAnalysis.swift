@@ -66,9 +66,10 @@ public struct RoPEAnalysis: Sendable {
     /// 1 ulp of the phase at the last position, radians, for the fastest and slowest pairs.
     public let fastestPhaseULP: BigFloat
     public let slowestPhaseULP: BigFloat
-    /// No hard limit crossed and every criterion holds (`verdict == .feasible`).
+    /// No hard limit crossed and no criterion fails at warning level (`verdict == .feasible`); criteria that
+    /// fail as notes (`criterionSeverity`) leave it feasible.
     public let feasible: Bool
-    /// Hard limit crossed: infeasible; a criterion fails: at risk; otherwise feasible.
+    /// Hard limit crossed: infeasible; a criterion fails as a warning: at risk; otherwise feasible.
     public let verdict: RoPEVerdict
     /// Every limit judged: hard ones (formats) first, then the literature's criteria.
     public let limits: [RoPELimit]
